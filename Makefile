@@ -1,0 +1,164 @@
+# mm64 — build, boot and test. Two commands do everything on a fresh
+# Debian/Ubuntu machine: `make run` and `make test` (see README.md).
+#
+# Sources are listed explicitly in one fragment per directory (boot/boot.mk,
+# kernel/kernel.mk, mm/*.mk, tests/tests.mk); this file holds the rules.
+
+BUILD   ?= build
+CC      ?= gcc
+ifeq ($(origin CC),default)
+CC      := gcc
+endif
+HOSTCC  ?= gcc
+FUZZCC  ?= clang
+NASM    ?= nasm
+QEMU    ?= qemu-system-x86_64
+
+# Test selection, passed to the kernel command line and the host runner.
+TEST    ?=
+SEED    ?=
+CONFIGS ?=
+EXTRA_TESTS ?=
+KVM     ?= 0
+FUZZ_SECONDS ?= 30
+
+BOOT_ASM :=
+KERNEL_ASM :=
+KERNEL_SRCS :=
+KERNEL_RUN_SRCS :=
+KERNEL_TEST_SRCS :=
+HOSTABLE_SRCS :=
+MM_SRCS :=
+TESTS_COMMON :=
+TESTS_KERNEL :=
+TESTS_HOST :=
+HOST_RUNNER_SRCS :=
+FUZZ_TARGETS :=
+BENCH_SRCS :=
+BENCH_MAIN :=
+
+include boot/boot.mk
+include kernel/kernel.mk
+include $(sort $(wildcard mm/*.mk))
+include tests/tests.mk
+
+WARN := -Wall -Wextra -Werror -Wno-unused-parameter
+INC  := -Iinclude -Imm -Ikernel -Itests/lib
+
+# ---- the kernel (x86-64, freestanding, higher half) ----
+KCFLAGS := -std=gnu11 -ffreestanding -fno-pie -fno-pic -mcmodel=kernel \
+	-mno-red-zone -mgeneral-regs-only -fno-stack-protector \
+	-fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
+	-O2 -g $(WARN) $(INC)
+KLDFLAGS := -nostdlib -static -no-pie -Wl,-n -Wl,-T,linker.ld \
+	-Wl,-z,max-page-size=0x1000 -Wl,--no-warn-rwx-segments
+NASMFLAGS := -f elf64 -g -F dwarf
+
+KOBJ_RUN  := $(BUILD)/kernel
+KOBJ_TEST := $(BUILD)/test-kernel
+
+RUN_C   := $(KERNEL_SRCS) $(HOSTABLE_SRCS) $(MM_SRCS) $(KERNEL_RUN_SRCS)
+TEST_C  := $(KERNEL_SRCS) $(HOSTABLE_SRCS) $(MM_SRCS) $(KERNEL_TEST_SRCS) \
+	tests/lib/ktest.c $(TESTS_COMMON) $(TESTS_KERNEL) $(EXTRA_TESTS)
+ASM     := $(BOOT_ASM) $(KERNEL_ASM)
+
+RUN_OBJS  := $(patsubst %,$(KOBJ_RUN)/%.o,$(ASM) $(RUN_C))
+TEST_OBJS := $(patsubst %,$(KOBJ_TEST)/%.o,$(ASM) $(TEST_C))
+
+$(KOBJ_RUN)/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -DMM_DEBUG=0 -MMD -MP -c $< -o $@
+$(KOBJ_TEST)/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -DMM_DEBUG=1 -DKTEST_KERNEL=1 -MMD -MP -c $< -o $@
+$(KOBJ_RUN)/%.asm.o $(KOBJ_TEST)/%.asm.o: %.asm
+	@mkdir -p $(dir $@)
+	$(NASM) $(NASMFLAGS) $< -o $@
+
+$(BUILD)/mm64.elf: $(RUN_OBJS) linker.ld
+	$(CC) $(KLDFLAGS) -o $@ $(RUN_OBJS) -lgcc
+$(BUILD)/mm64-test.elf: $(TEST_OBJS) linker.ld
+	$(CC) $(KLDFLAGS) -o $@ $(TEST_OBJS) -lgcc
+
+# An ISO with GRUB (BIOS) and one kernel; the test ISO passes its command
+# line through grub.cfg so TEST and SEED reach the runner.
+$(BUILD)/%.iso: $(BUILD)/%.elf tools/mkiso.sh
+	tools/mkiso.sh $< $@
+
+# ---- the host build: the same hardware-free code under ASan/UBSan ----
+HOSTCFLAGS := -std=gnu11 -g -O1 -fno-omit-frame-pointer \
+	-fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	$(WARN) $(INC) -Itests/host -DKTEST_HOSTED=1 -DMM_DEBUG=1
+HOST_C    := $(HOSTABLE_SRCS) $(MM_SRCS) tests/lib/ktest.c \
+	$(HOST_RUNNER_SRCS) $(TESTS_COMMON) $(TESTS_HOST) $(EXTRA_TESTS)
+HOST_OBJS := $(patsubst %,$(BUILD)/host/%.o,$(HOST_C))
+
+$(BUILD)/host/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOSTCFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/host-tests: $(HOST_OBJS)
+	$(HOSTCC) $(HOSTCFLAGS) -o $@ $(HOST_OBJS) -lm
+
+# ---- benchmarks: host, -O2, debug checks off ----
+BENCHCFLAGS := -std=gnu11 -O2 -g -march=x86-64-v2 $(WARN) $(INC) -Itests/host \
+	-DKTEST_HOSTED=1 -DMM_DEBUG=0 -DMM_BENCH=1
+BENCH_C    := $(MM_SRCS) $(BENCH_SRCS)
+BENCH_OBJS := $(patsubst %,$(BUILD)/bench/%.o,$(BENCH_C))
+$(BUILD)/bench/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(BENCHCFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/mm64-bench: $(BENCH_OBJS)
+	$(HOSTCC) $(BENCHCFLAGS) -o $@ $(BENCH_OBJS) $(BENCH_LIBS) -lm -ldl
+
+# ---- fuzzing: libFuzzer targets, one binary per target ----
+FUZZCFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
+	$(WARN) $(INC) -Itests/host -DKTEST_HOSTED=1 -DMM_DEBUG=1
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(HOSTABLE_SRCS)
+	@mkdir -p $(dir $@)
+	$(FUZZCC) $(FUZZCFLAGS) -o $@ $< $(HOSTABLE_SRCS)
+
+# ---- entry points ----
+.PHONY: all deps kernels run test test-host test-kernel fuzz bench debug clean
+
+all: $(BUILD)/mm64.iso $(BUILD)/mm64-test.iso $(BUILD)/host-tests
+
+deps:
+	@tools/deps.sh
+
+kernels: $(BUILD)/mm64.iso $(BUILD)/mm64-test.iso
+
+run: deps
+	@$(MAKE) --no-print-directory $(BUILD)/mm64.iso
+	@tools/qemu-run.sh $(BUILD)/mm64.iso
+
+test: deps
+	@$(MAKE) --no-print-directory $(BUILD)/mm64-test.iso $(BUILD)/host-tests \
+		$(addprefix $(BUILD)/fuzz/,$(FUZZ_TARGETS))
+	@BUILD=$(BUILD) TEST='$(TEST)' SEED='$(SEED)' CONFIGS='$(CONFIGS)' KVM=$(KVM) \
+		FUZZ_TARGETS='$(FUZZ_TARGETS)' FUZZ_SECONDS=$(FUZZ_SECONDS) \
+		tools/test-all.sh
+
+test-host: $(BUILD)/host-tests
+	$(BUILD)/host-tests $(if $(TEST),test=$(TEST)) $(if $(SEED),seed=$(SEED))
+
+test-kernel: $(BUILD)/mm64-test.iso
+	@BUILD=$(BUILD) TEST='$(TEST)' SEED='$(SEED)' CONFIGS='$(CONFIGS)' KVM=$(KVM) \
+		tools/qemu-matrix.sh $(BUILD)/mm64-test.iso
+
+fuzz: deps
+	@$(MAKE) --no-print-directory $(addprefix $(BUILD)/fuzz/,$(FUZZ_TARGETS))
+	@for t in $(FUZZ_TARGETS); do \
+		tools/fuzz.sh $(BUILD)/fuzz/$$t tests/fuzz/$$t.corpus $${FUZZ_LONG:-600} || exit 1; done
+
+bench: deps
+	@$(MAKE) --no-print-directory $(BUILD)/mm64-bench $(BUILD)/mm64-test.iso
+	@tools/bench.sh $(BUILD)
+
+debug: deps
+	@$(MAKE) --no-print-directory $(BUILD)/mm64.iso
+	@tools/qemu-run.sh --debug $(BUILD)/mm64.iso
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,2 @@
+# Boot stub (NASM): multiboot2 header, 32-bit entry, long mode.
+BOOT_ASM +=

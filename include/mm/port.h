@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The mm64 porting interface: everything mm/ needs from the kernel it lives
+ * in, and nothing else. A port implements the functions below in one file
+ * (this kernel: kernel/mm_port.c; the host test build:
+ * tests/host/mm_port_host.c) and sets mm_port_direct_map_offset before
+ * calling mm_init(). See docs/EMBEDDING.md.
+ *
+ * Besides these, mm/ calls memset, memcpy, memmove and memcmp, which every
+ * freestanding C environment must supply anyway (GCC may emit them itself).
+ *
+ * Physical memory is reached through a direct map: the virtual address of
+ * physical address pa is pa + mm_port_direct_map_offset. Every frame that
+ * mm_init() is given must be mapped there, read-write, before mm_init().
+ */
+#ifndef MM_PORT_H
+#define MM_PORT_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- direct map ---- */
+extern uintptr_t mm_port_direct_map_offset;
+
+static inline void *mm_port_phys_to_virt(uint64_t pa)
+{
+	return (void *)(uintptr_t)(pa + mm_port_direct_map_offset);
+}
+
+static inline uint64_t mm_port_virt_to_phys(const void *va)
+{
+	return (uint64_t)((uintptr_t)va - mm_port_direct_map_offset);
+}
+
+/* ---- locks ----
+ * A spinlock that also keeps interrupts off on this CPU while held, so mm
+ * functions may be called from interrupt handlers (with GFP_ATOMIC).
+ * mm_port_lock() returns the interrupt state to hand back to unlock.
+ * mm/ never panics while holding one of these.
+ */
+typedef struct mm_spinlock {
+	volatile uint32_t locked;
+} mm_spinlock_t;
+#define MM_SPINLOCK_INIT { 0 }
+
+unsigned long mm_port_lock(mm_spinlock_t *lock);
+void mm_port_unlock(mm_spinlock_t *lock, unsigned long irq_state);
+
+/* Interrupts off/on on this CPU without a lock: guards per-CPU data. */
+unsigned long mm_port_irq_save(void);
+void mm_port_irq_restore(unsigned long irq_state);
+
+/* ---- CPUs ---- */
+#define MM_MAX_CPUS 64
+unsigned int mm_port_cpu_id(void);    /* 0 .. mm_port_cpu_count() - 1 */
+unsigned int mm_port_cpu_count(void); /* <= MM_MAX_CPUS */
+
+/* ---- time ---- */
+uint64_t mm_port_now_ns(void); /* monotonic; resolution of a microsecond or better */
+
+/* ---- output ----
+ * Formats used by mm/: %d %i %u %ld %lu %lld %llu %x %lx %llx %zu %p %s %c,
+ * with widths, '-' and zero padding.
+ */
+void mm_port_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+_Noreturn void mm_port_panic(const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The host port of mm64 (include/mm/port.h): the second port, which proves
+ * the interface is enough. Physical memory is an mmap()ed arena; see
+ * host_arena.c. Panics are caught by ktest when a test expects them.
+ */
+#define _GNU_SOURCE
+#include <mm/port.h>
+
+#include <ktest.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "host_port.h"
+
+uintptr_t mm_port_direct_map_offset;
+
+static _Thread_local unsigned int host_cpu;
+static unsigned int host_cpus = 2;
+
+void host_set_cpu(unsigned int cpu)
+{
+	host_cpu = cpu;
+}
+
+void host_set_cpu_count(unsigned int n)
+{
+	host_cpus = n;
+}
+
+unsigned long mm_port_lock(mm_spinlock_t *lock)
+{
+	while (__atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE))
+		while (__atomic_load_n(&lock->locked, __ATOMIC_RELAXED))
+			__builtin_ia32_pause();
+	return 0;
+}
+
+void mm_port_unlock(mm_spinlock_t *lock, unsigned long irq_state)
+{
+	(void)irq_state;
+	__atomic_store_n(&lock->locked, 0, __ATOMIC_RELEASE);
+}
+
+unsigned long mm_port_irq_save(void)
+{
+	return 0;
+}
+
+void mm_port_irq_restore(unsigned long irq_state)
+{
+	(void)irq_state;
+}
+
+unsigned int mm_port_cpu_id(void)
+{
+	return host_cpu;
+}
+
+unsigned int mm_port_cpu_count(void)
+{
+	return host_cpus;
+}
+
+uint64_t mm_port_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static bool log_quiet;
+
+void host_set_log_quiet(bool quiet)
+{
+	log_quiet = quiet;
+}
+
+void mm_port_log(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (log_quiet)
+		return;
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	fflush(stdout);
+}
+
+_Noreturn void mm_port_panic(const char *file, int line, const char *fmt, ...)
+{
+	char msg[512];
+	int n = snprintf(msg, sizeof(msg), "%s:%d: ", file, line);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
+	va_end(ap);
+	ktest_on_panic(msg); /* returns only when no test expects it */
+	fprintf(stderr, "panic: %s\n", msg);
+	fflush(NULL);
+	abort();
+}
