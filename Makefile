@@ -132,7 +132,7 @@ run: deps
 	@tools/qemu-run.sh $(BUILD)/mm64.iso
 
 test: deps
-	@$(MAKE) --no-print-directory $(BUILD)/mm64-test.iso $(BUILD)/host-tests \
+	@$(MAKE) --no-print-directory $(BUILD)/mm64-test.elf $(BUILD)/host-tests \
 		$(addprefix $(BUILD)/fuzz/,$(FUZZ_TARGETS))
 	@BUILD=$(BUILD) TEST='$(TEST)' SEED='$(SEED)' CONFIGS='$(CONFIGS)' KVM=$(KVM) \
 		FUZZ_TARGETS='$(FUZZ_TARGETS)' FUZZ_SECONDS=$(FUZZ_SECONDS) \
@@ -141,17 +141,18 @@ test: deps
 test-host: $(BUILD)/host-tests
 	$(BUILD)/host-tests $(if $(TEST),test=$(TEST)) $(if $(SEED),seed=$(SEED))
 
-test-kernel: $(BUILD)/mm64-test.iso
+test-kernel: $(BUILD)/mm64-test.elf
 	@BUILD=$(BUILD) TEST='$(TEST)' SEED='$(SEED)' CONFIGS='$(CONFIGS)' KVM=$(KVM) \
-		tools/qemu-matrix.sh $(BUILD)/mm64-test.iso
+		tools/qemu-matrix.sh $(BUILD)/mm64-test.elf
 
 fuzz: deps
 	@$(MAKE) --no-print-directory $(addprefix $(BUILD)/fuzz/,$(FUZZ_TARGETS))
 	@for t in $(FUZZ_TARGETS); do \
 		tools/fuzz.sh $(BUILD)/fuzz/$$t tests/fuzz/$$t.corpus $${FUZZ_LONG:-600} || exit 1; done
 
-bench: deps
-	@$(MAKE) --no-print-directory $(BUILD)/mm64-bench $(BUILD)/mm64-test.iso
+bench:
+	@tools/deps.sh --bench
+	@$(MAKE) --no-print-directory $(BUILD)/mm64-bench
 	@tools/bench.sh $(BUILD)
 
 debug: deps

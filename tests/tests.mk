@@ -3,3 +3,6 @@
 # Each area appends its own tests in its own fragment (mm/*.mk, kernel/kernel.mk).
 HOST_RUNNER_SRCS += tests/host/main.c tests/host/mm_port_host.c tests/host/host_arena.c
 TESTS_COMMON += tests/lib/test_ktest.c
+# The benchmark harness; each area adds its BENCH files to BENCH_SRCS.
+BENCH_SRCS += tests/bench/bench_main.c tests/host/mm_port_host.c \
+	tests/host/host_arena.c tests/lib/ktest.c

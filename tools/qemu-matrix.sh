@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# qemu-matrix.sh TEST.elf — boot the test kernel in every configuration (or
+# those named in CONFIGS), each with a timeout; print a table and the overall
+# "N passed, N failed" line. Exit status: 0 only if every configuration
+# printed a summary with 0 failures AND exited through isa-debug-exit with
+# the pass code (a triple fault exits 0 and is a crash, not a pass).
+#
+# Environment: BUILD, TEST (glob), SEED, CONFIGS, KVM=1, TIMEOUT (seconds).
+set -uo pipefail
+here=$(dirname "$0")
+. "$here/qemu-common.sh"
+elf=$1
+build=${BUILD:-build}
+logs=$build/test-logs
+mkdir -p "$logs"
+
+# name | machine arguments | extra kernel command line
+MATRIX=(
+	"pc-32M|-M pc -m 32M|"
+	"pc-128M|-M pc -m 128M|"
+	"pc-1G-smp2|-M pc -m 1G -smp 2|"
+	"pc-1G-memopts|-M pc -m 1G|mem=768M memmap=16M\$64M"
+	"q35-4G-max|-M q35 -m 4G -cpu max|"
+	"q35-8G|-M q35 -m 8G|"
+	"q35-8G-max-smp2|-M q35 -m 8G -cpu max -smp 2|"
+)
+
+if [ "$elf" = --list ]; then
+	for row in "${MATRIX[@]}"; do IFS='|' read -r n m c <<<"$row"; printf '%-18s %s %s\n' "$n" "$m" "${c:+(cmdline: $c)}"; done
+	exit 0
+fi
+
+seed=${SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
+selected=()
+for row in "${MATRIX[@]}"; do
+	name=${row%%|*}
+	if [ -z "${CONFIGS:-}" ] || [[ " $CONFIGS " == *" $name "* ]]; then
+		selected+=("$row")
+	fi
+done
+if [ ${#selected[@]} = 0 ]; then
+	echo "qemu-matrix: no configuration matches CONFIGS='$CONFIGS'; known:" >&2
+	"$0" --list >&2
+	exit 2
+fi
+
+total_pass=0 total_fail=0 bad=0
+table=()
+for row in "${selected[@]}"; do
+	IFS='|' read -r name margs extra <<<"$row"
+	cmdline="seed=$seed${TEST:+ test=$TEST}${extra:+ $extra}"
+	iso=$build/iso/$name.iso
+	"$here/mkiso.sh" "$elf" "$iso" "$cmdline" || { echo "qemu-matrix: mkiso failed" >&2; exit 2; }
+	log=$logs/$name.log
+	echo "== $name: qemu $margs ($cmdline)"
+	start=$(date +%s)
+	timeout "${TIMEOUT:-600}" qemu-system-x86_64 $margs $(qemu_accel) -cdrom "$iso" $QEMU_DEVICES </dev/null >"$log" 2>&1
+	status=$?
+	secs=$(( $(date +%s) - start ))
+	summary=$(tr -d '\r' <"$log" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
+	p=0 f=0 verdict=ok
+	if [ -n "$summary" ]; then
+		p=${summary%% passed*}; f=${summary#*, }; f=${f%% failed}
+	fi
+	if [ -z "$summary" ]; then
+		case $status in
+			124) verdict="TIMEOUT after ${TIMEOUT:-600}s" ;;
+			0) verdict="CRASH (reset without a summary: triple fault?)" ;;
+			*) verdict="CRASH (status $status, no summary)" ;;
+		esac
+		f=$((f + 1))
+	elif [ "$f" != 0 ] || [ $status != $QEMU_EXIT_PASS ]; then
+		verdict="FAIL (status $status)"
+		[ "$f" = 0 ] && f=1
+	fi
+	if [ "$verdict" != ok ]; then
+		bad=1
+		# The failures and the tail of the serial console.
+		tr -d '\r' <"$log" | grep -E -A6 '^not ok ' | head -n 60
+		echo "---- last serial lines of $name ($log) ----"
+		tr -d '\r' <"$log" | tail -n 25
+		echo "----"
+	fi
+	echo "== $name: $p passed, $f failed, ${secs}s: $verdict"
+	total_pass=$((total_pass + p)); total_fail=$((total_fail + f))
+	table+=("$(printf '%-18s %7s %7s %6ss  %s' "$name" "$p" "$f" "$secs" "$verdict")")
+done
+
+echo
+printf '%-18s %7s %7s %7s  %s\n' configuration passed failed time verdict
+for line in "${table[@]}"; do echo "$line"; done
+echo "seed=$seed (replay: make test SEED=$seed)"
+echo "$total_pass passed, $total_fail failed"
+exit $bad

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# test-all.sh — what `make test` runs once everything is built: the host
+# tests (ASan/UBSan), each fuzz target for FUZZ_SECONDS, and the QEMU matrix.
+# Ends with one "N passed, N failed" line over all of them; exits non-zero on
+# any failure.
+set -uo pipefail
+here=$(dirname "$0")
+build=${BUILD:-build}
+seed=${SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
+export SEED=$seed
+passed=0 failed=0
+rows=()
+
+count() { # count NAME LOGFILE STATUS SECONDS
+	local name=$1 log=$2 status=$3 secs=$4 line p=0 f=0
+	line=$(tr -d '\r' <"$log" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
+	if [ -n "$line" ]; then p=${line%% passed*}; f=${line#*, }; f=${f%% failed}; fi
+	if [ "$status" != 0 ] && [ "$f" = 0 ]; then f=1; fi
+	passed=$((passed + p)); failed=$((failed + f))
+	rows+=("$(printf '%-22s %7s %7s %6ss' "$name" "$p" "$f" "$secs")")
+}
+
+mkdir -p "$build/test-logs"
+
+echo "==== host tests (ASan/UBSan), seed=$seed"
+log=$build/test-logs/host.log
+start=$(date +%s)
+"$build/host-tests" seed="$seed" ${TEST:+test="$TEST"} >"$log" 2>&1
+status=$?
+grep -E '^(not ok|#   |#     )' "$log" | head -n 80
+tail -n 1 "$log"
+[ $status = 0 ] || { echo "---- tail of $log ----"; tail -n 30 "$log"; }
+count host "$log" $status $(( $(date +%s) - start ))
+
+for t in ${FUZZ_TARGETS:-}; do
+	[ -n "${TEST:-}" ] && break # a selected test run skips fuzzing
+	echo "==== fuzz $t for ${FUZZ_SECONDS:-30}s"
+	log=$build/test-logs/fuzz-$t.log
+	start=$(date +%s)
+	"$here/fuzz.sh" "$build/fuzz/$t" "tests/fuzz/$t.corpus" "${FUZZ_SECONDS:-30}" >"$log" 2>&1
+	status=$?
+	tail -n 3 "$log"
+	if [ $status = 0 ]; then echo "1 passed, 0 failed" >>"$log"; else
+		echo "---- tail of $log ----"; tail -n 40 "$log"; echo "0 passed, 1 failed" >>"$log"; fi
+	count "fuzz-$t" "$log" $status $(( $(date +%s) - start ))
+done
+
+echo "==== kernel tests under QEMU"
+log=$build/test-logs/matrix.log
+start=$(date +%s)
+"$here/qemu-matrix.sh" "$build/mm64-test.elf" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+count "qemu (all configs)" "$log" $status $(( $(date +%s) - start ))
+
+echo
+echo "==== make test summary (seed=$seed)"
+printf '%-22s %7s %7s %7s\n' suite passed failed time
+for r in "${rows[@]}"; do echo "$r"; done
+echo "$passed passed, $failed failed"
+[ $failed = 0 ]
