@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The frame allocator: physical 4 KiB frames in naturally aligned blocks of
+ * 2^order frames, order 0..MM_MAX_ORDER (default 10: 4 MiB). Linux's names,
+ * so code ports both ways. Flags: <mm/gfp.h>. Design: mm/buddy.c.
+ *
+ * Locking: every function here takes the locks it needs itself (zone
+ * spinlocks, which keep interrupts off) and may be called with interrupts
+ * off. "May reclaim" means it may call the registered shrinkers, so the
+ * caller must not hold a lock a shrinker takes.
+ *
+ * Per-frame metadata (9 bytes per frame, in arrays beside each other):
+ *
+ *   struct page (8 bytes)                     state byte (mm/ private)
+ *   +---------------------------------+       +----------+--------+------+
+ *   | free / per-CPU list: next, prev |       | kind (3) | order  |poison|
+ *   |   (32-bit frame indices)        |       | free,    | (4)    | (1)  |
+ *   | allocated: private (owner word) |       | alloc... |        |      |
+ *   +---------------------------------+       +----------+--------+------+
+ */
+#ifndef MM_PAGE_ALLOC_H
+#define MM_PAGE_ALLOC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <mm/gfp.h>
+#include <mm/memmap.h>
+
+#ifndef MM_MAX_ORDER
+#define MM_MAX_ORDER 10
+#endif
+#define MAX_ORDER MM_MAX_ORDER
+#define PAGE_SHIFT MM_PAGE_SHIFT
+#define PAGE_SIZE MM_PAGE_SIZE
+#define NUMA_NO_NODE (-1)
+#define MM_MAX_NUMNODES 1
+
+_Static_assert(MM_MAX_ORDER >= 1 && MM_MAX_ORDER <= 15,
+	       "MM_MAX_ORDER must be 1..15 (4 bits of the state byte)");
+
+/* One per physical frame of managed RAM. Contents are private to mm/ except
+ * through page_private()/set_page_private() on an allocated frame. */
+struct page {
+	union {
+		struct {
+			uint32_t next; /* frame index, MM_NO_PAGE = none */
+			uint32_t prev;
+		} lru;
+		unsigned long private;
+	};
+};
+_Static_assert(sizeof(struct page) == 8, "struct page is 8 bytes");
+_Static_assert(sizeof(struct page) <= 16, "at most 16 bytes per frame");
+
+/* ---- allocation ---- */
+
+/*
+ * alloc_pages - allocate 2^order contiguous frames, naturally aligned.
+ * Returns the first frame's struct page, or NULL when gfp's rules cannot be
+ * met (never NULL with __GFP_NOFAIL: panics instead when no progress is
+ * possible). An order above MAX_ORDER returns NULL (with a warning unless
+ * __GFP_NOWARN). May reclaim if gfp has __GFP_DIRECT_RECLAIM. Panics on a
+ * contradictory gfp mask. Caller holds no mm lock.
+ */
+struct page *alloc_pages(gfp_t gfp, unsigned int order);
+
+/*
+ * alloc_pages_node - alloc_pages() on node nid (NUMA_NO_NODE: local). There
+ * is one node, 0: another nid falls back to it, unless gfp has
+ * __GFP_THISNODE, in which case it returns NULL (no report, no reclaim).
+ */
+struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order);
+
+static inline struct page *alloc_page(gfp_t gfp)
+{
+	return alloc_pages(gfp, 0);
+}
+
+/*
+ * __get_free_pages - alloc_pages() returning the direct-map address, or 0.
+ * get_zeroed_page - one zeroed frame, or 0.
+ */
+unsigned long __get_free_pages(gfp_t gfp, unsigned int order);
+unsigned long get_zeroed_page(gfp_t gfp);
+#define __get_free_page(gfp) __get_free_pages((gfp), 0)
+
+/* ---- freeing ----
+ *
+ * __free_pages - give back a block from alloc_pages() with the same order.
+ * free_pages - the same by direct-map address (0 is ignored).
+ * Never reclaim; callable with interrupts off. Panics naming the pfn and
+ * the reason on: a double free, a frame that was never allocated (or lies
+ * inside another block), a reserved frame, a wrong order, a misaligned
+ * address, an address outside managed memory. Debug builds poison the
+ * frames so a later write is reported at the next allocation.
+ */
+void __free_pages(struct page *page, unsigned int order);
+void free_pages(unsigned long addr, unsigned int order);
+#define __free_page(page) __free_pages((page), 0)
+#define free_page(addr) free_pages((addr), 0)
+
+/* ---- conversions (managed RAM only; NULL/0 or a panic outside it) ---- */
+
+/* Frame number of a struct page; panics on a pointer that is not one. */
+uint64_t page_to_pfn(const struct page *page);
+/* struct page of a frame, or NULL when pfn is not managed RAM. */
+struct page *pfn_to_page(uint64_t pfn);
+uint64_t page_to_phys(const struct page *page);
+struct page *phys_to_page(uint64_t pa); /* NULL outside managed RAM */
+void *page_address(const struct page *page);
+struct page *virt_to_page(const void *va); /* NULL outside managed RAM */
+uint64_t virt_to_phys(const void *va);
+void *phys_to_virt(uint64_t pa);
+
+/* The owner word of an ALLOCATED frame (any frame of a block). */
+static inline unsigned long page_private(const struct page *page)
+{
+	return page->private;
+}
+static inline void set_page_private(struct page *page, unsigned long v)
+{
+	page->private = v;
+}
+
+/* ---- state ---- */
+
+/* Free frames: in the buddy lists plus on per-CPU lists. Lock-free read. */
+unsigned long nr_free_pages(void);
+
+/*
+ * drain_all_pages - give every per-CPU list back to the buddy lists.
+ * Returns the frames moved. Takes the zone locks. With several CPUs inside
+ * mm at once a port must run it on each CPU (see docs/EMBEDDING.md).
+ */
+unsigned long drain_all_pages(void);
+
+/* ---- shrinkers: memory a subsystem can give back under pressure ---- */
+
+struct shrinker {
+	/*
+	 * scan - free up to nr_to_free frames, return how many were freed.
+	 * Sees the allocating caller's gfp: a shrinker that needs I/O returns
+	 * 0 without __GFP_IO, one that needs the fs returns 0 without
+	 * __GFP_FS. Called with no mm lock held; it may free pages.
+	 */
+	unsigned long (*scan)(struct shrinker *s, gfp_t gfp,
+			      unsigned long nr_to_free);
+	const char *name;
+	struct shrinker *next; /* private */
+};
+
+/* Adds s to the list reclaim walks. Returns 0; panics if s is already
+ * registered or has no scan function. */
+int register_shrinker(struct shrinker *s);
+/* Removes s; panics if it is not registered. */
+void unregister_shrinker(struct shrinker *s);
+
+#endif

@@ -1,0 +1,304 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Frame allocator internals shared inside mm/ (buddy <-> contig <-> slab)
+ * and with the tests. Not part of the public API.
+ *
+ * Physical memory as the allocator sees it:
+ *
+ *   pfn 0                 4096 (16 MiB)            1M (4 GiB)
+ *   |---- ZONE_DMA --------|---- ZONE_DMA32 ---------|---- ZONE_NORMAL ---...
+ *   [region 0 ]  [ region 1 ...........]   hole     [ region 2 ........]
+ *   [span 0   ]  [span 1  ][ span 2    ]            [ span 3           ]
+ *
+ * A region is a maximal run of usable RAM (two regions never touch). A span
+ * is a region cut at the zone edges: the unit inside which buddies merge.
+ * All struct pages live in one array (mm_pages) and all state bytes in
+ * another (mm_page_state), indexed by a global frame index: span s covers
+ * indices [s.first_index, s.first_index + s.nr_frames). Free-list links are
+ * 32-bit indices into mm_pages.
+ */
+#ifndef MM_PAGE_ALLOC_INTERNAL_H
+#define MM_PAGE_ALLOC_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <mm/gfp.h>
+#include <mm/page_alloc.h>
+#include <mm/port.h>
+
+#include "freemap.h"
+
+#ifndef MM_DEBUG
+#define MM_DEBUG 0
+#endif
+
+/* "<function>: <reason> (<values>)" — the file and line come from the port. */
+#define mm_panic(...) mm_port_panic(__FILE__, __LINE__, __VA_ARGS__)
+
+/* Debug assertion on an internal invariant; type-checks when disabled.
+ * Never put a side effect in cond. */
+#define MM_ASSERT(cond, ...)                                                    \
+	do {                                                                    \
+		if (MM_DEBUG && !(cond))                                        \
+			mm_panic(__VA_ARGS__);                                  \
+	} while (0)
+
+/* ---- zones ---- */
+enum zone_type { ZONE_DMA, ZONE_DMA32, ZONE_NORMAL, MM_NR_ZONES };
+#define ZONE_DMA_END_PFN   (0x1000000ull >> MM_PAGE_SHIFT)   /* 16 MiB */
+#define ZONE_DMA32_END_PFN (0x100000000ull >> MM_PAGE_SHIFT) /* 4 GiB */
+
+enum zone_wmark { WMARK_MIN, WMARK_LOW, WMARK_HIGH, MM_NR_WMARK };
+
+#define MM_NO_PAGE UINT32_MAX /* list end */
+
+struct free_area {
+	uint32_t head;     /* first block's index, MM_NO_PAGE when empty */
+	uint64_t nr_blocks;
+};
+
+struct zone {
+	mm_spinlock_t lock;
+	const char *name;
+	uint64_t start_pfn, end_pfn; /* zone bounds [start, end) */
+	uint64_t present;            /* usable frames in the zone */
+	uint64_t reserved;           /* of those: never handed out */
+	uint64_t managed;            /* present - reserved */
+	uint64_t free;               /* frames in the buddy lists (lock) */
+	uint64_t wmark[MM_NR_WMARK];
+	/* Frames zone z keeps against an allocation that could have used the
+	 * higher zone c (lowmem_reserve[c]); 0 for c <= z. */
+	uint64_t lowmem_reserve[MM_NR_ZONES];
+	uint32_t pcp_batch, pcp_high;
+	struct free_area area[MM_MAX_ORDER + 1];
+};
+
+extern struct zone mm_zones[MM_NR_ZONES];
+
+static inline enum zone_type pfn_zone(uint64_t pfn)
+{
+	if (pfn < ZONE_DMA_END_PFN)
+		return ZONE_DMA;
+	if (pfn < ZONE_DMA32_END_PFN)
+		return ZONE_DMA32;
+	return ZONE_NORMAL;
+}
+
+/* ---- regions and spans ---- */
+struct mm_region {
+	uint64_t base_pfn, nr_frames;
+	struct page *pages;      /* pages[i] is frame base_pfn + i */
+	uint8_t *state;          /* state[i] likewise */
+	struct freemap freemap;  /* free frames in the buddy lists */
+	uint64_t first_index;    /* global index of base_pfn */
+};
+
+struct mm_span {
+	uint64_t base_pfn, nr_frames;
+	uint64_t first_index;
+	enum zone_type zone;
+	struct mm_region *region;
+};
+
+#define MM_MAX_REGIONS 128
+#define MM_MAX_SPANS (MM_MAX_REGIONS + 2)
+
+extern struct page *mm_pages;     /* every struct page, by global index */
+extern uint8_t *mm_page_state;    /* every state byte, by global index */
+extern uint64_t mm_nr_frames;     /* global indices in use */
+
+size_t mm_region_count(void);
+struct mm_region *mm_region_get(size_t i);
+/* The region holding pfn, NULL outside managed RAM. */
+struct mm_region *pfn_to_region(uint64_t pfn);
+/* The span holding pfn / global index; NULL outside managed RAM. */
+const struct mm_span *pfn_to_span(uint64_t pfn);
+const struct mm_span *index_to_span(uint64_t idx);
+size_t mm_span_count(void);
+const struct mm_span *mm_span_get(size_t i);
+
+static inline uint64_t page_index(const struct page *page)
+{
+	return (uint64_t)(page - mm_pages);
+}
+
+static inline uint64_t span_pfn(const struct mm_span *s, uint64_t idx)
+{
+	return s->base_pfn + (idx - s->first_index);
+}
+
+static inline uint64_t span_index(const struct mm_span *s, uint64_t pfn)
+{
+	return s->first_index + (pfn - s->base_pfn);
+}
+
+/* ---- the state byte of a frame ----
+ *   bits 0-2  kind: PS_NONE  inside a block (not its first frame)
+ *                   PS_FREE  first frame of a free buddy block
+ *                   PS_ALLOC first frame of an allocated block
+ *                   PS_PCP   on a per-CPU list (order 0)
+ *                   PS_RESERVED never handed out
+ *                   PS_CONTIG claimed by buddy_claim_range_locked
+ *   bits 3-6  order (PS_FREE, PS_ALLOC)
+ *   bit  7    poisoned (debug: the frame holds the free pattern)
+ */
+enum page_kind {
+	PS_NONE = 0,
+	PS_FREE = 1,
+	PS_ALLOC = 2,
+	PS_PCP = 3,
+	PS_RESERVED = 4,
+	PS_CONTIG = 5,
+};
+#define PS_KIND_MASK 0x07u
+#define PS_ORDER_SHIFT 3
+#define PS_ORDER_MASK 0x78u
+#define PS_POISON 0x80u
+
+static inline unsigned int ps_kind(uint8_t s)
+{
+	return s & PS_KIND_MASK;
+}
+static inline unsigned int ps_order(uint8_t s)
+{
+	return (s & PS_ORDER_MASK) >> PS_ORDER_SHIFT;
+}
+/* A new state keeping the poison bit of the old one. */
+static inline uint8_t ps_make(uint8_t old, unsigned int kind, unsigned int order)
+{
+	return (uint8_t)((old & PS_POISON) | kind | (order << PS_ORDER_SHIFT));
+}
+
+/* ---- bit tricks (each tested in tests/mm/test_page_bits.c) ---- */
+
+/* The pfn of the buddy of the order-`order` block at pfn. */
+static inline uint64_t buddy_pfn_of(uint64_t pfn, unsigned int order)
+{
+	return pfn ^ (1ull << order);
+}
+
+/* Whether pfn is the start of a naturally aligned block of that order. */
+static inline bool pfn_aligned(uint64_t pfn, unsigned int order)
+{
+	return (pfn & ((1ull << order) - 1)) == 0;
+}
+
+/* The largest order <= max of a naturally aligned block at pfn that fits in
+ * [pfn, end). end > pfn. */
+static inline unsigned int max_block_order(uint64_t pfn, uint64_t end,
+					   unsigned int max)
+{
+	unsigned int o = pfn ? (unsigned int)__builtin_ctzll(pfn) : 63;
+	unsigned int fit = 63 - (unsigned int)__builtin_clzll(end - pfn);
+
+	if (o > fit)
+		o = fit;
+	return o < max ? o : max;
+}
+
+/* ---- the shared contract (brief: buddy <-> contig <-> slab) ---- */
+
+/* Takes every zone lock in zone order; returns the interrupt state. */
+unsigned long mm_lock_all_zones(void);
+void mm_unlock_all_zones(unsigned long irq);
+
+/*
+ * buddy_claim_range_locked - take [pfn, pfn + nr) out of the buddy lists.
+ * Caller holds all zone locks. Every frame must be free in the buddy lists
+ * (not on a per-CPU list), else returns false and changes nothing. Splits
+ * the blocks at the edges; the frames become allocated (PS_CONTIG),
+ * accounted like alloc_pages. Poison is cleared, not checked.
+ */
+bool buddy_claim_range_locked(uint64_t pfn, uint64_t nr);
+
+/*
+ * buddy_release_range - give back a claimed run as maximal aligned blocks
+ * with full coalescing. Takes the locks itself. Panics naming the pfn on a
+ * frame that is not claimed (checked before any lock is taken).
+ */
+void buddy_release_range(uint64_t pfn, uint64_t nr);
+
+/*
+ * mm_direct_reclaim - drain the per-CPU lists, then call the shrinkers (with
+ * gfp) until nr_frames are freed or every shrinker has been asked. Returns
+ * the frames made free. Never called with a zone lock held.
+ */
+unsigned long mm_direct_reclaim(gfp_t gfp, unsigned long nr_frames);
+
+/* ---- internal pieces (one file each) ---- */
+
+/* buddy.c: caller holds the zone lock of the span's zone. */
+void buddy_free_block_locked(const struct mm_span *s, uint64_t pfn,
+			     unsigned int order);
+struct page *buddy_alloc_locked(struct zone *z, unsigned int order);
+/* Adds [pfn, end) (inside span s) as maximal aligned free blocks. */
+void buddy_add_range_locked(const struct mm_span *s, uint64_t pfn,
+			    uint64_t end);
+
+/* pcp.c */
+struct page *pcp_alloc(struct zone *z, gfp_t gfp, uint64_t mark);
+void pcp_free(const struct mm_span *s, uint64_t idx);
+unsigned long pcp_count_all(void);
+void pcp_reset(void);
+
+/* zone.c */
+void zone_setup_watermarks(void);
+/* The lowest free count zone z must keep for this request (watermark share
+ * by gfp plus lowmem_reserve against classzone). */
+uint64_t zone_alloc_mark(const struct zone *z, gfp_t gfp,
+			 enum zone_type classzone);
+/* The highest zone gfp allows (the first of its zonelist). */
+enum zone_type gfp_classzone(gfp_t gfp);
+void zone_print_buddyinfo(void);
+
+/* gfp_names.c: "GFP_KERNEL|__GFP_ZERO" into buf; returns buf. */
+const char *gfp_format(gfp_t gfp, char *buf, size_t size);
+/* Panics on contradictory or unknown bits, naming them. */
+void gfp_check(const char *fn, gfp_t gfp);
+
+/* poison.c (MM_DEBUG): fill/check the sampled lines of a frame. */
+void poison_frame(uint64_t pfn);
+/* Returns the offset of the first corrupted byte or -1. */
+long poison_check_frame(uint64_t pfn, uint64_t *found);
+
+/* early.c: the boot allocator over the sanitized map. */
+void early_init(const struct mm_range *ranges, size_t n,
+		const struct mm_range *reserved, size_t nres);
+void *early_alloc(uint64_t size, uint64_t align); /* panics when out */
+uint64_t early_allocated_bytes(void);
+/* Calls fn for every range still free in the early allocator, then retires
+ * it: early_alloc panics afterwards. */
+void early_retire(void (*fn)(uint64_t start_pfn, uint64_t end_pfn, void *arg),
+		  void *arg);
+size_t early_free_count(void);
+void early_free_get(size_t i, uint64_t *start_pfn, uint64_t *end_pfn);
+
+/* memmap.c: regions, spans, struct page arrays. */
+void memmap_setup(const struct mm_range *map, size_t n);
+uint64_t memmap_metadata_bytes(void);
+
+/* ---- statistics and switches for tests and benchmarks ---- */
+struct mm_stats {
+	unsigned long reclaim_rounds;  /* reclaim-and-retry rounds run */
+	unsigned long fail_reports;    /* "page allocation failure" printed */
+	unsigned long alloc_failures;  /* alloc_pages returned NULL */
+	unsigned long shrinker_calls;  /* scan() calls */
+	unsigned long poison_checked;  /* frames checked at allocation */
+};
+extern struct mm_stats mm_stats;
+extern bool mm_pcp_enabled;        /* false: order 0 goes to the buddy lists */
+extern uint64_t mm_init_ns;        /* duration of the last mm_init() */
+
+/* Free blocks per zone and order (buddy lists only), for before/after
+ * comparisons in tests. */
+struct buddyinfo {
+	uint64_t nr[MM_NR_ZONES][MM_MAX_ORDER + 1];
+};
+void buddyinfo_snapshot(struct buddyinfo *bi);
+bool buddyinfo_equal(const struct buddyinfo *a, const struct buddyinfo *b);
+
+/* Walks every block; panics on a broken invariant (debug and tests). */
+void mm_check_invariants(void);
+
+#endif
