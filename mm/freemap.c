@@ -1,0 +1,429 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * freemap: the free-frame index behind contigmalloc().
+ *
+ * The problem. contigmalloc() wants the lowest run of n free frames inside
+ * [lo, hi) that starts at a multiple of `align` and does not cross a multiple
+ * of `boundary`. The run may span several free buddy blocks of different
+ * orders, so the buddy free lists alone cannot answer it. FreeBSD's
+ * vm_phys_alloc_contig() walks the free lists of every order >= the order of
+ * n and then grows each candidate block over its neighbours: O(free blocks)
+ * per request, and a scan of the frame array when that fails.
+ *
+ * The index. One bit per frame (1 = free, kept current by the buddy: a frame
+ * is free here iff it sits on a buddy free list), and over the bitmap words a
+ * binary tree of summaries. A node covering frames [s, s + len) records
+ *   prefix  - free frames at its start,
+ *   suffix  - free frames at its end,
+ *   longest - the longest free run inside it,
+ * combined from its children L, R (each of length len/2) as
+ *   prefix  = L.prefix == len/2 ? len/2 + R.prefix : L.prefix
+ *   suffix  = R.suffix == len/2 ? len/2 + L.suffix : R.suffix
+ *   longest = max(L.longest, R.longest, L.suffix + R.prefix).
+ * Leaves are the 64-bit bitmap words, summarized with ctz/clz.
+ *
+ * First fit (first_fit): the lowest p >= lo with [p, p + n) free and
+ * p + n <= hi. Walk the tree left to right over [lo, hi) carrying `run`, the
+ * free frames seen immediately before the current node:
+ *   - run + node.prefix >= n: the answer is node.start - run;
+ *   - node.longest < n: nothing starts inside; run becomes node.suffix (or
+ *     run + len if the node is all free) and the whole subtree is skipped;
+ *   - otherwise a fitting run lies inside: descend.
+ * Only the two root-to-leaf paths along lo and hi visit partial nodes, and a
+ * fully covered node is either skipped in O(1) or descended into once (and
+ * then the answer is in it). Cost: O(log N) node visits, N = frames.
+ *
+ * Constraints (freemap_find): let p0 = first_fit(x). Round p0 up to `align`;
+ * if [p, p + n) then crosses a multiple of boundary, move p up to that
+ * multiple (boundary >= n, and boundary >= align when crossing is possible,
+ * so alignment is kept). If p == p0 or [p, p + n) is free (a first_fit on
+ * exactly that window), p is the answer; otherwise retry from x = p + 1.
+ * Each failed round skips past one maximal free run of length >= n (the run
+ * holding p0 ends before p + n, and no window starting in it after p is free)
+ * and past one aligned candidate. So a request costs
+ *     O(log N * (1 + min(fitting free runs, aligned slots) in [lo, hi)))
+ * and an impossible request with no free run of n in [lo, hi) costs O(log N).
+ * FreeBSD's is O(free blocks of order >= order(n)) before any alignment test.
+ *
+ * Updates. set_free/set_used change bitmap words with masks
+ * (O(nr / 64) words), then recompute the summaries above the changed words
+ * level by level; a level whose summaries did not change ends the climb. An
+ * order-0 update is one word plus at most log2(N / 64) small recomputes, and
+ * usually stops after a few levels.
+ *
+ * Memory: 1 bit + about 2 * 12 / 64 bytes of summaries per frame: 0.5
+ * bytes per frame (2 KiB per 16 MiB).
+ */
+#include "freemap.h"
+#include "freemap_bits.h"
+
+#include <mm/port.h>
+
+#ifndef MM_DEBUG
+#define MM_DEBUG 0
+#endif
+
+#define FM_PANIC(...) mm_port_panic(__FILE__, __LINE__, __VA_ARGS__)
+/* Internal invariants; type-checked even when MM_DEBUG is 0. */
+#define FM_ASSERT(cond, ...)                                                  \
+	do {                                                                  \
+		if (MM_DEBUG && !(cond))                                      \
+			FM_PANIC(__VA_ARGS__);                                \
+	} while (0)
+
+#define FM_WORD_BITS 64u
+#define FM_MAX_FRAMES ((1ull << 32) - 64)
+
+static inline uint64_t node_len(unsigned level)
+{
+	return (uint64_t)FM_WORD_BITS << level;
+}
+
+static inline uint32_t max_u32(uint32_t a, uint32_t b)
+{
+	return a > b ? a : b;
+}
+
+/* ---- summaries ---- */
+
+static struct freemap_sum word_summary(uint64_t w)
+{
+	return (struct freemap_sum){ word_prefix(w), word_suffix(w),
+				     word_longest(w) };
+}
+
+static struct freemap_sum combine(struct freemap_sum l, struct freemap_sum r,
+				  uint64_t child_len)
+{
+	struct freemap_sum s;
+
+	s.prefix = l.prefix == child_len ? (uint32_t)child_len + r.prefix
+					 : l.prefix;
+	s.suffix = r.suffix == child_len ? (uint32_t)child_len + l.suffix
+					 : r.suffix;
+	s.longest = max_u32(max_u32(l.longest, r.longest), l.suffix + r.prefix);
+	return s;
+}
+
+static struct freemap_sum node_from_children(const struct freemap *fm,
+					     unsigned level, uint64_t i)
+{
+	static const struct freemap_sum none;
+	const struct freemap_sum *child = fm->level[level - 1];
+	uint64_t nchild = fm->level_len[level - 1];
+	struct freemap_sum l = child[2 * i];
+	struct freemap_sum r = 2 * i + 1 < nchild ? child[2 * i + 1] : none;
+
+	return combine(l, r, node_len(level - 1));
+}
+
+static bool sum_equal(struct freemap_sum a, struct freemap_sum b)
+{
+	return a.prefix == b.prefix && a.suffix == b.suffix &&
+	       a.longest == b.longest;
+}
+
+/* Recomputes the summaries over bitmap words [wlo, whi] and upwards. */
+static void update_words(struct freemap *fm, uint64_t wlo, uint64_t whi)
+{
+	bool changed = false;
+
+	for (uint64_t w = wlo; w <= whi; w++) {
+		struct freemap_sum s = word_summary(fm->bits[w]);
+
+		if (!sum_equal(s, fm->level[0][w])) {
+			fm->level[0][w] = s;
+			changed = true;
+		}
+	}
+	for (unsigned k = 1; k < fm->levels && changed; k++) {
+		wlo >>= 1;
+		whi >>= 1;
+		changed = false;
+		for (uint64_t i = wlo; i <= whi; i++) {
+			struct freemap_sum s = node_from_children(fm, k, i);
+
+			if (!sum_equal(s, fm->level[k][i])) {
+				fm->level[k][i] = s;
+				changed = true;
+			}
+		}
+	}
+}
+
+/* ---- init ---- */
+
+static uint64_t words_for(uint64_t nr_frames)
+{
+	return (nr_frames + FM_WORD_BITS - 1) / FM_WORD_BITS;
+}
+
+size_t freemap_storage_bytes(uint64_t nr_frames)
+{
+	uint64_t words = words_for(nr_frames);
+	uint64_t bytes = words * sizeof(uint64_t);
+
+	for (uint64_t n = words;; n = (n + 1) / 2) {
+		bytes += n * sizeof(struct freemap_sum);
+		if (n <= 1)
+			break;
+	}
+	return (size_t)((bytes + 7) & ~7ull);
+}
+
+void freemap_init(struct freemap *fm, uint64_t base_pfn, uint64_t nr_frames,
+		  void *storage)
+{
+	if (nr_frames == 0 || nr_frames > FM_MAX_FRAMES)
+		FM_PANIC("freemap_init: bad frame count (nr_frames %llu)",
+			 (unsigned long long)nr_frames);
+	if (!storage || ((uintptr_t)storage & 7))
+		FM_PANIC("freemap_init: storage NULL or misaligned (%p)",
+			 storage);
+
+	uint64_t words = words_for(nr_frames);
+	size_t bytes = freemap_storage_bytes(nr_frames);
+	unsigned char *p = storage;
+
+	__builtin_memset(storage, 0, bytes);
+	fm->base_pfn = base_pfn;
+	fm->nr_frames = nr_frames;
+	fm->nr_free = 0;
+	fm->bits = (uint64_t *)p;
+	p += words * sizeof(uint64_t);
+	fm->levels = 0;
+	for (uint64_t n = words;; n = (n + 1) / 2) {
+		fm->level_len[fm->levels] = n;
+		fm->level[fm->levels] = (struct freemap_sum *)p;
+		p += n * sizeof(struct freemap_sum);
+		fm->levels++;
+		if (n <= 1)
+			break;
+	}
+	FM_ASSERT((size_t)(p - (unsigned char *)storage) <= bytes,
+		  "freemap_init: layout overran storage (%zu > %zu)",
+		  (size_t)(p - (unsigned char *)storage), bytes);
+}
+
+/* ---- updates ---- */
+
+static void check_range(const struct freemap *fm, const char *fn,
+			uint64_t pfn, uint64_t nr)
+{
+	if (pfn < fm->base_pfn || nr > fm->nr_frames ||
+	    pfn - fm->base_pfn > fm->nr_frames - nr)
+		FM_PANIC("%s: range outside the map (pfn 0x%llx, nr %llu, map "
+			 "0x%llx+%llu)",
+			 fn, (unsigned long long)pfn, (unsigned long long)nr,
+			 (unsigned long long)fm->base_pfn,
+			 (unsigned long long)fm->nr_frames);
+}
+
+static void set_bits(struct freemap *fm, uint64_t pfn, uint64_t nr,
+		     bool free, const char *fn)
+{
+	if (nr == 0)
+		return;
+	check_range(fm, fn, pfn, nr);
+
+	uint64_t first = pfn - fm->base_pfn, end = first + nr;
+	uint64_t wlo = first / FM_WORD_BITS, whi = (end - 1) / FM_WORD_BITS;
+
+	for (uint64_t w = wlo; w <= whi; w++) {
+		unsigned from = w == wlo ? (unsigned)(first % FM_WORD_BITS) : 0;
+		unsigned to = w == whi ? (unsigned)((end - 1) % FM_WORD_BITS) + 1
+				       : 64;
+		uint64_t m = bit_range_mask(from, to);
+		uint64_t old = fm->bits[w];
+
+		FM_ASSERT(free ? (old & m) == 0 : (old & m) == m,
+			  "%s: a frame is already %s (pfn 0x%llx, nr %llu)",
+			  fn, free ? "free" : "used", (unsigned long long)pfn,
+			  (unsigned long long)nr);
+		fm->bits[w] = free ? old | m : old & ~m;
+	}
+	if (free)
+		fm->nr_free += nr;
+	else
+		fm->nr_free -= nr;
+	update_words(fm, wlo, whi);
+}
+
+void freemap_set_free(struct freemap *fm, uint64_t pfn, uint64_t nr)
+{
+	set_bits(fm, pfn, nr, true, "freemap_set_free");
+}
+
+void freemap_set_used(struct freemap *fm, uint64_t pfn, uint64_t nr)
+{
+	set_bits(fm, pfn, nr, false, "freemap_set_used");
+}
+
+bool freemap_is_free(const struct freemap *fm, uint64_t pfn)
+{
+	check_range(fm, "freemap_is_free", pfn, 1);
+	uint64_t i = pfn - fm->base_pfn;
+
+	return (fm->bits[i / 64] >> (i % 64)) & 1;
+}
+
+/* ---- search ---- */
+
+struct fit_search {
+	const struct freemap *fm;
+	uint64_t lo, hi; /* map-relative, lo < hi <= nr_frames */
+	uint64_t n;
+	uint64_t run; /* free frames in [lo, current) just before current */
+};
+
+/* The answer in bitmap word i (masked to [lo, hi)), or FREEMAP_NONE. */
+static uint64_t fit_in_word(struct fit_search *fs, uint64_t i)
+{
+	uint64_t s = i * FM_WORD_BITS;
+	unsigned from = fs->lo > s ? (unsigned)(fs->lo - s) : 0;
+	unsigned to = fs->hi < s + 64 ? (unsigned)(fs->hi - s) : 64;
+	uint64_t w = fs->fm->bits[i] & bit_range_mask(from, to);
+
+	if (fs->run + word_prefix(w) >= fs->n)
+		return s - fs->run;
+	if (fs->n <= 64) {
+		uint64_t x = w;
+
+		while (x) {
+			unsigned start = (unsigned)__builtin_ctzll(x);
+			uint32_t len = word_prefix(x >> start);
+
+			if (len >= fs->n)
+				return s + start;
+			if (start + len >= 64)
+				break;
+			x &= ~0ull << (start + len);
+		}
+	}
+	fs->run = w == ~0ull ? fs->run + 64 : word_suffix(w);
+	return FREEMAP_NONE;
+}
+
+static uint64_t fit_in_node(struct fit_search *fs, unsigned level, uint64_t i)
+{
+	uint64_t len = node_len(level), s = i * len;
+
+	if (s >= fs->lo && s + len <= fs->hi) {
+		struct freemap_sum sum = fs->fm->level[level][i];
+
+		if (fs->run + sum.prefix >= fs->n)
+			return s - fs->run;
+		if (sum.longest < fs->n) {
+			fs->run = sum.prefix == len ? fs->run + len : sum.suffix;
+			return FREEMAP_NONE;
+		}
+	}
+	if (level == 0)
+		return fit_in_word(fs, i);
+
+	uint64_t clen = len / 2;
+
+	for (uint64_t c = 2 * i; c <= 2 * i + 1; c++) {
+		uint64_t cs = c * clen;
+
+		if (cs >= fs->hi)
+			break;
+		if (cs + clen <= fs->lo)
+			continue;
+		if (c >= fs->fm->level_len[level - 1]) {
+			fs->run = 0; /* past the last word: used */
+			break;
+		}
+		uint64_t r = fit_in_node(fs, level - 1, c);
+
+		if (r != FREEMAP_NONE)
+			return r;
+	}
+	return FREEMAP_NONE;
+}
+
+/* Lowest map-relative p in [lo, hi - n] with [p, p + n) free, or NONE. */
+static uint64_t first_fit(const struct freemap *fm, uint64_t lo, uint64_t hi,
+			  uint64_t n)
+{
+	struct fit_search fs = { fm, lo, hi, n, 0 };
+
+	if (lo >= hi || hi - lo < n)
+		return FREEMAP_NONE;
+	return fit_in_node(&fs, fm->levels - 1, 0);
+}
+
+uint64_t freemap_find(const struct freemap *fm, uint64_t lo, uint64_t hi,
+		      uint64_t nr, uint64_t align, uint64_t boundary)
+{
+	uint64_t base = fm->base_pfn, end = base + fm->nr_frames;
+
+	FM_ASSERT(align && !(align & (align - 1)),
+		  "freemap_find: align not a power of two (%llu)",
+		  (unsigned long long)align);
+	FM_ASSERT(!(boundary & (boundary - 1)),
+		  "freemap_find: boundary not a power of two (%llu)",
+		  (unsigned long long)boundary);
+	if (lo < base)
+		lo = base;
+	if (hi > end)
+		hi = end;
+	if (nr == 0 || lo >= hi || hi - lo < nr || (boundary && nr > boundary) ||
+	    fm->nr_free < nr)
+		return FREEMAP_NONE;
+
+	for (uint64_t x = lo;;) {
+		uint64_t p0 = first_fit(fm, x - base, hi - base, nr);
+
+		if (p0 == FREEMAP_NONE)
+			return FREEMAP_NONE;
+		p0 += base;
+
+		uint64_t p = align_up_pow2(p0, align);
+
+		if (run_crosses_boundary(p, nr, boundary))
+			p = align_up_pow2(p, boundary);
+		if (p < p0 || p > hi || hi - p < nr)
+			return FREEMAP_NONE; /* also catches wrap-around */
+		if (p == p0 || first_fit(fm, p - base, p + nr - base, nr) ==
+				       p - base) {
+			FM_ASSERT(p % align == 0 &&
+					  !run_crosses_boundary(p, nr, boundary),
+				  "freemap_find: bad result 0x%llx",
+				  (unsigned long long)p);
+			return p;
+		}
+		x = p + 1;
+	}
+}
+
+/* ---- debug ---- */
+
+void freemap_check(const struct freemap *fm)
+{
+	uint64_t words = fm->level_len[0], free = 0;
+
+	for (uint64_t w = 0; w < words; w++) {
+		struct freemap_sum s = word_summary(fm->bits[w]);
+
+		free += (uint64_t)__builtin_popcountll(fm->bits[w]);
+		if (!sum_equal(s, fm->level[0][w]))
+			FM_PANIC("freemap_check: stale word summary (word %llu)",
+				 (unsigned long long)w);
+	}
+	if (fm->nr_frames % 64 &&
+	    (fm->bits[words - 1] >> (fm->nr_frames % 64)) != 0)
+		FM_PANIC("freemap_check: bits set past the end (0x%llx)",
+			 (unsigned long long)fm->bits[words - 1]);
+	if (free != fm->nr_free)
+		FM_PANIC("freemap_check: free count %llu, bitmap has %llu",
+			 (unsigned long long)fm->nr_free,
+			 (unsigned long long)free);
+	for (unsigned k = 1; k < fm->levels; k++)
+		for (uint64_t i = 0; i < fm->level_len[k]; i++)
+			if (!sum_equal(node_from_children(fm, k, i),
+				       fm->level[k][i]))
+				FM_PANIC("freemap_check: stale summary (level "
+					 "%u, node %llu)",
+					 k, (unsigned long long)i);
+}

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * freemap: a per-region index of free frames that answers "where is the
+ * lowest run of n free frames in [lo, hi), aligned and not crossing a
+ * boundary?" in O(log N) per candidate instead of a scan. The buddy keeps it
+ * current; contigmalloc() searches it. Algorithm and costs: mm/freemap.c.
+ *
+ * Layout of the storage handed to freemap_init() (nr_frames = N):
+ *
+ *   +--------------------------+  bitmap: 1 bit per frame, 1 = free,
+ *   | uint64_t bits[W]         |  W = ceil(N / 64) words; bits past N are 0
+ *   +--------------------------+
+ *   | struct freemap_sum l0[W] |  level 0: one summary per bitmap word
+ *   | struct freemap_sum l1[]  |  level k: ceil(len(k-1) / 2) summaries,
+ *   | ...                      |  node i of level k covers frames
+ *   | root (1 entry)           |  [i << (6 + k), (i + 1) << (6 + k))
+ *   +--------------------------+
+ *
+ * A summary holds, for the frames its node covers: the longest free run, the
+ * free run at its start (prefix) and at its end (suffix). A missing right
+ * child (odd-length level) counts as all used.
+ *
+ * Locking: the caller serializes every call on one freemap (the buddy holds
+ * the zone lock when updating; contigmalloc holds every zone lock while
+ * searching).
+ */
+#ifndef MM_FREEMAP_H
+#define MM_FREEMAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define FREEMAP_MAX_LEVELS 40 /* 64 << 39 frames: far beyond any machine */
+#define FREEMAP_NONE UINT64_MAX /* freemap_find(): nothing fits */
+
+struct freemap_sum {
+	uint32_t prefix;  /* free frames at the node's start */
+	uint32_t suffix;  /* free frames at the node's end */
+	uint32_t longest; /* longest free run inside the node */
+};
+_Static_assert(sizeof(struct freemap_sum) == 12, "freemap_sum is 3 words");
+
+struct freemap {
+	uint64_t base_pfn;  /* pfn of bit 0 */
+	uint64_t nr_frames; /* bits in use */
+	uint64_t nr_free;   /* bits set */
+	uint64_t *bits;     /* 1 = free */
+	unsigned int levels; /* summary levels; level levels-1 has one node */
+	uint64_t level_len[FREEMAP_MAX_LEVELS];
+	struct freemap_sum *level[FREEMAP_MAX_LEVELS];
+};
+
+/* Bytes of storage freemap_init() needs for nr_frames frames (8-byte aligned). */
+size_t freemap_storage_bytes(uint64_t nr_frames);
+
+/*
+ * freemap_init - set up an index of nr_frames frames starting at base_pfn
+ * over storage (freemap_storage_bytes(nr_frames) bytes, 8-byte aligned).
+ * All frames start "used". Panics when nr_frames is 0 or above 2^32 - 64
+ * (summaries are 32-bit) or storage is NULL/misaligned.
+ */
+void freemap_init(struct freemap *fm, uint64_t base_pfn, uint64_t nr_frames,
+		  void *storage);
+
+/*
+ * freemap_set_free / freemap_set_used - frames [pfn, pfn + nr) entered /
+ * left the buddy free lists. Cost: O(nr / 64 + log N) word operations; an
+ * update that does not change a summary stops climbing at once. Debug
+ * builds assert the frames are inside the map and were in the other state.
+ */
+void freemap_set_free(struct freemap *fm, uint64_t pfn, uint64_t nr);
+void freemap_set_used(struct freemap *fm, uint64_t pfn, uint64_t nr);
+
+/* Whether frame pfn (inside the map) is marked free. */
+bool freemap_is_free(const struct freemap *fm, uint64_t pfn);
+
+/*
+ * freemap_find - the lowest pfn p with lo <= p, p + nr <= hi, p % align == 0,
+ * [p, p + nr) free in the map, and [p, p + nr) not crossing a multiple of
+ * boundary. All in frames and absolute pfns; lo/hi are clipped to the map.
+ * align: a power of two (1 = any); boundary: 0 (none) or a power of two.
+ * Returns FREEMAP_NONE when no such run exists (or nr is 0, or
+ * nr > boundary != 0). Read-only. Cost: mm/freemap.c.
+ */
+uint64_t freemap_find(const struct freemap *fm, uint64_t lo, uint64_t hi,
+		      uint64_t nr, uint64_t align, uint64_t boundary);
+
+/* Free frames in the map (sum of set bits). */
+static inline uint64_t freemap_nr_free(const struct freemap *fm)
+{
+	return fm->nr_free;
+}
+
+/* Debug: recomputes every summary from the bitmap; panics on a mismatch. */
+void freemap_check(const struct freemap *fm);
+
+#endif

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The bit tricks of the freemap, each a named inline function so it can be
+ * tested on its own (tests/mm/test_freemap.c). Bit i of a bitmap word is
+ * frame (word * 64 + i); 1 = free.
+ */
+#ifndef MM_FREEMAP_BITS_H
+#define MM_FREEMAP_BITS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Free frames at the start (bit 0 upwards) of bitmap word w. */
+static inline uint32_t word_prefix(uint64_t w)
+{
+	return w == ~0ull ? 64 : (uint32_t)__builtin_ctzll(~w);
+}
+
+/* Free frames at the end (bit 63 downwards) of bitmap word w. */
+static inline uint32_t word_suffix(uint64_t w)
+{
+	return w == ~0ull ? 64 : (uint32_t)__builtin_clzll(~w);
+}
+
+/* Longest run of set bits in w: one iteration per run. */
+static inline uint32_t word_longest(uint64_t w)
+{
+	uint32_t best = 0;
+
+	while (w) {
+		unsigned start = (unsigned)__builtin_ctzll(w);
+		uint64_t rest = w >> start;
+		uint32_t len = word_prefix(rest);
+
+		if (len > best)
+			best = len;
+		if (start + len >= 64)
+			break;
+		w &= ~0ull << (start + len);
+	}
+	return best;
+}
+
+/* Bits [from, to) of a word set, 0 <= from <= to <= 64. */
+static inline uint64_t bit_range_mask(unsigned from, unsigned to)
+{
+	uint64_t hi = to >= 64 ? ~0ull : (1ull << to) - 1;
+	uint64_t lo = from >= 64 ? ~0ull : (1ull << from) - 1;
+
+	return hi & ~lo;
+}
+
+/* x rounded up to a multiple of the power of two a. */
+static inline uint64_t align_up_pow2(uint64_t x, uint64_t a)
+{
+	return (x + a - 1) & ~(a - 1);
+}
+
+/* Whether [p, p + n) crosses a multiple of the power of two b (b = 0: never). */
+static inline bool run_crosses_boundary(uint64_t p, uint64_t n, uint64_t b)
+{
+	return b != 0 && ((p ^ (p + n - 1)) & ~(b - 1)) != 0;
+}
+
+#endif
