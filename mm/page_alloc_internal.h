@@ -237,7 +237,8 @@ void buddy_add_range_locked(const struct mm_span *s, uint64_t pfn,
 			    uint64_t end);
 
 /* pcp.c */
-struct page *pcp_alloc(struct zone *z, gfp_t gfp, uint64_t mark);
+struct page *pcp_alloc(struct zone *z, gfp_t gfp, uint64_t mark,
+		       uint64_t normal_mark);
 void pcp_free(const struct mm_span *s, uint64_t idx);
 unsigned long pcp_count_all(void);
 void pcp_reset(void);
@@ -250,7 +251,14 @@ uint64_t zone_alloc_mark(const struct zone *z, gfp_t gfp,
 			 enum zone_type classzone);
 /* The highest zone gfp allows (the first of its zonelist). */
 enum zone_type gfp_classzone(gfp_t gfp);
-void zone_print_buddyinfo(void);
+
+/* page_report.c: the human-readable state. */
+void zone_print_buddyinfo(void);  /* free blocks per zone and order */
+void zone_print_zones(void);      /* managed/free/reserved, watermarks */
+void page_print_map(void);        /* ASCII map of physical memory */
+
+/* reclaim.c */
+void shrinkers_reset(void);
 
 /* gfp_names.c: "GFP_KERNEL|__GFP_ZERO" into buf; returns buf. */
 const char *gfp_format(gfp_t gfp, char *buf, size_t size);
@@ -262,21 +270,25 @@ void poison_frame(uint64_t pfn);
 /* Returns the offset of the first corrupted byte or -1. */
 long poison_check_frame(uint64_t pfn, uint64_t *found);
 
-/* early.c: the boot allocator over the sanitized map. */
-void early_init(const struct mm_range *ranges, size_t n,
-		const struct mm_range *reserved, size_t nres);
-void *early_alloc(uint64_t size, uint64_t align); /* panics when out */
+/* early.c: the boot allocator over usable RAM minus reserved ranges. */
+void early_reset(void);
+void early_add(uint64_t start_pfn, uint64_t end_pfn);     /* increasing */
+void early_reserve(uint64_t start_pfn, uint64_t end_pfn); /* any overlap */
+void *early_alloc(uint64_t size, uint64_t align);  /* panics when out */
 uint64_t early_allocated_bytes(void);
-/* Calls fn for every range still free in the early allocator, then retires
- * it: early_alloc panics afterwards. */
-void early_retire(void (*fn)(uint64_t start_pfn, uint64_t end_pfn, void *arg),
-		  void *arg);
 size_t early_free_count(void);
 void early_free_get(size_t i, uint64_t *start_pfn, uint64_t *end_pfn);
+void early_retire(void); /* early_alloc panics afterwards */
 
-/* memmap.c: regions, spans, struct page arrays. */
-void memmap_setup(const struct mm_range *map, size_t n);
+/* memmap.c: regions, spans, metadata arrays; then frees RAM to the buddy. */
+void memmap_setup(const struct mm_range *map, size_t n,
+		  const struct mm_range *reserved, size_t nres);
+void memmap_release_early(void); /* marks reserved frames, fills the buddy */
 uint64_t memmap_metadata_bytes(void);
+
+/* zone.c */
+void zones_reset(void);
+void zones_init(void); /* bounds and present frames from the spans */
 
 /* ---- statistics and switches for tests and benchmarks ---- */
 struct mm_stats {

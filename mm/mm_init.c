@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Bringing mm64 up (mm_init) and its part of the boot report (mm_report).
+ * Each allocator adds one init line and one report line here.
+ */
+#include <mm/init.h>
+
+#include "page_alloc_internal.h"
+
+uint64_t mm_init_ns;
+
+void mm_init(const struct mm_range *map, size_t map_len,
+	     const struct mm_range *reserved, size_t reserved_len)
+{
+	uint64_t t0 = mm_port_now_ns();
+
+	/* Forget everything: on the host, tests call mm_init again. */
+	zones_reset();
+	pcp_reset();
+	shrinkers_reset();
+	__builtin_memset(&mm_stats, 0, sizeof(mm_stats));
+	mm_pcp_enabled = true;
+
+	/* The frame allocator. */
+	memmap_setup(map, map_len, reserved, reserved_len);
+	zones_init();
+	memmap_release_early();
+	zone_setup_watermarks();
+
+	mm_init_ns = mm_port_now_ns() - t0;
+}
+
+void mm_report(void)
+{
+	/* The frame allocator. */
+	uint64_t frames = mm_nr_frames ? mm_nr_frames : 1;
+	uint64_t meta = memmap_metadata_bytes();
+
+	mm_port_log("mm: %llu frames of RAM (%llu MiB) in %zu regions, "
+		    "max order %d, init %llu us\n",
+		    (unsigned long long)mm_nr_frames,
+		    (unsigned long long)(mm_nr_frames >> (20 - MM_PAGE_SHIFT)),
+		    mm_region_count(), MM_MAX_ORDER,
+		    (unsigned long long)(mm_init_ns / 1000));
+	mm_port_log("mm: metadata %llu bytes (%llu.%02llu bytes per frame: "
+		    "struct page %zu + state 1 + freemap)\n",
+		    (unsigned long long)meta, (unsigned long long)(meta / frames),
+		    (unsigned long long)(meta * 100 / frames % 100),
+		    sizeof(struct page));
+	zone_print_zones();
+	zone_print_buddyinfo();
+	page_print_map();
+}

@@ -1,0 +1,314 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The public frame allocator: alloc_pages() and friends with the GFP rules,
+ * __free_pages() with its checks, and the address conversions.
+ *
+ * alloc_pages(gfp, order):
+ *   1. check the mask (contradictions panic, naming the flags);
+ *   2. fast path: walk the zonelist (classzone down to DMA); in each zone
+ *      take from the per-CPU list (order 0) or the buddy lists if the zone
+ *      stays above the request's mark (mm/zone.c);
+ *   3. slow path, only with __GFP_DIRECT_RECLAIM and without
+ *      __GFP_NORETRY: reclaim (mm/reclaim.c) and retry: one round, two with
+ *      __GFP_REPEAT, as long as reclaim makes progress with __GFP_NOFAIL;
+ *   4. failure: NULL and a report (order, flags, buddyinfo) unless
+ *      __GFP_NOWARN; with __GFP_NOFAIL an out-of-memory panic instead.
+ */
+#include "page_alloc_internal.h"
+
+struct mm_stats mm_stats;
+
+#define NOFAIL_MAX_ROUNDS 1000 /* progress that never satisfies: panic */
+
+/* ---- conversions ---- */
+
+uint64_t page_to_pfn(const struct page *page)
+{
+	uint64_t idx = (uint64_t)(page - mm_pages);
+	const struct mm_span *s;
+
+	if (page < mm_pages || idx >= mm_nr_frames ||
+	    !(s = index_to_span(idx)))
+		mm_panic("page_to_pfn: %p is not a struct page", (const void *)page);
+	return span_pfn(s, idx);
+}
+
+struct page *pfn_to_page(uint64_t pfn)
+{
+	const struct mm_span *s = pfn_to_span(pfn);
+
+	return s ? &mm_pages[span_index(s, pfn)] : NULL;
+}
+
+uint64_t page_to_phys(const struct page *page)
+{
+	return page_to_pfn(page) << MM_PAGE_SHIFT;
+}
+
+struct page *phys_to_page(uint64_t pa)
+{
+	return pfn_to_page(pa >> MM_PAGE_SHIFT);
+}
+
+void *page_address(const struct page *page)
+{
+	return mm_port_phys_to_virt(page_to_phys(page));
+}
+
+uint64_t virt_to_phys(const void *va)
+{
+	return mm_port_virt_to_phys(va);
+}
+
+void *phys_to_virt(uint64_t pa)
+{
+	return mm_port_phys_to_virt(pa);
+}
+
+struct page *virt_to_page(const void *va)
+{
+	return phys_to_page(mm_port_virt_to_phys(va));
+}
+
+unsigned long nr_free_pages(void)
+{
+	unsigned long n = pcp_count_all();
+
+	for (int i = 0; i < MM_NR_ZONES; i++)
+		n += __atomic_load_n(&mm_zones[i].free, __ATOMIC_RELAXED);
+	return n;
+}
+
+/* ---- allocation ---- */
+
+static struct page *get_page_from_freelist(gfp_t gfp, unsigned int order)
+{
+	enum zone_type classzone = gfp_classzone(gfp);
+
+	for (int zi = (int)classzone; zi >= 0; zi--) {
+		struct zone *z = &mm_zones[zi];
+		struct page *page = NULL;
+
+		if (!z->managed)
+			continue;
+		uint64_t mark = zone_alloc_mark(z, gfp, classzone);
+		if (order == 0 && mm_pcp_enabled) {
+			uint64_t normal = zone_alloc_mark(z, 0, classzone);
+			page = pcp_alloc(z, gfp, mark, normal);
+		} else {
+			unsigned long irq = mm_port_lock(&z->lock);
+			if (z->free >= mark + (1ull << order))
+				page = buddy_alloc_locked(z, order);
+			mm_port_unlock(&z->lock, irq);
+		}
+		if (page)
+			return page;
+	}
+	return NULL;
+}
+
+static void report_failure(const char *fn, gfp_t gfp, unsigned int order)
+{
+	char buf[160];
+
+	mm_stats.fail_reports++;
+	mm_port_log("%s: page allocation failure: order:%u, mode:0x%x(%s)\n", fn,
+		    order, gfp, gfp_format(gfp, buf, sizeof(buf)));
+	zone_print_buddyinfo();
+}
+
+_Noreturn static void out_of_memory(gfp_t gfp, unsigned int order)
+{
+	char buf[160];
+
+	mm_port_log("Out of memory: __GFP_NOFAIL allocation of order %u cannot "
+		    "make progress\n", order);
+	zone_print_zones();
+	zone_print_buddyinfo();
+	mm_panic("alloc_pages: out of memory: __GFP_NOFAIL allocation of order "
+		 "%u cannot make progress (%s, %lu free frames)", order,
+		 gfp_format(gfp, buf, sizeof(buf)), nr_free_pages());
+}
+
+static struct page *alloc_slowpath(gfp_t gfp, unsigned int order)
+{
+	unsigned int rounds = (gfp & __GFP_REPEAT) ? 2 : 1;
+
+	if (!(gfp & __GFP_DIRECT_RECLAIM) || (gfp & __GFP_NORETRY))
+		return NULL;
+	for (unsigned int r = 0;; r++) {
+		if (gfp & __GFP_NOFAIL) {
+			if (r >= NOFAIL_MAX_ROUNDS)
+				out_of_memory(gfp, order);
+		} else if (r >= rounds) {
+			return NULL;
+		}
+		mm_stats.reclaim_rounds++;
+		unsigned long progress = mm_direct_reclaim(gfp, 1ul << order);
+		struct page *page = get_page_from_freelist(gfp, order);
+		if (page)
+			return page;
+		if (!progress && (gfp & __GFP_NOFAIL))
+			out_of_memory(gfp, order);
+		if (!progress)
+			return NULL;
+	}
+}
+
+/* Debug: check the poison of every frame of a fresh block, outside locks. */
+static void check_poison(struct page *page, unsigned int order)
+{
+	uint64_t idx = page_index(page);
+	const struct mm_span *s = index_to_span(idx);
+
+	for (uint64_t i = 0; i < (1ull << order); i++) {
+		uint8_t st = mm_page_state[idx + i];
+		uint64_t found;
+		long off;
+
+		if (!(st & PS_POISON))
+			continue;
+		mm_page_state[idx + i] = st & (uint8_t)~PS_POISON;
+		mm_stats.poison_checked++;
+		off = poison_check_frame(span_pfn(s, idx + i), &found);
+		if (off >= 0)
+			mm_panic("alloc_pages: write after free in pfn 0x%llx "
+				 "(offset 0x%lx: 0x%llx)",
+				 (unsigned long long)span_pfn(s, idx + i),
+				 (unsigned long)off, (unsigned long long)found);
+	}
+}
+
+/* Cheap always-on check of our own result. */
+static void check_result(struct page *page, unsigned int order, gfp_t gfp)
+{
+	uint64_t idx = page_index(page);
+	const struct mm_span *s = index_to_span(idx);
+	uint64_t pfn = s ? span_pfn(s, idx) : 0;
+
+	if (!s || !pfn_aligned(pfn, order) ||
+	    (uint64_t)s->zone > (uint64_t)gfp_classzone(gfp) ||
+	    idx + (1ull << order) > s->first_index + s->nr_frames)
+		mm_panic("alloc_pages: internal error: bad block (pfn 0x%llx, "
+			 "order %u)", (unsigned long long)pfn, order);
+}
+
+struct page *alloc_pages(gfp_t gfp, unsigned int order)
+{
+	struct page *page = NULL;
+
+	gfp_check("alloc_pages", gfp);
+	if (order <= MM_MAX_ORDER) {
+		page = get_page_from_freelist(gfp, order);
+		if (!page)
+			page = alloc_slowpath(gfp, order);
+	}
+	if (!page) {
+		mm_stats.alloc_failures++;
+		if (gfp & __GFP_NOFAIL)
+			out_of_memory(gfp, order);
+		if (!(gfp & __GFP_NOWARN))
+			report_failure("alloc_pages", gfp, order);
+		return NULL;
+	}
+	check_result(page, order, gfp);
+	if (MM_DEBUG)
+		check_poison(page, order);
+	for (uint64_t i = 0; i < (1ull << order); i++)
+		page[i].private = 0;
+	if (gfp & __GFP_ZERO)
+		__builtin_memset(page_address(page), 0, MM_PAGE_SIZE << order);
+	return page;
+}
+
+struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
+{
+	if (nid != NUMA_NO_NODE && nid != 0 && (gfp & __GFP_THISNODE)) {
+		gfp_check("alloc_pages_node", gfp);
+		mm_stats.alloc_failures++;
+		return NULL; /* one node: nid has no memory */
+	}
+	return alloc_pages(gfp, order);
+}
+
+unsigned long __get_free_pages(gfp_t gfp, unsigned int order)
+{
+	struct page *page = alloc_pages(gfp, order);
+
+	return page ? (unsigned long)page_address(page) : 0;
+}
+
+unsigned long get_zeroed_page(gfp_t gfp)
+{
+	return __get_free_pages(gfp | __GFP_ZERO, 0);
+}
+
+/* ---- freeing ---- */
+
+static const char *const kind_reason[] = {
+	[PS_NONE] = "free of a frame that is not allocated (never allocated, "
+		    "or inside another block)",
+	[PS_FREE] = "double free",
+	[PS_PCP] = "double free",
+	[PS_RESERVED] = "free of a reserved frame",
+	[PS_CONTIG] = "free of a frame claimed by contigmalloc",
+};
+
+void __free_pages(struct page *page, unsigned int order)
+{
+	uint64_t idx = (uint64_t)(page - mm_pages);
+	const struct mm_span *s;
+
+	if (page < mm_pages || idx >= mm_nr_frames || !(s = index_to_span(idx)))
+		mm_panic("__free_pages: %p is not a struct page of managed memory",
+			 (void *)page);
+	uint64_t pfn = span_pfn(s, idx);
+	if (order > MM_MAX_ORDER)
+		mm_panic("__free_pages: order %u out of range (pfn 0x%llx)", order,
+			 (unsigned long long)pfn);
+	uint8_t st = mm_page_state[idx];
+	if (ps_kind(st) != PS_ALLOC)
+		mm_panic("__free_pages: %s (pfn 0x%llx, order %u)",
+			 kind_reason[ps_kind(st)], (unsigned long long)pfn, order);
+	if (ps_order(st) != order)
+		mm_panic("__free_pages: wrong order (pfn 0x%llx allocated as order "
+			 "%u, freed as order %u)", (unsigned long long)pfn,
+			 ps_order(st), order);
+	MM_ASSERT(pfn_aligned(pfn, order), "__free_pages: misaligned block "
+		  "(pfn 0x%llx, order %u)", (unsigned long long)pfn, order);
+
+	if (MM_DEBUG) {
+		for (uint64_t i = 0; i < (1ull << order); i++) {
+			poison_frame(pfn + i);
+			mm_page_state[idx + i] |= PS_POISON;
+		}
+	}
+	if (order == 0 && mm_pcp_enabled) {
+		pcp_free(s, idx);
+		return;
+	}
+	struct zone *z = &mm_zones[s->zone];
+	unsigned long irq = mm_port_lock(&z->lock);
+	buddy_free_block_locked(s, pfn, order);
+	mm_port_unlock(&z->lock, irq);
+}
+
+void free_pages(unsigned long addr, unsigned int order)
+{
+	if (addr == 0)
+		return;
+	if (addr & (MM_PAGE_SIZE - 1))
+		mm_panic("free_pages: misaligned address 0x%lx (order %u)", addr,
+			 order);
+	uint64_t pa = mm_port_virt_to_phys((const void *)addr);
+	struct page *page = phys_to_page(pa);
+	if (!page)
+		mm_panic("free_pages: address 0x%lx outside managed memory "
+			 "(pfn 0x%llx)", addr,
+			 (unsigned long long)(pa >> MM_PAGE_SHIFT));
+	if (!pfn_aligned(pa >> MM_PAGE_SHIFT, order) && order <= MM_MAX_ORDER)
+		mm_panic("free_pages: misaligned address 0x%lx for order %u "
+			 "(pfn 0x%llx)", addr, order,
+			 (unsigned long long)(pa >> MM_PAGE_SHIFT));
+	__free_pages(page, order);
+}

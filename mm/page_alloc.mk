@@ -1,0 +1,5 @@
+# The frame allocator (issue 3): early boot allocator, frame map, buddy,
+# zones, per-CPU lists, reclaim, GFP names, debug poisoning, report.
+MM_SRCS += mm/early.c mm/memmap.c mm/buddy.c mm/zone.c mm/pcp.c \
+	mm/reclaim.c mm/page_alloc.c mm/gfp_names.c mm/poison.c \
+	mm/page_report.c mm/mm_init.c

@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Per-CPU lists of order-0 frames, one per CPU and zone. An order-0 free
+ * pushes the frame at the head (hot: likely still in this CPU's cache); an
+ * allocation pops the head, or the tail with __GFP_COLD (the frame freed
+ * longest ago). An empty list refills `batch` frames from the buddy lists
+ * under one zone lock; a list above `high` drains `batch` frames from its
+ * tail. Frames on these lists are "allocated" for the buddy and the freemap
+ * but count in nr_free_pages(); reclaim and drain_all_pages() return them.
+ *
+ * A refill never takes the zone below the request's normal (min) mark: a
+ * request allowed into the emergency reserve (GFP_ATOMIC, __GFP_HIGH) gets
+ * its one frame straight from the buddy lists, so reserve frames never sit
+ * on a list where a GFP_NOWAIT caller could find them.
+ *
+ * Locking: a CPU's lists are touched only by that CPU with interrupts off
+ * (mm_port_irq_save), indexed by mm_port_cpu_id(). drain_all_pages() empties
+ * other CPUs' lists directly: correct while only one CPU runs mm code (see
+ * docs/EMBEDDING.md for the IPI a multi-CPU port adds).
+ */
+#include "page_alloc_internal.h"
+
+struct pcp_list {
+	uint32_t head, tail; /* frame indices, MM_NO_PAGE when empty */
+	uint32_t count;
+};
+
+struct pcp_cpu {
+	struct pcp_list list[MM_NR_ZONES];
+} __attribute__((aligned(64)));
+
+static struct pcp_cpu pcp[MM_MAX_CPUS];
+bool mm_pcp_enabled = true;
+
+void pcp_reset(void)
+{
+	for (int c = 0; c < MM_MAX_CPUS; c++)
+		for (int z = 0; z < MM_NR_ZONES; z++)
+			pcp[c].list[z] = (struct pcp_list){ MM_NO_PAGE, MM_NO_PAGE, 0 };
+}
+
+static void push_head(struct pcp_list *l, uint32_t idx)
+{
+	struct page *p = &mm_pages[idx];
+
+	p->lru.prev = MM_NO_PAGE;
+	p->lru.next = l->head;
+	if (l->head != MM_NO_PAGE)
+		mm_pages[l->head].lru.prev = idx;
+	else
+		l->tail = idx;
+	l->head = idx;
+	l->count++;
+}
+
+static void push_tail(struct pcp_list *l, uint32_t idx)
+{
+	struct page *p = &mm_pages[idx];
+
+	p->lru.next = MM_NO_PAGE;
+	p->lru.prev = l->tail;
+	if (l->tail != MM_NO_PAGE)
+		mm_pages[l->tail].lru.next = idx;
+	else
+		l->head = idx;
+	l->tail = idx;
+	l->count++;
+}
+
+static uint32_t pop_head(struct pcp_list *l)
+{
+	uint32_t idx = l->head;
+
+	l->head = mm_pages[idx].lru.next;
+	if (l->head != MM_NO_PAGE)
+		mm_pages[l->head].lru.prev = MM_NO_PAGE;
+	else
+		l->tail = MM_NO_PAGE;
+	l->count--;
+	return idx;
+}
+
+static uint32_t pop_tail(struct pcp_list *l)
+{
+	uint32_t idx = l->tail;
+
+	l->tail = mm_pages[idx].lru.prev;
+	if (l->tail != MM_NO_PAGE)
+		mm_pages[l->tail].lru.next = MM_NO_PAGE;
+	else
+		l->head = MM_NO_PAGE;
+	l->count--;
+	return idx;
+}
+
+/* Gives up to n frames from the tail of l back to the buddy; zone lock held. */
+static unsigned long drain_locked(struct pcp_list *l, unsigned long n)
+{
+	unsigned long done = 0;
+
+	for (; done < n && l->count; done++) {
+		uint32_t idx = pop_tail(l);
+		const struct mm_span *s = index_to_span(idx);
+
+		buddy_free_block_locked(s, span_pfn(s, idx), 0);
+	}
+	return done;
+}
+
+struct page *pcp_alloc(struct zone *z, gfp_t gfp, uint64_t mark,
+		       uint64_t normal_mark)
+{
+	unsigned long irq = mm_port_irq_save();
+	struct pcp_list *l = &pcp[mm_port_cpu_id()].list[z - mm_zones];
+	struct page *page = NULL;
+
+	if (l->count == 0) {
+		unsigned long zirq = mm_port_lock(&z->lock);
+
+		if (z->free > normal_mark) {
+			uint64_t n = z->free - normal_mark;
+
+			if (n > z->pcp_batch)
+				n = z->pcp_batch;
+			while (n--) {
+				struct page *p = buddy_alloc_locked(z, 0);
+				if (!p)
+					break;
+				uint64_t idx = page_index(p);
+				mm_page_state[idx] =
+					ps_make(mm_page_state[idx], PS_PCP, 0);
+				push_tail(l, (uint32_t)idx);
+			}
+		} else if (z->free > mark) {
+			page = buddy_alloc_locked(z, 0);
+		}
+		mm_port_unlock(&z->lock, zirq);
+	}
+	if (!page && l->count) {
+		uint32_t idx = (gfp & __GFP_COLD) ? pop_tail(l) : pop_head(l);
+
+		mm_page_state[idx] = ps_make(mm_page_state[idx], PS_ALLOC, 0);
+		page = &mm_pages[idx];
+	}
+	mm_port_irq_restore(irq);
+	return page;
+}
+
+void pcp_free(const struct mm_span *s, uint64_t idx)
+{
+	struct zone *z = &mm_zones[s->zone];
+	unsigned long irq = mm_port_irq_save();
+	struct pcp_list *l = &pcp[mm_port_cpu_id()].list[s->zone];
+
+	mm_page_state[idx] = ps_make(mm_page_state[idx], PS_PCP, 0);
+	push_head(l, (uint32_t)idx);
+	if (l->count > z->pcp_high) {
+		unsigned long zirq = mm_port_lock(&z->lock);
+		drain_locked(l, z->pcp_batch);
+		mm_port_unlock(&z->lock, zirq);
+	}
+	mm_port_irq_restore(irq);
+}
+
+unsigned long drain_all_pages(void)
+{
+	unsigned long moved = 0;
+
+	for (int c = 0; c < MM_MAX_CPUS; c++) {
+		unsigned long irq = mm_port_irq_save();
+
+		for (int zi = 0; zi < MM_NR_ZONES; zi++) {
+			struct pcp_list *l = &pcp[c].list[zi];
+			struct zone *z = &mm_zones[zi];
+
+			if (!l->count)
+				continue;
+			unsigned long zirq = mm_port_lock(&z->lock);
+			moved += drain_locked(l, l->count);
+			mm_port_unlock(&z->lock, zirq);
+		}
+		mm_port_irq_restore(irq);
+	}
+	return moved;
+}
+
+unsigned long pcp_count_all(void)
+{
+	unsigned long n = 0;
+
+	for (int c = 0; c < MM_MAX_CPUS; c++)
+		for (int z = 0; z < MM_NR_ZONES; z++)
+			n += __atomic_load_n(&pcp[c].list[z].count, __ATOMIC_RELAXED);
+	return n;
+}

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Direct reclaim. There is no scheduler and no swap: "reclaim" is giving
+ * back the frames cached on per-CPU lists and asking the registered
+ * shrinkers (caches that can free memory on demand) for frames. The
+ * allocator runs it synchronously when a request that may "sleep"
+ * (__GFP_DIRECT_RECLAIM) cannot be met.
+ */
+#include "page_alloc_internal.h"
+
+static struct shrinker *shrinkers;
+static mm_spinlock_t shrinker_lock = MM_SPINLOCK_INIT;
+
+void shrinkers_reset(void)
+{
+	shrinkers = NULL;
+}
+
+int register_shrinker(struct shrinker *s)
+{
+	if (!s || !s->scan)
+		mm_panic("register_shrinker: shrinker %p has no scan function",
+			 (void *)s);
+	unsigned long irq = mm_port_lock(&shrinker_lock);
+	for (struct shrinker *p = shrinkers; p; p = p->next) {
+		if (p == s) {
+			mm_port_unlock(&shrinker_lock, irq);
+			mm_panic("register_shrinker: shrinker %s registered twice",
+				 s->name ? s->name : "?");
+		}
+	}
+	s->next = shrinkers;
+	shrinkers = s;
+	mm_port_unlock(&shrinker_lock, irq);
+	return 0;
+}
+
+void unregister_shrinker(struct shrinker *s)
+{
+	unsigned long irq = mm_port_lock(&shrinker_lock);
+
+	for (struct shrinker **pp = &shrinkers; *pp; pp = &(*pp)->next) {
+		if (*pp == s) {
+			*pp = s->next;
+			s->next = NULL;
+			mm_port_unlock(&shrinker_lock, irq);
+			return;
+		}
+	}
+	mm_port_unlock(&shrinker_lock, irq);
+	mm_panic("unregister_shrinker: shrinker %s is not registered",
+		 s && s->name ? s->name : "?");
+}
+
+unsigned long mm_direct_reclaim(gfp_t gfp, unsigned long nr_frames)
+{
+	unsigned long freed = drain_all_pages();
+
+	/* The list is walked without the lock: a shrinker may allocate or
+	 * free. Registration must not race with reclaim (documented). */
+	for (struct shrinker *s = shrinkers; s && freed < nr_frames; s = s->next) {
+		mm_stats.shrinker_calls++;
+		freed += s->scan(s, gfp, nr_frames - freed);
+	}
+	return freed;
+}

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Zones: DMA [0, 16 MiB), DMA32 [16 MiB, 4 GiB), NORMAL [4 GiB, ...), their
+ * watermarks and the reserve lower zones keep against fallback.
+ *
+ * Watermarks (Linux's formula): the whole machine keeps
+ *     min_free = sqrt(16 * managed KiB) KiB   (at most 64 MiB)
+ * split between the zones in proportion to their managed frames; per zone
+ * low = min + min/4 and high = min + min/2. An allocation of order k from
+ * zone z for a request whose first zone is c succeeds only if
+ *     free(z) - 2^k >= mark + lowmem_reserve[z][c]
+ * where mark is min, or less for the emergency reserve:
+ *     __GFP_HIGH            min - min/2
+ *     __GFP_ATOMIC          min - min/4
+ *     GFP_ATOMIC (both)     min - min/2 - min/4   (= min/4)
+ * lowmem_reserve[z][c] = managed frames of zones z+1..c / ratio[z], with
+ * ratio 256 for DMA and DMA32 (Linux's defaults): a GFP_KERNEL allocation
+ * falling back into DMA32 or DMA leaves that much for GFP_DMA32/GFP_DMA.
+ *
+ * So the frames an order-0 request can take before failing ("free minus
+ * reserve") are, per zone of its zonelist, free(z) - mark - lowmem_reserve.
+ */
+#include "page_alloc_internal.h"
+
+struct zone mm_zones[MM_NR_ZONES];
+
+static const char *const zone_names[MM_NR_ZONES] = { "DMA", "DMA32", "Normal" };
+static const uint32_t lowmem_reserve_ratio[MM_NR_ZONES] = { 256, 256, 32 };
+
+void zones_reset(void)
+{
+	static const uint64_t bounds[MM_NR_ZONES + 1] = {
+		0, ZONE_DMA_END_PFN, ZONE_DMA32_END_PFN, UINT64_MAX >> MM_PAGE_SHIFT
+	};
+	for (int i = 0; i < MM_NR_ZONES; i++) {
+		struct zone *z = &mm_zones[i];
+
+		__builtin_memset(z, 0, sizeof(*z));
+		z->lock = (mm_spinlock_t)MM_SPINLOCK_INIT;
+		z->name = zone_names[i];
+		z->start_pfn = bounds[i];
+		z->end_pfn = bounds[i + 1];
+		for (int o = 0; o <= MM_MAX_ORDER; o++)
+			z->area[o].head = MM_NO_PAGE;
+	}
+}
+
+void zones_init(void)
+{
+	for (size_t i = 0; i < mm_span_count(); i++) {
+		const struct mm_span *s = mm_span_get(i);
+		mm_zones[s->zone].present += s->nr_frames;
+	}
+}
+
+static uint64_t isqrt(uint64_t x)
+{
+	uint64_t r = 0;
+
+	for (uint64_t bit = 1ull << 62; bit; bit >>= 2) {
+		if (x >= r + bit) {
+			x -= r + bit;
+			r = (r >> 1) + bit;
+		} else {
+			r >>= 1;
+		}
+	}
+	return r;
+}
+
+void zone_setup_watermarks(void)
+{
+	uint64_t total = 0;
+
+	for (int i = 0; i < MM_NR_ZONES; i++)
+		total += mm_zones[i].managed;
+	uint64_t min_kb = isqrt(total * (MM_PAGE_SIZE / 1024) * 16);
+	if (min_kb > 65536)
+		min_kb = 65536;
+	uint64_t min_frames = min_kb / (MM_PAGE_SIZE / 1024);
+
+	for (int i = 0; i < MM_NR_ZONES; i++) {
+		struct zone *z = &mm_zones[i];
+		uint64_t min = total ? min_frames * z->managed / total : 0;
+
+		if (z->managed && min == 0)
+			min = 1;
+		z->wmark[WMARK_MIN] = min;
+		z->wmark[WMARK_LOW] = min + min / 4;
+		z->wmark[WMARK_HIGH] = min + min / 2;
+		uint64_t above = 0;
+		for (int c = 0; c < MM_NR_ZONES; c++) {
+			if (c > i)
+				above += mm_zones[c].managed;
+			z->lowmem_reserve[c] =
+				c > i ? above / lowmem_reserve_ratio[i] : 0;
+		}
+		/* per-CPU lists: batch ~ 1/1024 of the zone, 1..31; high 6x */
+		uint64_t batch = z->managed >> 10;
+		z->pcp_batch = batch < 1 ? 1 : batch > 31 ? 31 : (uint32_t)batch;
+		z->pcp_high = 6 * z->pcp_batch;
+	}
+}
+
+enum zone_type gfp_classzone(gfp_t gfp)
+{
+	if (gfp & __GFP_DMA)
+		return ZONE_DMA;
+	if (gfp & __GFP_DMA32)
+		return ZONE_DMA32;
+	return ZONE_NORMAL;
+}
+
+uint64_t zone_alloc_mark(const struct zone *z, gfp_t gfp,
+			 enum zone_type classzone)
+{
+	uint64_t min = z->wmark[WMARK_MIN], mark = min;
+
+	if (gfp & __GFP_HIGH)
+		mark -= min / 2;
+	if (gfp & __GFP_ATOMIC)
+		mark -= min / 4;
+	return mark + z->lowmem_reserve[classzone];
+}
+
+/* The interrupt states the inner locks saved; written and read only while
+ * all zone locks are held. */
+static unsigned long inner_irq[MM_NR_ZONES];
+
+unsigned long mm_lock_all_zones(void)
+{
+	unsigned long irq = mm_port_lock(&mm_zones[0].lock);
+
+	for (int i = 1; i < MM_NR_ZONES; i++)
+		inner_irq[i] = mm_port_lock(&mm_zones[i].lock);
+	return irq;
+}
+
+void mm_unlock_all_zones(unsigned long irq)
+{
+	for (int i = MM_NR_ZONES - 1; i > 0; i--)
+		mm_port_unlock(&mm_zones[i].lock, inner_irq[i]);
+	mm_port_unlock(&mm_zones[0].lock, irq);
+}
