@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The slab allocator and the kmalloc family: objects smaller than a frame,
+ * carved from slabs of frames. Linux's names and behaviour, so code ports
+ * both ways. Flags: <mm/gfp.h>. Design: mm/slab.c.
+ *
+ * Locking: every function takes the locks it needs itself. Allocations that
+ * may reclaim (__GFP_DIRECT_RECLAIM, as in GFP_KERNEL) must not be made with
+ * an mm lock held; GFP_ATOMIC and GFP_NOWAIT allocations and every free may
+ * be made from interrupt handlers. kmem_cache_create/destroy/shrink are for
+ * task context only.
+ *
+ * Alignment: every kmalloc() result is at least KMALLOC_MIN_ALIGN (8) bytes
+ * aligned; a request rounded to a power-of-two class up to PAGE_SIZE is
+ * naturally aligned (kmalloc(64) is 64-byte aligned, kmalloc(3000) is
+ * 4096-byte aligned); 96 and 192 are 32- and 64-byte aligned; 8 KiB and
+ * larger are page aligned.
+ */
+#ifndef MM_SLAB_H
+#define MM_SLAB_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <mm/gfp.h>
+
+struct kmem_cache;
+
+/* ---- kmem_cache flags (kmem_cache_create) ----
+ *
+ * SLAB_HWCACHE_ALIGN: objects start on a cache line (SLAB_CACHE_LINE bytes),
+ * so two objects never share one. Default: the align argument, at least 8.
+ *
+ * SLAB_CACHE_DMA: slabs come from ZONE_DMA (below 16 MiB); allocations are
+ * GFP_DMA whatever the caller passes. Default: any zone, NORMAL first.
+ *
+ * SLAB_PANIC: kmem_cache_create panics instead of returning NULL.
+ */
+#define SLAB_HWCACHE_ALIGN 0x0001u
+#define SLAB_CACHE_DMA     0x0002u
+#define SLAB_PANIC         0x0004u
+#define SLAB_CACHE_LINE    64
+
+/* ---- kmalloc constants ---- */
+#define KMALLOC_MIN_ALIGN 8
+#define KMALLOC_MIN_SIZE 8
+#define KMALLOC_MAX_CACHE_SIZE 8192 /* larger requests take whole frames */
+
+/* kmalloc(0) returns ZERO_SIZE_PTR: not NULL, but faults when used. */
+#define ZERO_SIZE_PTR ((void *)16)
+#define ZERO_OR_NULL_PTR(x) ((uintptr_t)(x) <= (uintptr_t)ZERO_SIZE_PTR)
+
+/* ---- object caches ---- */
+
+/*
+ * kmem_cache_create - a cache of objects of @size bytes.
+ * @name:  for reports (copied; up to 31 characters kept).
+ * @align: power of two up to PAGE_SIZE, or 0 (= 8). Objects are aligned to
+ *         max(align, 8, and SLAB_CACHE_LINE with SLAB_HWCACHE_ALIGN).
+ * @flags: SLAB_* above; other bits panic.
+ * @ctor:  if not NULL, called once on every object when its slab is created
+ *         (not on every allocation): an object is handed out in constructed
+ *         state and must be freed in constructed state (Bonwick).
+ * Returns the cache, or NULL when memory is short (panics with SLAB_PANIC).
+ * Panics on size 0, a size above 1 MiB, or a bad align. May reclaim.
+ */
+struct kmem_cache *kmem_cache_create(const char *name, size_t size, size_t align,
+				     unsigned int flags, void (*ctor)(void *));
+
+/*
+ * kmem_cache_destroy - frees the cache and all its slabs. The caller
+ * guarantees nobody uses it any more. When objects are still allocated it
+ * logs "kmem_cache_destroy: cache NAME still has N objects allocated",
+ * adds N to kmem_cache_leaked_objects() and leaves the cache alive (as
+ * Linux does), so its objects stay valid. NULL is ignored.
+ */
+void kmem_cache_destroy(struct kmem_cache *s);
+
+/*
+ * kmem_cache_alloc - one object, or NULL when gfp's rules cannot be met
+ * (never NULL with __GFP_NOFAIL). Zone modifiers in gfp are ignored: the
+ * cache decides the zone. __GFP_ZERO zeroes the object. May reclaim if gfp
+ * allows, to get a new slab.
+ * kmem_cache_zalloc - the same, zeroed.
+ */
+void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp);
+void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp);
+
+/*
+ * kmem_cache_free - gives back an object of @s. Never reclaims. Panics
+ * naming the cache and the address on a pointer that is not an object start
+ * of @s (an object of another cache, not an object at all) and on a double
+ * free (debug builds always; others when the object is the last one freed).
+ */
+void kmem_cache_free(struct kmem_cache *s, void *obj);
+
+/*
+ * kmem_cache_alloc_bulk - fills p[0..n) with objects. Returns n, or 0 when
+ * it could not get them all (then it allocated nothing). Same gfp rules as
+ * kmem_cache_alloc.
+ * kmem_cache_free_bulk - frees p[0..n), with the checks of kmem_cache_free.
+ */
+size_t kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t n, void **p);
+void kmem_cache_free_bulk(struct kmem_cache *s, size_t n, void **p);
+
+/*
+ * kmem_cache_shrink - gives this CPU's cached objects of @s back to their
+ * slabs and every empty slab back to the frame allocator. Returns the
+ * frames freed. Objects cached by other CPUs stay where they are (there is
+ * no cross-CPU call yet): run it on each CPU.
+ */
+unsigned long kmem_cache_shrink(struct kmem_cache *s);
+
+/* ---- kmalloc family ----
+ *
+ * kmalloc - @size bytes from the size classes 8, 16, 32, 64, 96, 128, 192,
+ * 256, 512, 1K, 2K, 4K, 8K; larger sizes take 2^order whole frames. Returns
+ * NULL when gfp's rules cannot be met, ZERO_SIZE_PTR for size 0. GFP_DMA
+ * uses separate caches backed by ZONE_DMA. __GFP_DMA32 and __GFP_HIGHMEM are
+ * not slab flags (as in Linux): for sizes up to KMALLOC_MAX_CACHE_SIZE they
+ * panic; larger sizes pass them to the frame allocator. May reclaim if gfp
+ * allows.
+ */
+void *kmalloc(size_t size, gfp_t gfp);
+void *kzalloc(size_t size, gfp_t gfp);
+/* kmalloc_array/kcalloc - n * size bytes (kcalloc zeroed); NULL, allocating
+ * nothing, when n * size overflows. */
+void *kmalloc_array(size_t n, size_t size, gfp_t gfp);
+void *kcalloc(size_t n, size_t size, gfp_t gfp);
+/*
+ * krealloc - resizes @p to @new_size keeping min(old, new) bytes. NULL @p:
+ * kmalloc(). new_size 0: kfree(p), returns ZERO_SIZE_PTR. When @p already
+ * has room (ksize(p) >= new_size) it is returned as is. On failure returns
+ * NULL and @p is untouched.
+ */
+void *krealloc(const void *p, size_t new_size, gfp_t gfp);
+/* kfree - gives back kmalloc memory; NULL and ZERO_SIZE_PTR do nothing.
+ * Panics naming the address on a pointer kmalloc did not return. */
+void kfree(const void *p);
+/* ksize - usable bytes at p (>= what was asked); 0 for NULL/ZERO_SIZE_PTR. */
+size_t ksize(const void *p);
+
+/* ---- inspection, for reports and tests ---- */
+
+struct kmem_cache_info {
+	const char *name;
+	size_t object_size;    /* what kmem_cache_create was asked (ksize) */
+	size_t slot_size;      /* stride between objects in a slab */
+	size_t align;
+	unsigned int order;    /* frames per slab: 2^order */
+	unsigned long objs_per_slab;
+	unsigned long active_objs; /* handed out to users */
+	unsigned long total_objs;  /* in all slabs */
+	unsigned long slabs;       /* partial + full + empty */
+	unsigned long empty_slabs;
+	unsigned long pages;       /* frames held */
+};
+void kmem_cache_get_info(struct kmem_cache *s, struct kmem_cache_info *info);
+
+/* Objects kmem_cache_destroy has reported as leaked since mm_init(). */
+unsigned long kmem_cache_leaked_objects(void);
+
+/* Shrinks every cache as kmem_cache_shrink does, and releases this CPU's
+ * per-CPU object arrays. Returns frames freed. Task context only. */
+unsigned long slab_shrink_all(void);
+
+/* ---- bring-up (called by mm_init / mm_report) ---- */
+
+/* Builds the kmalloc caches and registers the slab shrinker. Called by
+ * mm_init() after the frame allocator is up; on the host a second call
+ * forgets every cache. */
+void slab_init(void);
+/* Prints the slabinfo table through mm_port_log(). */
+void slab_report(void);
+
+#endif

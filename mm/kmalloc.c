@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The kmalloc family over the slab caches: thirteen size classes, a second
+ * set of caches for GFP_DMA, and whole frames above KMALLOC_MAX_CACHE_SIZE.
+ *
+ * A large allocation is 2^order frames straight from alloc_pages. Its
+ * frames are marked in page_private() so kfree() tells them from slabs
+ * without a header: the first frame holds KMALLOC_LARGE_HEAD | order << 1,
+ * the others KMALLOC_LARGE_TAIL (a pointer into the middle is refused).
+ * Slab frames hold a struct slab pointer, which is 8-byte aligned, so bit 0
+ * tells the two apart.
+ */
+#include "slab_internal.h"
+
+#define slab_panic(...) mm_port_panic(__FILE__, __LINE__, __VA_ARGS__)
+
+#define KMALLOC_CLASSES 13
+#define KMALLOC_LARGE_HEAD 0x4c41524745000001ul /* "LARGE" | 1 */
+#define KMALLOC_LARGE_TAIL 0x4c41524754000001ul /* "LARGT" | 1 */
+#define KMALLOC_LARGE_MASK 0xffffffffff000001ul
+
+static const uint32_t kmalloc_sizes[KMALLOC_CLASSES] = {
+	8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192,
+};
+static const char *const kmalloc_names[2][KMALLOC_CLASSES] = {
+	{ "kmalloc-8", "kmalloc-16", "kmalloc-32", "kmalloc-64", "kmalloc-96",
+	  "kmalloc-128", "kmalloc-192", "kmalloc-256", "kmalloc-512",
+	  "kmalloc-1k", "kmalloc-2k", "kmalloc-4k", "kmalloc-8k" },
+	{ "dma-kmalloc-8", "dma-kmalloc-16", "dma-kmalloc-32", "dma-kmalloc-64",
+	  "dma-kmalloc-96", "dma-kmalloc-128", "dma-kmalloc-192",
+	  "dma-kmalloc-256", "dma-kmalloc-512", "dma-kmalloc-1k",
+	  "dma-kmalloc-2k", "dma-kmalloc-4k", "dma-kmalloc-8k" },
+};
+/* Class of sizes 1..192, by (size - 1) / 8. */
+static const uint8_t small_class[24] = {
+	0, 1, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4,
+	5, 5, 5, 5, 6, 6, 6, 6, 6, 6, 6, 6,
+};
+static struct kmem_cache kmalloc_caches[2][KMALLOC_CLASSES];
+
+_Static_assert(KMALLOC_MAX_CACHE_SIZE == 8192, "classes end at 8 KiB");
+_Static_assert((KMALLOC_LARGE_HEAD & ~KMALLOC_LARGE_MASK) == 0 &&
+	       (KMALLOC_LARGE_TAIL & ~KMALLOC_LARGE_MASK) == 0,
+	       "large markers leave bits 1..23 for the order");
+
+/* Size class index of size (1 .. KMALLOC_MAX_CACHE_SIZE). */
+static inline unsigned int kmalloc_class(size_t size)
+{
+	if (size <= 192)
+		return small_class[(size - 1) >> 3];
+	return (unsigned int)(64 - __builtin_clzll(size - 1)) - 1;
+}
+
+/* Alignment of a class: the largest power of two dividing it, <= a page. */
+static size_t class_align(size_t size)
+{
+	size_t a = size & -size;
+
+	return a > MM_PAGE_SIZE ? MM_PAGE_SIZE : a;
+}
+
+/* Smallest order whose block holds size bytes (size > 0). */
+static inline unsigned int order_for(size_t size)
+{
+	size_t frames = (size + MM_PAGE_SIZE - 1) >> MM_PAGE_SHIFT;
+
+	return frames <= 1 ? 0 : (unsigned int)(64 - __builtin_clzll(frames - 1));
+}
+
+void kmalloc_init(void)
+{
+	for (int dma = 0; dma < 2; dma++)
+		for (int i = 0; i < KMALLOC_CLASSES; i++) {
+			struct kmem_cache *s = &kmalloc_caches[dma][i];
+			slab_cache_setup(s, kmalloc_names[dma][i], kmalloc_sizes[i],
+					 class_align(kmalloc_sizes[i]),
+					 SLAB_STATIC | (dma ? SLAB_CACHE_DMA : 0), NULL);
+			slab_list_add_cache(s);
+		}
+}
+
+/* ---- large allocations ---- */
+
+static void *kmalloc_large(size_t size, gfp_t gfp)
+{
+	if (size > (MM_PAGE_SIZE << MAX_ORDER)) {
+		if (gfp & __GFP_NOFAIL)
+			slab_panic("kmalloc: __GFP_NOFAIL request of %zu bytes is "
+				   "larger than the largest block (%llu)", size,
+				   (unsigned long long)(MM_PAGE_SIZE << MAX_ORDER));
+		if (!(gfp & __GFP_NOWARN))
+			mm_port_log("kmalloc: %zu bytes is larger than the largest "
+				    "block (%llu bytes)\n", size,
+				    (unsigned long long)(MM_PAGE_SIZE << MAX_ORDER));
+		return NULL;
+	}
+	unsigned int order = order_for(size);
+	struct page *page = alloc_pages(gfp, order);
+	if (!page)
+		return NULL;
+	char *addr = page_address(page);
+	set_page_private(page, KMALLOC_LARGE_HEAD | (unsigned long)order << 1);
+	for (size_t off = MM_PAGE_SIZE; off < (MM_PAGE_SIZE << order); off += MM_PAGE_SIZE)
+		set_page_private(virt_to_page(addr + off), KMALLOC_LARGE_TAIL);
+	return addr;
+}
+
+/* Order of the large block at p, or panics naming fn when p is not one. */
+static unsigned int large_order(const void *p, unsigned long priv, const char *fn)
+{
+	if ((priv & KMALLOC_LARGE_MASK) != KMALLOC_LARGE_HEAD ||
+	    ((uintptr_t)p & (MM_PAGE_SIZE - 1)))
+		slab_panic("%s: invalid free of %p (inside a large kmalloc block)",
+			   fn, p);
+	return (unsigned int)((priv & ~KMALLOC_LARGE_MASK) >> 1);
+}
+
+static void kfree_large(void *p, unsigned long priv)
+{
+	unsigned int order = large_order(p, priv, "kfree");
+
+	for (size_t off = 0; off < (MM_PAGE_SIZE << order); off += MM_PAGE_SIZE)
+		set_page_private(virt_to_page((char *)p + off), 0);
+	__free_pages(virt_to_page(p), order);
+}
+
+/* ---- the family ---- */
+
+void *kmalloc(size_t size, gfp_t gfp)
+{
+	if (__builtin_expect(size > KMALLOC_MAX_CACHE_SIZE, 0))
+		return kmalloc_large(size, gfp);
+	if (__builtin_expect(size == 0, 0))
+		return ZERO_SIZE_PTR;
+	if (__builtin_expect(gfp & __GFP_DMA32, 0))
+		slab_panic("kmalloc: __GFP_DMA32 is not a slab flag (size %zu, "
+			   "gfp 0x%x): use GFP_DMA or alloc_pages", size, gfp);
+	return kmem_cache_alloc(&kmalloc_caches[!!(gfp & __GFP_DMA)][kmalloc_class(size)],
+				gfp);
+}
+
+void *kzalloc(size_t size, gfp_t gfp)
+{
+	return kmalloc(size, gfp | __GFP_ZERO);
+}
+
+void *kmalloc_array(size_t n, size_t size, gfp_t gfp)
+{
+	size_t bytes;
+
+	if (__builtin_mul_overflow(n, size, &bytes))
+		return NULL;
+	return kmalloc(bytes, gfp);
+}
+
+void *kcalloc(size_t n, size_t size, gfp_t gfp)
+{
+	return kmalloc_array(n, size, gfp | __GFP_ZERO);
+}
+
+void kfree(const void *p)
+{
+	void *obj = (void *)(uintptr_t)p;
+
+	if (ZERO_OR_NULL_PTR(obj))
+		return;
+	struct page *page = virt_to_page(obj);
+	if (__builtin_expect(!page, 0))
+		slab_panic("kfree: invalid free of %p (not in managed memory)", obj);
+	unsigned long priv = page_private(page);
+	if (priv & 1) {
+		kfree_large(obj, priv);
+		return;
+	}
+	struct slab *slab = slab_check(obj, priv, "kfree");
+	slab_free_object(slab->cache, slab, obj, "kfree");
+}
+
+size_t ksize(const void *p)
+{
+	if (ZERO_OR_NULL_PTR(p))
+		return 0;
+	unsigned long priv = slab_page_private_of(p);
+	if (priv & 1)
+		return MM_PAGE_SIZE << large_order(p, priv, "ksize");
+	return slab_of(p, "ksize")->cache->object_size;
+}
+
+void *krealloc(const void *p, size_t new_size, gfp_t gfp)
+{
+	if (ZERO_OR_NULL_PTR(p))
+		return kmalloc(new_size, gfp);
+	if (new_size == 0) {
+		kfree(p);
+		return ZERO_SIZE_PTR;
+	}
+	size_t old = ksize(p);
+	/* Keep the block when it fits, unless a large block would waste half. */
+	if (old >= new_size &&
+	    !(old > KMALLOC_MAX_CACHE_SIZE && new_size <= old / 2))
+		return (void *)(uintptr_t)p;
+	void *q = kmalloc(new_size, gfp);
+	if (!q)
+		return NULL;
+	__builtin_memcpy(q, p, old < new_size ? old : new_size);
+	kfree(p);
+	return q;
+}

@@ -1,0 +1,644 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The slab allocator: object paths (allocation, free, bulk, per-CPU arrays).
+ *
+ * Design. This follows Bonwick's slab allocator (USENIX 1994) and its
+ * magazine layer (USENIX 2001), with Linux SLUB's way of finding metadata:
+ *
+ * - A cache hands out objects of one size. It keeps slabs (2^order frames
+ *   cut into equal slots) on three lists, partial, full and empty, as
+ *   Bonwick does. Objects that a constructor initialised stay constructed
+ *   while free, so the constructor runs once per slot, when the slab is made.
+ *
+ * - In front of the slabs each CPU has an array of free objects (Bonwick's
+ *   magazine, Linux SLAB's array_cache): allocation pops, free pushes, with
+ *   no lock and no atomic instruction. When the array is empty it is
+ *   refilled with `batch` objects under the cache lock; when full, the
+ *   oldest `batch` go back to their slabs. Unlike Bonwick there is one
+ *   array per CPU rather than a loaded/previous pair and a depot: the batch
+ *   moves give the same amortisation with less machinery.
+ *
+ * - Like SLUB, and unlike Bonwick's hash table for large objects, there is
+ *   no per-object header and no lookup structure: every frame of a slab has
+ *   page_private() pointing to the slab descriptor, so kfree() finds the
+ *   cache and slot in O(1) from the address alone (virt_to_page). The
+ *   descriptor sits at the slab's tail for small slots (Bonwick's layout)
+ *   and comes from a cache of its own for slots of 512 bytes and more, so a
+ *   4 KiB slot does not waste a frame per slab. The free list is threaded
+ *   through the free slots (SLUB's free pointer).
+ *
+ * - Per-CPU discipline, instead of disabling interrupts on every operation:
+ *   each array has a `busy` word. The owning CPU sets it, works on the array,
+ *   clears it. Code that finds it set (an interrupt handler that interrupted
+ *   the owner, or reclaim entered from the owner's own refill) uses the
+ *   locked path instead. Only the owning CPU ever reads or writes its array
+ *   (except kmem_cache_destroy, whose caller guarantees the cache is idle),
+ *   and an interrupt on a CPU completes before the code it interrupted
+ *   resumes, so compiler barriers are enough. This is the same reasoning as
+ *   a local_lock on one CPU, at the cost of two plain stores.
+ *
+ * - Empty slabs: a cache keeps SLAB_EMPTY_KEEP of them for reuse and frees
+ *   the rest at once. kmem_cache_shrink() and the "slab" shrinker (called by
+ *   the frame allocator's direct reclaim) give back all of them, after
+ *   returning this CPU's arrays, so GFP_KERNEL memory pressure recovers
+ *   cache memory.
+ *
+ * - Locks: one spinlock per cache guards its lists. The frame allocator is
+ *   never called with a slab lock held (it may reclaim and so call back into
+ *   the shrinker), and nothing here panics with a lock held: problems found
+ *   under a lock are carried out of it and reported after the unlock.
+ *
+ * Debug builds (MM_DEBUG) add to every slot a red zone after the object and
+ * a state word (allocated/free), and poison free objects; see
+ * mm/slab_debug.c and the slot picture in mm/slab_internal.h.
+ */
+#include "slab_internal.h"
+
+struct kmem_cache slab_cpu_array_cache;
+struct kmem_cache slab_desc_cache;
+struct kmem_cache slab_cache_cache;
+
+#define slab_panic(...) mm_port_panic(__FILE__, __LINE__, __VA_ARGS__)
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
+/* ---- lists (cache lock held) ---- */
+
+static struct slab_list *list_of(struct kmem_cache *s, unsigned int id)
+{
+	switch (id) {
+	case SLAB_LIST_PARTIAL:
+		return &s->partial;
+	case SLAB_LIST_FULL:
+		return &s->full;
+	default:
+		return &s->empty;
+	}
+}
+
+static void list_unlink(struct kmem_cache *s, struct slab *slab)
+{
+	if (slab->list == SLAB_LIST_NONE)
+		return;
+	slab->prev->next = slab->next;
+	slab->next->prev = slab->prev;
+	list_of(s, slab->list)->count--;
+	slab->list = SLAB_LIST_NONE;
+}
+
+static void list_push(struct kmem_cache *s, struct slab *slab, unsigned int id)
+{
+	struct slab_list *l = list_of(s, id);
+
+	slab->next = l->head.next;
+	slab->prev = &l->head;
+	l->head.next->prev = slab;
+	l->head.next = slab;
+	l->count++;
+	slab->list = (uint16_t)id;
+}
+
+static struct slab *list_first(struct slab_list *l)
+{
+	return l->head.next == &l->head ? NULL : l->head.next;
+}
+
+/* Puts slab on the list its fill level asks for. */
+static void slab_place(struct kmem_cache *s, struct slab *slab)
+{
+	unsigned int want = slab->inuse == 0 ? SLAB_LIST_EMPTY :
+			    slab->inuse == s->objs_per_slab ? SLAB_LIST_FULL :
+							       SLAB_LIST_PARTIAL;
+	if (slab->list == want)
+		return;
+	list_unlink(s, slab);
+	list_push(s, slab, want);
+}
+
+/* ---- slab life cycle (no lock held) ---- */
+
+static struct slab *new_slab(struct kmem_cache *s, gfp_t gfp)
+{
+	gfp_t page_gfp = (gfp & ~(GFP_ZONEMASK | __GFP_ZERO)) | s->zone_gfp;
+	struct page *page = alloc_pages(page_gfp, s->order);
+	struct slab *slab;
+	uintptr_t base;
+
+	if (!page)
+		return NULL;
+	base = (uintptr_t)page_address(page);
+	if (s->flags & SLAB_FORCE_ONSLAB || s->size < SLAB_OFFSLAB_MIN) {
+		slab = (struct slab *)(base + slab_bytes(s) - sizeof(struct slab));
+		slab->offslab = 0;
+	} else {
+		slab = kmem_cache_alloc(&slab_desc_cache,
+					gfp & ~(GFP_ZONEMASK | __GFP_ZERO));
+		if (!slab) {
+			__free_pages(page, s->order);
+			return NULL;
+		}
+		slab->offslab = 1;
+	}
+	slab->cache = s;
+	slab->base = base;
+	slab->inuse = 0;
+	slab->magic = SLAB_MAGIC;
+	slab->list = SLAB_LIST_NONE;
+	slab->next = slab->prev = NULL;
+	for (uintptr_t off = 0; off < slab_bytes(s); off += MM_PAGE_SIZE)
+		set_page_private(virt_to_page((void *)(base + off)),
+				 (unsigned long)slab);
+
+	/* Thread the free list in address order; construct every slot. */
+	void *next = NULL;
+	for (uint32_t i = s->objs_per_slab; i-- > 0;) {
+		void *obj = (void *)(base + (uintptr_t)i * s->size);
+		if (s->ctor)
+			s->ctor(obj);
+		slab_debug_init_free(s, obj);
+		slab_set_fp(s, obj, next);
+		next = obj;
+	}
+	slab->freelist = next;
+	return slab;
+}
+
+static void free_slab(struct slab *slab)
+{
+	struct kmem_cache *s = slab->cache;
+	uintptr_t base = slab->base;
+
+	slab->magic = 0;
+	for (uintptr_t off = 0; off < slab_bytes(s); off += MM_PAGE_SIZE)
+		set_page_private(virt_to_page((void *)(base + off)), 0);
+	if (slab->offslab)
+		kmem_cache_free(&slab_desc_cache, slab);
+	__free_pages(virt_to_page((void *)base), s->order);
+}
+
+void slab_free_chain(struct slab *chain)
+{
+	while (chain) {
+		struct slab *next = chain->next;
+		free_slab(chain);
+		chain = next;
+	}
+}
+
+/* A free pointer read from a slot is NULL or a slot of the same slab. */
+static bool fp_valid(const struct kmem_cache *s, const struct slab *slab,
+		     const void *fp)
+{
+	uintptr_t off = (uintptr_t)fp - slab->base;
+
+	if (!fp)
+		return true;
+	return off < (uintptr_t)s->objs_per_slab * s->size &&
+	       off % s->size == 0;
+}
+
+/* ---- moving objects between slabs and arrays (cache lock held) ---- */
+
+/*
+ * Takes up to n free objects from partial slabs, then empty ones. Returns
+ * how many. In debug builds stops at a corrupted free pointer and leaves
+ * the slot in *bad for the caller to report after unlocking.
+ */
+static uint32_t grab_locked(struct kmem_cache *s, void **objs, uint32_t n,
+			    void **bad)
+{
+	uint32_t got = 0;
+
+	while (got < n) {
+		struct slab *slab = list_first(&s->partial);
+		if (!slab)
+			slab = list_first(&s->empty);
+		if (!slab)
+			break;
+		while (got < n && slab->freelist) {
+			void *obj = slab->freelist;
+			void *next = slab_get_fp(s, obj);
+			if (MM_DEBUG && !fp_valid(s, slab, next)) {
+				*bad = obj;
+				slab_place(s, slab);
+				return got;
+			}
+			slab->freelist = next;
+			slab->inuse++;
+			objs[got++] = obj;
+		}
+		slab_place(s, slab);
+	}
+	s->inuse += got;
+	return got;
+}
+
+/*
+ * Returns objects to their slabs. Slabs that become empty beyond
+ * SLAB_EMPTY_KEEP are unlinked onto *to_free for the caller to free after
+ * unlocking.
+ */
+static void put_locked(struct kmem_cache *s, void *const *objs, uint32_t n,
+		       struct slab **to_free)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		void *obj = objs[i];
+		struct slab *slab = (struct slab *)slab_page_private_of(obj);
+
+		slab_set_fp(s, obj, slab->freelist);
+		slab->freelist = obj;
+		slab->inuse--;
+		if (slab->inuse == 0 && s->empty.count >= SLAB_EMPTY_KEEP) {
+			list_unlink(s, slab);
+			slab->next = *to_free;
+			*to_free = slab;
+		} else {
+			slab_place(s, slab);
+		}
+	}
+	s->inuse -= n;
+}
+
+/*
+ * Gets between 1 and n objects into objs, making a new slab when the lists
+ * have none. Returns 0 when the frame allocator refuses. No lock held.
+ */
+static uint32_t get_objects(struct kmem_cache *s, void **objs, uint32_t n,
+			    gfp_t gfp)
+{
+	void *bad = NULL;
+	unsigned long irq = mm_port_lock(&s->lock);
+	uint32_t got = grab_locked(s, objs, n, &bad);
+
+	mm_port_unlock(&s->lock, irq);
+	while (!got && !bad) {
+		struct slab *slab = new_slab(s, gfp);
+		if (!slab)
+			return 0;
+		irq = mm_port_lock(&s->lock);
+		list_push(s, slab, SLAB_LIST_EMPTY);
+		got = grab_locked(s, objs, n, &bad);
+		mm_port_unlock(&s->lock, irq);
+	}
+	if (bad)
+		slab_panic("%s: free list of cache %s corrupted at %p "
+			   "(free pointer 0x%lx)", "kmem_cache_alloc", s->name,
+			   bad, (unsigned long)slab_get_fp(s, bad));
+	return got;
+}
+
+static void put_objects(struct kmem_cache *s, void *const *objs, uint32_t n)
+{
+	struct slab *to_free = NULL;
+	unsigned long irq = mm_port_lock(&s->lock);
+
+	put_locked(s, objs, n, &to_free);
+	mm_port_unlock(&s->lock, irq);
+	slab_free_chain(to_free);
+}
+
+/* ---- per-CPU arrays ---- */
+
+static void cpu_array_free(struct kmem_cpu_cache *c)
+{
+	struct kmem_cache *ac = &slab_cpu_array_cache;
+
+	slab_debug_on_free(ac, c, "slab_drop_cpu_arrays");
+	put_objects(ac, (void *const *)&c, 1);
+}
+
+/* Installs this CPU's array for s, if memory allows. Returns it or NULL. */
+static struct kmem_cpu_cache *cpu_array_install(struct kmem_cache *s,
+						unsigned int cpu, gfp_t gfp)
+{
+	struct kmem_cache *ac = &slab_cpu_array_cache;
+	struct kmem_cpu_cache *c = NULL;
+	gfp_t agfp = (gfp & ~(__GFP_NOFAIL | __GFP_ZERO | __GFP_REPEAT)) |
+		     __GFP_NOWARN | __GFP_NORETRY;
+
+	if (!get_objects(ac, (void **)&c, 1, agfp))
+		return NULL;
+	slab_debug_on_alloc(ac, c, "kmem_cache_alloc");
+	c->busy = 0;
+	c->avail = 0;
+	c->limit = s->cpu_limit;
+	c->batch = s->cpu_batch;
+
+	unsigned long irq = mm_port_irq_save();
+	struct kmem_cpu_cache *cur = s->cpu[cpu];
+	if (!cur)
+		s->cpu[cpu] = c;
+	mm_port_irq_restore(irq);
+	if (cur) { /* an interrupt handler installed one meanwhile */
+		cpu_array_free(c);
+		return cur;
+	}
+	return c;
+}
+
+void slab_drop_cpu_arrays(struct kmem_cache *s, bool all_cpus)
+{
+	unsigned int me = mm_port_cpu_id();
+
+	for (unsigned int cpu = 0; cpu < MM_MAX_CPUS; cpu++) {
+		if (!all_cpus && cpu != me)
+			continue;
+		unsigned long irq = mm_port_irq_save();
+		struct kmem_cpu_cache *c = s->cpu[cpu];
+		if (c && (all_cpus || !c->busy))
+			s->cpu[cpu] = NULL;
+		else
+			c = NULL;
+		mm_port_irq_restore(irq);
+		if (!c)
+			continue;
+		put_objects(s, c->objs, c->avail);
+		cpu_array_free(c);
+	}
+}
+
+unsigned long slab_cpu_cached(const struct kmem_cache *s)
+{
+	unsigned long n = 0;
+
+	for (unsigned int cpu = 0; cpu < MM_MAX_CPUS; cpu++) {
+		const struct kmem_cpu_cache *c = s->cpu[cpu];
+		if (c)
+			n += c->avail;
+	}
+	return n;
+}
+
+/* ---- allocation ---- */
+
+/* The fast path: pop from this CPU's array. NULL when it is empty or busy. */
+static inline void *cpu_pop(struct kmem_cache *s)
+{
+	struct kmem_cpu_cache *c = s->cpu[mm_port_cpu_id()];
+	void *obj = NULL;
+
+	if (likely(c != NULL && !c->busy)) {
+		c->busy = 1;
+		slab_barrier();
+		uint32_t n = c->avail;
+		if (likely(n)) {
+			obj = c->objs[n - 1];
+			c->avail = n - 1;
+		}
+		slab_barrier();
+		c->busy = 0;
+	}
+	return obj;
+}
+
+static void *alloc_slow(struct kmem_cache *s, gfp_t gfp)
+{
+	unsigned int cpu = mm_port_cpu_id();
+	struct kmem_cpu_cache *c = s->cpu[cpu];
+	void *obj = NULL;
+
+	if (!c && !(s->flags & SLAB_NO_CPU_CACHE))
+		c = cpu_array_install(s, cpu, gfp);
+	if (!c || c->busy) { /* no array, or we interrupted its owner */
+		if (!get_objects(s, &obj, 1, gfp))
+			return NULL;
+		return obj;
+	}
+	c->busy = 1;
+	slab_barrier();
+	if (c->avail == 0)
+		c->avail = get_objects(s, c->objs, c->batch, gfp);
+	if (c->avail)
+		obj = c->objs[--c->avail];
+	slab_barrier();
+	c->busy = 0;
+	return obj;
+}
+
+static inline void *finish_alloc(struct kmem_cache *s, void *obj, gfp_t gfp)
+{
+	slab_debug_on_alloc(s, obj, "kmem_cache_alloc");
+	if (gfp & __GFP_ZERO)
+		__builtin_memset(obj, 0, s->object_size);
+	return obj;
+}
+
+void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
+{
+	void *obj = cpu_pop(s);
+
+	if (unlikely(!obj)) {
+		obj = alloc_slow(s, gfp);
+		if (!obj)
+			return NULL;
+	}
+	return finish_alloc(s, obj, gfp);
+}
+
+void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp)
+{
+	return kmem_cache_alloc(s, gfp | __GFP_ZERO);
+}
+
+/* ---- free ---- */
+
+unsigned long slab_page_private_of(const void *obj)
+{
+	struct page *page = virt_to_page(obj);
+
+	return page ? page_private(page) : 0;
+}
+
+struct slab *slab_check(const void *obj, unsigned long priv, const char *fn)
+{
+	struct slab *slab = (struct slab *)priv;
+
+	if (unlikely(!priv || (priv & 7) || (MM_DEBUG && !virt_to_page(slab)) ||
+		     slab->magic != SLAB_MAGIC))
+		slab_panic("%s: invalid free of %p (not a slab object)", fn, obj);
+	return slab;
+}
+
+struct slab *slab_of(const void *obj, const char *fn)
+{
+	struct page *page = virt_to_page(obj);
+
+	if (unlikely(!page))
+		slab_panic("%s: invalid free of %p (not in managed memory)", fn, obj);
+	return slab_check(obj, page_private(page), fn);
+}
+
+static void free_slow(struct kmem_cache *s, void *obj)
+{
+	struct kmem_cpu_cache *c = s->cpu[mm_port_cpu_id()];
+	struct slab *to_free = NULL;
+
+	if (!c || c->busy) {
+		put_objects(s, &obj, 1);
+		return;
+	}
+	/* The array is full: the oldest batch goes back to the slabs. */
+	c->busy = 1;
+	slab_barrier();
+	uint32_t b = c->batch;
+	unsigned long irq = mm_port_lock(&s->lock);
+	put_locked(s, c->objs, b, &to_free);
+	mm_port_unlock(&s->lock, irq);
+	__builtin_memmove(c->objs, c->objs + b, (c->avail - b) * sizeof(void *));
+	c->avail -= b;
+	c->objs[c->avail++] = obj;
+	slab_barrier();
+	c->busy = 0;
+	slab_free_chain(to_free);
+}
+
+void slab_free_object(struct kmem_cache *s, struct slab *slab, void *obj,
+		      const char *fn)
+{
+	uintptr_t off = (uintptr_t)obj - slab->base;
+	uint32_t idx = slab_index_of(off, s->recip);
+
+	if (unlikely((uintptr_t)idx * s->size != off || idx >= s->objs_per_slab))
+		slab_panic("%s: invalid free of %p in cache %s (not an object "
+			   "start: slot %u + %lu bytes)", fn, obj, s->name, idx,
+			   (unsigned long)(off - (uintptr_t)idx * s->size));
+	slab_debug_on_free(s, obj, fn);
+
+	struct kmem_cpu_cache *c = s->cpu[mm_port_cpu_id()];
+	if (likely(c != NULL && !c->busy)) {
+		bool dup;
+		c->busy = 1;
+		slab_barrier();
+		uint32_t n = c->avail;
+		dup = n && c->objs[n - 1] == obj;
+		if (likely(n < c->limit && !dup)) {
+			c->objs[n] = obj;
+			c->avail = n + 1;
+			slab_barrier();
+			c->busy = 0;
+			return;
+		}
+		slab_barrier();
+		c->busy = 0;
+		if (dup)
+			slab_panic("%s: double free of %p in cache %s", fn, obj,
+				   s->name);
+	}
+	free_slow(s, obj);
+}
+
+void kmem_cache_free(struct kmem_cache *s, void *obj)
+{
+	struct slab *slab = slab_of(obj, "kmem_cache_free");
+
+	if (unlikely(slab->cache != s))
+		slab_panic("kmem_cache_free: invalid free of %p: it belongs to "
+			   "cache %s, not %s", obj, slab->cache->name, s->name);
+	slab_free_object(s, slab, obj, "kmem_cache_free");
+}
+
+/* ---- bulk ---- */
+
+size_t kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t n, void **p)
+{
+	struct kmem_cpu_cache *c = s->cpu[mm_port_cpu_id()];
+	size_t done = 0;
+
+	if (likely(c != NULL && !c->busy)) {
+		c->busy = 1;
+		slab_barrier();
+		uint32_t take = c->avail < n ? c->avail : (uint32_t)n;
+		c->avail -= take;
+		__builtin_memcpy(p, c->objs + c->avail, take * sizeof(void *));
+		slab_barrier();
+		c->busy = 0;
+		done = take;
+	}
+	for (size_t i = 0; i < done; i++)
+		slab_debug_on_alloc(s, p[i], "kmem_cache_alloc_bulk");
+	while (done < n) {
+		size_t want = n - done;
+		uint32_t got = get_objects(s, p + done,
+					   want > 0xffffffffu ? 0xffffffffu : (uint32_t)want,
+					   gfp);
+		if (!got) {
+			kmem_cache_free_bulk(s, done, p);
+			return 0;
+		}
+		for (uint32_t i = 0; i < got; i++)
+			slab_debug_on_alloc(s, p[done + i], "kmem_cache_alloc_bulk");
+		done += got;
+	}
+	if (gfp & __GFP_ZERO)
+		for (size_t i = 0; i < n; i++)
+			__builtin_memset(p[i], 0, s->object_size);
+	return n;
+}
+
+void kmem_cache_free_bulk(struct kmem_cache *s, size_t n, void **p)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct slab *slab = slab_of(p[i], "kmem_cache_free_bulk");
+		uintptr_t off = (uintptr_t)p[i] - slab->base;
+		uint32_t idx = slab_index_of(off, s->recip);
+		if (unlikely(slab->cache != s))
+			slab_panic("kmem_cache_free_bulk: invalid free of %p: it "
+				   "belongs to cache %s, not %s", p[i],
+				   slab->cache->name, s->name);
+		if (unlikely((uintptr_t)idx * s->size != off))
+			slab_panic("kmem_cache_free_bulk: invalid free of %p in "
+				   "cache %s (not an object start)", p[i], s->name);
+		slab_debug_on_free(s, p[i], "kmem_cache_free_bulk");
+	}
+
+	struct kmem_cpu_cache *c = s->cpu[mm_port_cpu_id()];
+	size_t done = 0;
+	if (likely(c != NULL && !c->busy)) {
+		c->busy = 1;
+		slab_barrier();
+		uint32_t room = c->limit - c->avail;
+		uint32_t put = room < n ? room : (uint32_t)n;
+		__builtin_memcpy(c->objs + c->avail, p, put * sizeof(void *));
+		c->avail += put;
+		slab_barrier();
+		c->busy = 0;
+		done = put;
+	}
+	while (done < n) {
+		size_t left = n - done;
+		uint32_t k = left > 0xffffffffu ? 0xffffffffu : (uint32_t)left;
+		put_objects(s, p + done, k);
+		done += k;
+	}
+}
+
+/* ---- shrinking ---- */
+
+unsigned long slab_take_empty(struct kmem_cache *s, struct slab **out,
+			      unsigned long max_frames)
+{
+	unsigned long frames = 0;
+	unsigned long irq = mm_port_lock(&s->lock);
+	struct slab *slab;
+
+	while (frames < max_frames && (slab = list_first(&s->empty))) {
+		list_unlink(s, slab);
+		slab->next = *out;
+		*out = slab;
+		frames += 1ul << s->order;
+	}
+	mm_port_unlock(&s->lock, irq);
+	return frames;
+}
+
+/* ---- cache lists and geometry helpers shared with slab_cache.c ---- */
+
+void slab_lists_init(struct kmem_cache *s)
+{
+	struct slab_list *ls[3] = { &s->partial, &s->full, &s->empty };
+
+	for (int i = 0; i < 3; i++) {
+		ls[i]->head.next = ls[i]->head.prev = &ls[i]->head;
+		ls[i]->count = 0;
+	}
+}

@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Slab internals shared by mm/slab.c (object paths), mm/slab_cache.c (cache
+ * life cycle, shrinking, report), mm/slab_debug.c and mm/kmalloc.c.
+ *
+ * A slab is 2^order frames holding objs_per_slab slots of `size` bytes:
+ *
+ *   on-slab descriptor (slots smaller than SLAB_OFFSLAB_MIN):
+ *   base (page aligned)
+ *   +--------+--------+--------+-- ... --+--------+-------+-------------+
+ *   | slot 0 | slot 1 | slot 2 |         | slot n |  pad  | struct slab |
+ *   +--------+--------+--------+-- ... --+--------+-------+-------------+
+ *   off-slab descriptor (larger slots): the same without the tail; the
+ *   struct slab comes from the "slab_desc" cache.
+ *
+ * Every frame of a slab has page_private() = the struct slab, so any
+ * object address finds its slab, cache and slot in O(1).
+ *
+ * A slot (stride `size`, a multiple of `align`):
+ *
+ *   normal build                     MM_DEBUG build
+ *   +------------------+-----+      +-------------+----------+-------+-------+---+
+ *   | object           | pad |      | object      | red zone | state | free  |pad|
+ *   | (free: next ptr  |     |      | (free: 0x6b | 0xbb,    | word  | ptr   |   |
+ *   |  at fp_offset 0) |     |      |  poison)    | >= 8 B   | (8 B) | (8 B) |   |
+ *   +------------------+-----+      +-------------+----------+-------+-------+---+
+ *   0             object_size       0     object_size   meta_offset
+ *
+ * With a constructor the free pointer moves behind the object (fp_offset =
+ * object_size rounded up to 8), so a free object keeps its constructed state.
+ */
+#ifndef MM_SLAB_INTERNAL_H
+#define MM_SLAB_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <mm/page_alloc.h>
+#include <mm/port.h>
+#include <mm/slab.h>
+
+#ifndef MM_DEBUG
+#define MM_DEBUG 0
+#endif
+
+#define SLAB_MAGIC 0x51ab0b1eu
+#define SLAB_MAX_PREFERRED_ORDER 3  /* slabs of up to 32 KiB when they fit */
+#define SLAB_OFFSLAB_MIN 512        /* slots this large keep the descriptor off-slab */
+#define SLAB_MAX_OBJECT_SIZE (1u << 20)
+#define SLAB_EMPTY_KEEP 2           /* empty slabs a cache keeps for reuse */
+#define SLAB_NAME_MAX 32
+
+/* Internal cache flags (above the public SLAB_* bits). */
+#define SLAB_NO_CPU_CACHE 0x10000u  /* always the locked path */
+#define SLAB_FORCE_ONSLAB 0x20000u  /* descriptor at the slab's tail */
+#define SLAB_STATIC       0x40000u  /* struct kmem_cache is not from kmem_cache_cache */
+#define SLAB_PUBLIC_FLAGS (SLAB_HWCACHE_ALIGN | SLAB_CACHE_DMA | SLAB_PANIC)
+
+/* Debug patterns. */
+#define SLAB_POISON_FREE 0x6b
+#define SLAB_RED_BYTE    0xbb
+#define SLAB_STATE_ALLOC 0xa110ca7edull
+#define SLAB_STATE_FREE  0xf4eef4eeull
+
+/*
+ * The per-CPU object array ("magazine"): objs[0..avail) are free objects
+ * owned by one CPU. Discipline (no lock, no atomic instruction): only the
+ * owning CPU touches it, and only with `busy` set; code that finds `busy`
+ * already set (an interrupt handler that interrupted the owner, or reclaim
+ * entered from the owner's own slow path) leaves the array alone and takes
+ * the locked path. On one CPU an interrupt runs to completion before the
+ * interrupted code resumes, so a compiler barrier orders the flag and the
+ * array. See mm/slab.c.
+ */
+struct kmem_cpu_cache {
+	uint32_t busy;
+	uint32_t avail;
+	uint32_t limit;
+	uint32_t batch; /* objects moved per refill or flush */
+	void *objs[];
+};
+#define SLAB_CPU_LIMIT_MAX 120
+#define SLAB_CPU_ARRAY_BYTES (sizeof(struct kmem_cpu_cache) + SLAB_CPU_LIMIT_MAX * sizeof(void *))
+
+enum slab_list_id { SLAB_LIST_NONE, SLAB_LIST_PARTIAL, SLAB_LIST_FULL, SLAB_LIST_EMPTY };
+
+struct slab {
+	struct slab *next, *prev;  /* on one of the cache's lists */
+	struct kmem_cache *cache;
+	uintptr_t base;            /* address of slot 0 (the first frame) */
+	void *freelist;            /* free slots not in any per-CPU array */
+	uint32_t inuse;            /* slots off the freelist */
+	uint32_t magic;            /* SLAB_MAGIC while the slab lives */
+	uint16_t list;             /* enum slab_list_id */
+	uint16_t offslab;          /* descriptor from slab_desc_cache */
+	uint32_t pad;
+};
+_Static_assert(sizeof(struct slab) == 56, "struct slab layout");
+
+struct slab_list {
+	struct slab head;          /* sentinel: head.next is the first slab */
+	unsigned long count;
+};
+
+struct kmem_cache {
+	/* hot: read on every allocation and free */
+	struct kmem_cpu_cache *cpu[MM_MAX_CPUS];
+	uint32_t size;             /* slot stride */
+	uint32_t object_size;      /* usable bytes (ksize) */
+	uint64_t recip;            /* ceil(2^64 / size): slot index by multiply */
+	uint32_t fp_offset;        /* free pointer within a free slot */
+	uint32_t meta_offset;      /* debug: state word (red zone ends here) */
+	uint32_t objs_per_slab;
+	uint32_t order;
+	uint32_t align;
+	uint32_t flags;
+	void (*ctor)(void *);
+	gfp_t zone_gfp;            /* zone modifiers for slab frames */
+	uint32_t cpu_limit, cpu_batch;
+
+	/* cold: under lock */
+	mm_spinlock_t lock;
+	struct slab_list partial, full, empty;
+	unsigned long inuse;       /* slots off all freelists */
+	struct kmem_cache *next;   /* on the global cache list */
+	char name[SLAB_NAME_MAX];
+};
+
+/* ---- named helpers ---- */
+
+static inline size_t slab_align_up(size_t x, size_t a)
+{
+	return (x + a - 1) & ~(a - 1);
+}
+
+static inline bool slab_is_pow2(size_t x)
+{
+	return x && !(x & (x - 1));
+}
+
+/* ceil(2^64 / d) for d >= 2: slab_index_of() divides by multiplying. */
+static inline uint64_t slab_reciprocal(uint32_t d)
+{
+	return ~0ull / d + 1;
+}
+
+/* off / size for off < 2^32, by one multiply (exact: off * size < 2^64). */
+static inline uint32_t slab_index_of(uint64_t off, uint64_t recip)
+{
+	return (uint32_t)(((unsigned __int128)off * recip) >> 64);
+}
+
+static inline void *slab_get_fp(const struct kmem_cache *s, const void *obj)
+{
+	return *(void *const *)((const char *)obj + s->fp_offset);
+}
+
+static inline void slab_set_fp(const struct kmem_cache *s, void *obj, void *next)
+{
+	*(void **)((char *)obj + s->fp_offset) = next;
+}
+
+static inline uintptr_t slab_bytes(const struct kmem_cache *s)
+{
+	return (uintptr_t)MM_PAGE_SIZE << s->order;
+}
+
+#define slab_barrier() __asm__ volatile("" ::: "memory")
+
+/* ---- mm/slab.c: object paths ---- */
+extern struct kmem_cache slab_cpu_array_cache; /* per-CPU arrays */
+extern struct kmem_cache slab_desc_cache;      /* off-slab descriptors */
+extern struct kmem_cache slab_cache_cache;     /* struct kmem_cache */
+
+/*
+ * slab_of - the slab holding obj, checked: panics naming @fn and the address
+ * if obj is not in a live slab. Never called with a lock held.
+ */
+struct slab *slab_of(const void *obj, const char *fn);
+/* The same from a frame's page_private() value. */
+struct slab *slab_check(const void *obj, unsigned long priv, const char *fn);
+/* Page-private value of a frame, or 0 when obj is not managed RAM. */
+unsigned long slab_page_private_of(const void *obj);
+/* Frees obj of s (slab already looked up): checks, per-CPU array, slabs. */
+void slab_free_object(struct kmem_cache *s, struct slab *slab, void *obj,
+		      const char *fn);
+/* Gives this CPU's array of s back (all objects to the slabs, the array to
+ * its cache). all_cpus: every CPU's (destroy, when s is idle). */
+void slab_drop_cpu_arrays(struct kmem_cache *s, bool all_cpus);
+/* Detaches up to max_frames frames' worth of empty slabs from s onto *out
+ * (chained through next). Returns frames detached. */
+unsigned long slab_take_empty(struct kmem_cache *s, struct slab **out,
+			      unsigned long max_frames);
+/* Frees a chain from slab_take_empty. */
+void slab_free_chain(struct slab *chain);
+/* Sets up a cache's geometry; see mm/slab_cache.c. */
+void slab_cache_setup(struct kmem_cache *s, const char *name, size_t size,
+		      size_t align, unsigned int flags, void (*ctor)(void *));
+/* Objects of s sitting in per-CPU arrays (racy read, for reports). */
+unsigned long slab_cpu_cached(const struct kmem_cache *s);
+
+void slab_lists_init(struct kmem_cache *s);
+
+/* ---- mm/slab_cache.c ---- */
+void slab_list_add_cache(struct kmem_cache *s);
+
+/* ---- mm/slab_debug.c (MM_DEBUG builds; no-ops otherwise) ---- */
+void slab_debug_init_free(struct kmem_cache *s, void *obj);   /* new slab */
+void slab_debug_on_alloc(struct kmem_cache *s, void *obj, const char *fn);
+void slab_debug_on_free(struct kmem_cache *s, void *obj, const char *fn);
+
+/* ---- mm/kmalloc.c ---- */
+void kmalloc_init(void);
+
+#endif
