@@ -4,6 +4,7 @@
  * Each allocator adds one init line and one report line here.
  */
 #include <mm/init.h>
+#include <mm/slab.h>
 
 #include "page_alloc_internal.h"
 
@@ -26,6 +27,7 @@ void mm_init(const struct mm_range *map, size_t map_len,
 	zones_init();
 	memmap_release_early();
 	zone_setup_watermarks();
+	slab_init(); /* the slab allocator and kmalloc (mm/slab.c) */
 
 	mm_init_ns = mm_port_now_ns() - t0;
 }
@@ -50,4 +52,5 @@ void mm_report(void)
 	zone_print_zones();
 	zone_print_buddyinfo();
 	page_print_map();
+	slab_report();
 }

@@ -10,5 +10,6 @@
 #include <mm/init.h>
 #include <mm/memmap.h>
 #include <mm/page_alloc.h>
+#include <mm/slab.h>
 
 #endif
