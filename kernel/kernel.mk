@@ -6,3 +6,4 @@ KERNEL_SRCS +=
 HOSTABLE_SRCS +=
 KERNEL_RUN_SRCS +=
 KERNEL_TEST_SRCS +=
+include kernel/bootinfo.mk
