@@ -1,3 +1,4 @@
 # contigmalloc(9) and the free-frame index behind it (mm/freemap.c).
-MM_SRCS += mm/freemap.c
-TESTS_COMMON += tests/mm/test_freemap.c
+MM_SRCS += mm/freemap.c mm/malloc_type.c mm/contig.c
+TESTS_COMMON += tests/mm/test_freemap.c tests/mm/test_contig.c
+BENCH_SRCS += tests/bench/bench_contig.c

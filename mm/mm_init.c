@@ -3,6 +3,7 @@
  * Bringing mm64 up (mm_init) and its part of the boot report (mm_report).
  * Each allocator adds one init line and one report line here.
  */
+#include <mm/contig.h>
 #include <mm/init.h>
 #include <mm/slab.h>
 
@@ -28,6 +29,7 @@ void mm_init(const struct mm_range *map, size_t map_len,
 	memmap_release_early();
 	zone_setup_watermarks();
 	slab_init(); /* the slab allocator and kmalloc (mm/slab.c) */
+	contig_init(); /* contigmalloc: malloc type statistics (mm/contig.c) */
 
 	mm_init_ns = mm_port_now_ns() - t0;
 }
@@ -53,4 +55,5 @@ void mm_report(void)
 	zone_print_buddyinfo();
 	page_print_map();
 	slab_report();
+	contig_report();
 }

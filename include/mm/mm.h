@@ -6,6 +6,7 @@
 #ifndef MM_MM_H
 #define MM_MM_H
 
+#include <mm/contig.h>
 #include <mm/gfp.h>
 #include <mm/init.h>
 #include <mm/memmap.h>

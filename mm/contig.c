@@ -1,0 +1,264 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * contigmalloc(9) / contigfree(9): physically contiguous runs of frames.
+ *
+ * Search. Every region (a maximal run of usable RAM, so it spans zone
+ * edges) keeps a freemap of the frames on the buddy free lists
+ * (mm/freemap.c). With every zone lock held, contigmalloc asks the freemap
+ * of each region overlapping [low, high), lowest first, for the lowest run
+ * that fits the window, the alignment and the boundary, and takes exactly
+ * those frames out of the buddy lists with buddy_claim_range_locked() (which
+ * splits the blocks at the edges). Because the freemap sees free frames, not
+ * blocks, a run may span free blocks of any orders and zone edges; because
+ * it answers exactly, the search is complete: if a fitting run of free
+ * frames exists, it is found. Cost: O(log N) per candidate run, see
+ * mm/freemap.c; the regions are a short list.
+ *
+ * When nothing fits. Frames on per-CPU lists count as used in the freemap,
+ * so the first retry drains them (cheap, no shrinker; also under
+ * M_NOWAIT). Without M_NOWAIT, mm_direct_reclaim(GFP_KERNEL) then runs the
+ * shrinkers, the per-CPU lists are drained again (shrinkers free order-0
+ * pages there) and the search retried, while that makes progress, at most
+ * CONTIG_RECLAIM_ROUNDS times.
+ *
+ * Record of live allocations, O(1) and kept in the frames themselves: every
+ * claimed frame is PS_CONTIG in the buddy's state byte, and its owner word
+ * (page_private) holds a tag:
+ *   first frame:  CONTIG_TAG_HEAD | number of frames
+ *   other frames: CONTIG_TAG_TAIL | offset from the first frame
+ * contigfree checks the state and the tag of the first frame under the zone
+ * locks, clears every tag (so a second free finds none) and returns the run
+ * with buddy_release_range().
+ */
+#include <mm/contig.h>
+#include <mm/page_alloc.h>
+
+#include "contig_internal.h"
+#include "malloc_type.h"
+#include "page_alloc_internal.h"
+
+
+_Static_assert(sizeof(unsigned long) == 8, "tags need a 64-bit owner word");
+_Static_assert(sizeof(vm_paddr_t) == 8, "vm_paddr_t is 64-bit");
+
+struct contig_stats contig_stats;
+
+/* ---- named bit tricks ---- */
+
+static inline bool is_pow2(unsigned long x)
+{
+	return x && !(x & (x - 1));
+}
+
+/* Whether [pa, pa + size) crosses a multiple of boundary (0: never). */
+static inline bool contig_crosses_boundary(uint64_t pa, uint64_t size,
+					   uint64_t boundary)
+{
+	return boundary && ((pa ^ (pa + size - 1)) & ~(boundary - 1)) != 0;
+}
+
+/* ---- the search ---- */
+
+/* Claims the lowest fitting run; returns its first pfn or FREEMAP_NONE.
+ * Takes and drops every zone lock. */
+static uint64_t contig_claim(uint64_t lo, uint64_t hi, uint64_t nr,
+			     uint64_t align, uint64_t boundary)
+{
+	unsigned long irq = mm_lock_all_zones();
+	uint64_t found = FREEMAP_NONE;
+	bool claimed = false;
+
+	for (size_t i = 0; i < mm_region_count(); i++) {
+		struct mm_region *r = mm_region_get(i);
+
+		if (r->base_pfn >= hi)
+			break;
+		if (r->base_pfn + r->nr_frames <= lo)
+			continue;
+		found = freemap_find(&r->freemap, lo, hi, nr, align, boundary);
+		if (found != FREEMAP_NONE) {
+			claimed = buddy_claim_range_locked(found, nr);
+			break;
+		}
+	}
+	mm_unlock_all_zones(irq);
+	if (found != FREEMAP_NONE && !claimed)
+		mm_panic("contigmalloc: freemap and buddy lists disagree (pfn "
+			 "0x%llx, nr %llu)",
+			 (unsigned long long)found, (unsigned long long)nr);
+	return found;
+}
+
+/* Whether some region could ever hold nr frames inside [lo, hi). */
+static bool contig_window_has_ram(uint64_t lo, uint64_t hi, uint64_t nr)
+{
+	for (size_t i = 0; i < mm_region_count(); i++) {
+		const struct mm_region *r = mm_region_get(i);
+		uint64_t s = r->base_pfn > lo ? r->base_pfn : lo;
+		uint64_t e = r->base_pfn + r->nr_frames < hi
+				     ? r->base_pfn + r->nr_frames : hi;
+
+		if (s < e && e - s >= nr)
+			return true;
+	}
+	return false;
+}
+
+static void contig_tag(uint64_t pfn, uint64_t nr)
+{
+	set_page_private(pfn_to_page(pfn), CONTIG_TAG_HEAD | nr);
+	for (uint64_t i = 1; i < nr; i++)
+		set_page_private(pfn_to_page(pfn + i), CONTIG_TAG_TAIL | i);
+}
+
+static void contig_check_result(uint64_t pa, uint64_t bytes, vm_paddr_t low,
+				vm_paddr_t high, uint64_t alignment,
+				uint64_t boundary)
+{
+	if (pa < low || pa + bytes > high || pa + bytes < pa ||
+	    pa % alignment != 0 || contig_crosses_boundary(pa, bytes, boundary))
+		mm_panic("contigmalloc: result breaks its constraints (pa "
+			 "0x%llx, size 0x%llx, low 0x%llx, high 0x%llx, "
+			 "alignment 0x%llx, boundary 0x%llx)",
+			 (unsigned long long)pa, (unsigned long long)bytes,
+			 (unsigned long long)low, (unsigned long long)high,
+			 (unsigned long long)alignment,
+			 (unsigned long long)boundary);
+}
+
+void *contigmalloc(unsigned long size, struct malloc_type *type, int flags,
+		   vm_paddr_t low, vm_paddr_t high, unsigned long alignment,
+		   unsigned long boundary)
+{
+	if (size == 0)
+		mm_panic("contigmalloc: size is zero (size 0)");
+	if (!is_pow2(alignment))
+		mm_panic("contigmalloc: alignment is not a power of two "
+			 "(alignment 0x%lx)", alignment);
+	if (boundary && !is_pow2(boundary))
+		mm_panic("contigmalloc: boundary is not a power of two "
+			 "(boundary 0x%lx)", boundary);
+	malloc_type_check("contigmalloc", type);
+
+	uint64_t bytes, nr, lo, hi, align, bound, pfn;
+
+	if (size > ~0ull - (MM_PAGE_SIZE - 1) || low >= high ||
+	    low > ~0ull - (MM_PAGE_SIZE - 1))
+		goto fail;
+	bytes = (size + MM_PAGE_SIZE - 1) & ~(MM_PAGE_SIZE - 1);
+	if (boundary && boundary < bytes)
+		goto fail;
+	if (alignment < MM_PAGE_SIZE)
+		alignment = MM_PAGE_SIZE;
+	nr = bytes >> MM_PAGE_SHIFT;
+	lo = (low + MM_PAGE_SIZE - 1) >> MM_PAGE_SHIFT;
+	hi = high >> MM_PAGE_SHIFT;
+	align = alignment >> MM_PAGE_SHIFT;
+	bound = boundary >> MM_PAGE_SHIFT;
+	if (lo >= hi || hi - lo < nr || !contig_window_has_ram(lo, hi, nr))
+		goto fail;
+
+	pfn = contig_claim(lo, hi, nr, align, bound);
+	if (pfn == FREEMAP_NONE) {
+		contig_stats.drains++;
+		if (drain_all_pages())
+			pfn = contig_claim(lo, hi, nr, align, bound);
+	}
+	for (unsigned int round = 0; pfn == FREEMAP_NONE &&
+				     !(flags & M_NOWAIT) &&
+				     round < CONTIG_RECLAIM_ROUNDS;
+	     round++) {
+		contig_stats.reclaim_rounds++;
+		unsigned long progress = mm_direct_reclaim(GFP_KERNEL, nr);
+
+		progress += drain_all_pages(); /* shrinkers free to per-CPU lists */
+		if (!progress)
+			break;
+		pfn = contig_claim(lo, hi, nr, align, bound);
+	}
+	if (pfn == FREEMAP_NONE)
+		goto fail;
+
+	uint64_t pa = pfn << MM_PAGE_SHIFT;
+	void *va = mm_port_phys_to_virt(pa);
+
+	contig_check_result(pa, bytes, low, high, alignment, boundary);
+	contig_tag(pfn, nr);
+	if (flags & M_ZERO)
+		__builtin_memset(va, 0, bytes);
+	malloc_type_account_alloc(type, bytes);
+	return va;
+fail:
+	malloc_type_account_failure(type);
+	return NULL;
+}
+
+void contigfree(void *addr, unsigned long size, struct malloc_type *type)
+{
+	malloc_type_check("contigfree", type);
+	if (!addr)
+		mm_panic("contigfree: not an address contigmalloc returned "
+			 "(addr NULL)");
+	if ((uintptr_t)addr & (MM_PAGE_SIZE - 1))
+		mm_panic("contigfree: not an address contigmalloc returned "
+			 "(addr %p is not page aligned)", addr);
+
+	uint64_t pfn = vtophys(addr) >> MM_PAGE_SHIFT;
+	struct mm_region *r = pfn_to_region(pfn);
+
+	if (!r)
+		mm_panic("contigfree: not an address contigmalloc returned "
+			 "(addr %p is outside managed memory)", addr);
+
+	uint64_t want = size ? ((uint64_t)size + MM_PAGE_SIZE - 1) >>
+				       MM_PAGE_SHIFT
+			     : 0;
+	unsigned long irq = mm_lock_all_zones();
+	unsigned int kind = ps_kind(r->state[pfn - r->base_pfn]);
+	unsigned long tag = page_private(pfn_to_page(pfn));
+	uint64_t nr = tag & CONTIG_VALUE_MASK;
+	bool head = kind == PS_CONTIG &&
+		    (tag & CONTIG_TAG_MASK) == CONTIG_TAG_HEAD;
+
+	if (head && nr == want && pfn + nr <= r->base_pfn + r->nr_frames) {
+		for (uint64_t i = 0; i < nr; i++)
+			set_page_private(pfn_to_page(pfn + i), 0);
+		mm_unlock_all_zones(irq);
+		buddy_release_range(pfn, nr);
+		malloc_type_account_free(type, nr << MM_PAGE_SHIFT);
+		return;
+	}
+	mm_unlock_all_zones(irq);
+
+	if (kind == PS_FREE || kind == PS_PCP)
+		mm_panic("contigfree: double free or never allocated (addr %p: "
+			 "the frame is free)", addr);
+	if (kind == PS_CONTIG && (tag & CONTIG_TAG_MASK) == CONTIG_TAG_TAIL)
+		mm_panic("contigfree: not an address contigmalloc returned "
+			 "(addr %p is %llu pages into an allocation)",
+			 addr, (unsigned long long)nr);
+	if (head)
+		mm_panic("contigfree: size does not match the allocation (addr "
+			 "%p: freed %lu bytes = %llu pages, allocated %llu "
+			 "pages)",
+			 addr, size, (unsigned long long)want,
+			 (unsigned long long)nr);
+	mm_panic("contigfree: not an address contigmalloc returned (addr %p: "
+		 "double free, or another allocator's frame)", addr);
+}
+
+vm_paddr_t vtophys(const void *va)
+{
+	return mm_port_virt_to_phys(va);
+}
+
+void contig_init(void)
+{
+	contig_stats = (struct contig_stats){ 0 };
+	malloc_type_reset();
+}
+
+void contig_report(void)
+{
+	malloc_type_report();
+}
