@@ -1,2 +1,3 @@
 # The slab allocator and the kmalloc family (issue 5). Design: mm/slab.c.
 MM_SRCS += mm/slab.c mm/slab_cache.c mm/slab_debug.c mm/kmalloc.c
+TESTS_COMMON += tests/mm/test_slab.c tests/mm/test_kmalloc.c
