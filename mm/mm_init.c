@@ -46,11 +46,16 @@ void mm_report(void)
 		    (unsigned long long)(mm_nr_frames >> (20 - MM_PAGE_SHIFT)),
 		    mm_region_count(), MM_MAX_ORDER,
 		    (unsigned long long)(mm_init_ns / 1000));
-	mm_port_log("mm: metadata %llu bytes (%llu.%02llu bytes per frame: "
-		    "struct page %zu + state 1 + freemap)\n",
-		    (unsigned long long)meta, (unsigned long long)(meta / frames),
+	uint64_t fm = meta - (sizeof(struct page) + 1) * mm_nr_frames;
+	mm_port_log("mm: frame metadata %zu bytes per frame (struct page %zu + "
+		    "state 1), %llu KiB; with freemaps and rounding %llu KiB = "
+		    "%llu.%02llu bytes per frame (freemaps %llu KiB)\n",
+		    sizeof(struct page) + 1, sizeof(struct page),
+		    (unsigned long long)((sizeof(struct page) + 1) * mm_nr_frames >> 10),
+		    (unsigned long long)(meta >> 10),
+		    (unsigned long long)(meta / frames),
 		    (unsigned long long)(meta * 100 / frames % 100),
-		    sizeof(struct page));
+		    (unsigned long long)(fm >> 10));
 	zone_print_zones();
 	zone_print_buddyinfo();
 	page_print_map();

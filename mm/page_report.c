@@ -125,6 +125,8 @@ void page_print_map(void)
 	uint64_t idx = 0;
 	char line[MAP_COLS * 2 + 8];
 	int len = 0;
+	uint64_t line_start = 0;
+	bool prev_hole = false;
 	for (uint64_t c = 0; c < ncells; c++) {
 		uint64_t cs = c * chunk, ce = cs + chunk;
 		struct map_cell cell = { 0, 0, 0 };
@@ -163,17 +165,25 @@ void page_print_map(void)
 				break;
 			si++;
 		}
-		if (len == 0) {
-			mm_port_log("  %010llx ", (unsigned long long)(cs << MM_PAGE_SHIFT));
-		}
+		if (len == 0)
+			line_start = cs;
 		bool edge = (cs <= ZONE_DMA_END_PFN && ZONE_DMA_END_PFN < ce) ||
 			    (cs <= ZONE_DMA32_END_PFN && ZONE_DMA32_END_PFN < ce);
 		if (edge)
 			line[len++] = '|';
 		line[len++] = cell_char(&cell, chunk);
 		if ((c + 1) % MAP_COLS == 0 || c + 1 == ncells) {
+			bool hole = true;
+			for (int i = 0; i < len; i++)
+				if (line[i] != '_' && line[i] != '|')
+					hole = false;
 			line[len] = '\0';
-			mm_port_log("%s\n", line);
+			/* a run of all-hole lines prints once */
+			if (!hole || !prev_hole)
+				mm_port_log("  %010llx %s%s\n",
+					    (unsigned long long)(line_start << MM_PAGE_SHIFT),
+					    line, hole ? " ..." : "");
+			prev_hole = hole;
 			len = 0;
 		}
 	}
