@@ -1,2 +1,2 @@
 # Boot stub (NASM): multiboot2 header, 32-bit entry, long mode.
-BOOT_ASM +=
+BOOT_ASM += boot/boot.asm

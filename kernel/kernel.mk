@@ -1,9 +1,16 @@
 # The kernel. KERNEL_SRCS: both kernel builds. HOSTABLE_SRCS: hardware-free
 # code that also builds (and is tested) on the host. KERNEL_RUN_SRCS: only the
 # report kernel. KERNEL_TEST_SRCS: only the test kernel.
-KERNEL_ASM +=
-KERNEL_SRCS +=
-HOSTABLE_SRCS +=
-KERNEL_RUN_SRCS +=
-KERNEL_TEST_SRCS +=
+# ktest_jmp.asm (ktest_setjmp/longjmp) is only called by the test kernel.
+KERNEL_ASM += kernel/isr.asm kernel/ktest_jmp.asm
+KERNEL_SRCS += kernel/main.c kernel/serial.c kernel/printk.c kernel/string.c \
+	kernel/panic.c kernel/shutdown.c kernel/gdt.c kernel/idt.c \
+	kernel/paging.c kernel/directmap.c kernel/tsc.c kernel/percpu.c \
+	kernel/mm_port.c
+# Boot information (multiboot2, memory map, command line): hardware-free.
+HOSTABLE_SRCS += kernel/mb2.c kernel/memmap.c kernel/cmdline.c kernel/bootinfo.c
+KERNEL_RUN_SRCS += kernel/run.c
+KERNEL_TEST_SRCS += kernel/test_main.c kernel/ktest_kernel.c
+# Kernel-only tests (hardware: exceptions, the direct map, the console).
+TESTS_KERNEL +=
 include kernel/bootinfo.mk

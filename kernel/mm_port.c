@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The kernel's implementation of include/mm/port.h.
+ *
+ * Locks are test-and-set spinlocks that turn interrupts off while held
+ * (pushfq/cli, then popfq on unlock). The kernel never enables interrupts
+ * yet, but mm/ is written for a kernel that does. CPUs: only the bootstrap
+ * processor runs (kernel/percpu.h), so mm_port_cpu_count() is 1.
+ */
+#include <mm/port.h>
+
+#include "cpu.h"
+#include "layout.h"
+#include "panic.h"
+#include "percpu.h"
+#include "printk.h"
+#include "tsc.h"
+
+uintptr_t mm_port_direct_map_offset = DIRECT_MAP_BASE;
+
+unsigned long mm_port_irq_save(void)
+{
+	unsigned long flags;
+
+	__asm__ volatile("pushfq; popq %0; cli" : "=r"(flags) : : "memory");
+	return flags;
+}
+
+void mm_port_irq_restore(unsigned long irq_state)
+{
+	/* popfq puts IF back as it was; the other flags are unchanged. */
+	__asm__ volatile("pushq %0; popfq" : : "r"(irq_state) : "memory", "cc");
+}
+
+unsigned long mm_port_lock(mm_spinlock_t *lock)
+{
+	unsigned long flags = mm_port_irq_save();
+
+	while (__atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE))
+		while (__atomic_load_n(&lock->locked, __ATOMIC_RELAXED))
+			cpu_relax();
+	return flags;
+}
+
+void mm_port_unlock(mm_spinlock_t *lock, unsigned long irq_state)
+{
+	__atomic_store_n(&lock->locked, 0, __ATOMIC_RELEASE);
+	mm_port_irq_restore(irq_state);
+}
+
+unsigned int mm_port_cpu_id(void)
+{
+	return this_cpu_id();
+}
+
+unsigned int mm_port_cpu_count(void)
+{
+	return percpu_cpu_count();
+}
+
+uint64_t mm_port_now_ns(void)
+{
+	return tsc_now_ns();
+}
+
+void mm_port_log(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintk(fmt, ap);
+	va_end(ap);
+}
+
+_Noreturn void mm_port_panic(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vpanic_at(file, line, fmt, ap);
+}

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: MIT */
+#include "panic.h"
+
+#include <stdbool.h>
+
+#include "cpu.h"
+#include "layout.h"
+#include "printk.h"
+#include "serial.h"
+#include "shutdown.h"
+
+#ifdef KTEST_KERNEL
+#include <ktest.h>
+#endif
+
+#define PANIC_MSG_MAX 512
+
+/* A frame as -fno-omit-frame-pointer lays it out: [rbp] = caller's rbp,
+ * [rbp + 8] = return address. */
+struct frame {
+	const struct frame *next;
+	uint64_t ret;
+};
+
+/* A frame may be read if it lies in the kernel image (the boot stack and
+ * the IST stacks are in .bss) and is aligned. */
+static bool frame_readable(uint64_t fp)
+{
+	return (fp & 7) == 0 && kernel_image_contains(fp) &&
+	       kernel_image_contains(fp + sizeof(struct frame) - 1);
+}
+
+int stack_trace_collect(uint64_t rbp, uint64_t *pcs, int max)
+{
+	int n = 0;
+
+	if (rbp == 0)
+		rbp = read_rbp();
+	while (n < max && rbp && frame_readable(rbp)) {
+		const struct frame *f = (const struct frame *)rbp;
+		if (f->ret == 0)
+			break;
+		pcs[n++] = f->ret;
+		/* The chain must go up the stack; anything else is corrupt
+		 * (the exception stub's frame is the one legal exception:
+		 * it links to the interrupted code's frame, which is higher
+		 * too unless the fault came from another stack). */
+		if ((uint64_t)f->next <= rbp)
+			break;
+		rbp = (uint64_t)f->next;
+	}
+	return n;
+}
+
+int stack_trace_print(const char *prefix, uint64_t rbp)
+{
+	uint64_t pcs[STACK_TRACE_MAX];
+	int n = stack_trace_collect(rbp ? rbp : read_rbp(), pcs,
+				    STACK_TRACE_MAX);
+
+	printk("%sstack trace (addr2line -e mm64.elf ADDR):\n", prefix);
+	for (int i = 0; i < n; i++)
+		printk("%s  #%-2d %p\n", prefix, i, (void *)pcs[i]);
+	if (n == 0)
+		printk("%s  (no frames)\n", prefix);
+	return n;
+}
+
+static int panic_depth;
+static char panic_msg[PANIC_MSG_MAX];
+
+_Noreturn void vpanic_at(const char *file, int line, const char *fmt,
+			 va_list ap)
+{
+	cli();
+	if (++panic_depth > 1) {
+		/* A panic while printing a panic: say so and stop at once. */
+		serial_init();
+		printk("\nPANIC (nested) at %s:%d: %s\n", file, line, fmt);
+		machine_exit(EXIT_PANIC);
+	}
+
+	int n = snprintf(panic_msg, sizeof(panic_msg), "%s:%d: ", file, line);
+	if (n < 0 || (size_t)n >= sizeof(panic_msg))
+		n = 0;
+	vsnprintf(panic_msg + n, sizeof(panic_msg) - (size_t)n, fmt, ap);
+
+#ifdef KTEST_KERNEL
+	if (ktest_catching()) {
+		uint64_t pcs[8];
+		int k = stack_trace_collect(read_rbp(), pcs, 8);
+		char trace[8 * 20 + 1];
+		size_t used = 0;
+		trace[0] = '\0';
+		for (int i = 0; i < k; i++)
+			used += (size_t)snprintf(trace + used,
+						 sizeof(trace) - used, " %lx",
+						 (unsigned long)pcs[i]);
+		printk("#   panic trace:%s\n", trace);
+		panic_depth = 0;
+		ktest_on_panic(panic_msg); /* longjmps back into the test */
+	}
+#endif
+	printk("\nPANIC: %s\n", panic_msg);
+	stack_trace_print("", read_rbp());
+	printk("mm64: stopping (QEMU exit status %d)\n",
+	       (EXIT_PANIC << 1) | 1);
+	machine_exit(EXIT_PANIC);
+}
+
+_Noreturn void panic_at(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vpanic_at(file, line, fmt, ap);
+}
