@@ -245,8 +245,10 @@ void ktest_on_panic(const char *msg)
 
 int ktest_run_all(const char *glob, uint64_t seed)
 {
-	const struct ktest *t;
-	int total = 0, passed = 0, failed = 0, n = 0;
+	/* volatile: live across ktest_setjmp() (GCC's -Wclobbered) */
+	const struct ktest *volatile t;
+	volatile int passed = 0, failed = 0, n = 0;
+	int total = 0;
 
 	run_seed = seed;
 	for (t = __start_ktests; t < __stop_ktests; t++)
