@@ -150,8 +150,6 @@ static struct page *alloc_slowpath(gfp_t gfp, unsigned int order)
 			return page;
 		if (!progress && (gfp & __GFP_NOFAIL))
 			out_of_memory(gfp, order);
-		if (!progress)
-			return NULL;
 	}
 }
 
