@@ -12,5 +12,8 @@ HOSTABLE_SRCS += kernel/mb2.c kernel/memmap.c kernel/cmdline.c kernel/bootinfo.c
 KERNEL_RUN_SRCS += kernel/run.c
 KERNEL_TEST_SRCS += kernel/test_main.c kernel/ktest_kernel.c
 # Kernel-only tests (hardware: exceptions, the direct map, the console).
-TESTS_KERNEL +=
+TESTS_KERNEL += tests/kernel/test_printk.c tests/kernel/test_string.c \
+	tests/kernel/test_exceptions.c tests/kernel/test_panic.c \
+	tests/kernel/test_directmap.c tests/kernel/test_reservations.c \
+	tests/kernel/test_port.c
 include kernel/bootinfo.mk
