@@ -246,7 +246,8 @@ unsigned long get_zeroed_page(gfp_t gfp)
 static const char *const kind_reason[] = {
 	[PS_NONE] = "free of a frame that is not allocated (never allocated, "
 		    "or inside another block)",
-	[PS_FREE] = "double free",
+	[PS_FREE] = "double free (the frame is free: freed twice, or never "
+		    "allocated)",
 	[PS_PCP] = "double free",
 	[PS_RESERVED] = "free of a reserved frame",
 	[PS_CONTIG] = "free of a frame claimed by contigmalloc",

@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Bad input to the frame allocator is caught, always, with a panic naming
+ * the frame and the reason; a write after free is reported at the next
+ * allocation (debug builds); the contig claim/release contract.
+ */
+#include "page_test_util.h"
+
+KTEST(page_free, double_free_is_caught)
+{
+	struct buddyinfo start;
+
+	page_test_begin(&start);
+	struct page *p = alloc_pages(GFP_KERNEL, 0); /* per-CPU list path */
+	KT_ASSERT(p != NULL);
+	__free_pages(p, 0);
+	KT_EXPECT_PANIC_MSG(__free_pages(p, 0), "double free");
+	p = alloc_pages(GFP_KERNEL, 3); /* buddy path */
+	KT_ASSERT(p != NULL);
+	__free_pages(p, 3);
+	KT_EXPECT_PANIC_MSG(__free_pages(p, 3), "double free");
+	page_test_end(&start);
+}
+
+KTEST(page_free, wrong_order_and_inner_frames_are_caught)
+{
+	struct buddyinfo start;
+	char needle[40];
+
+	page_test_begin(&start);
+	struct page *p = alloc_pages(GFP_KERNEL, 2);
+	KT_ASSERT(p != NULL);
+	KT_EXPECT_PANIC_MSG(__free_pages(p, 1), "wrong order");
+	KT_EXPECT_PANIC_MSG(__free_pages(p, 3), "wrong order");
+	KT_EXPECT_PANIC_MSG(__free_pages(p + 1, 0), "not allocated");
+	KT_EXPECT_PANIC_MSG(free_pages((unsigned long)page_address(p + 2), 1),
+			    "not allocated");
+	/* the message names the frame */
+	uint64_t pfn = page_to_pfn(p);
+	const char *hex = "0123456789abcdef";
+	int n = 0;
+	needle[n++] = 'p'; needle[n++] = 'f'; needle[n++] = 'n'; needle[n++] = ' ';
+	needle[n++] = '0'; needle[n++] = 'x';
+	int sh = 60;
+	while (sh > 0 && !((pfn >> sh) & 0xf))
+		sh -= 4;
+	for (; sh >= 0; sh -= 4)
+		needle[n++] = hex[(pfn >> sh) & 0xf];
+	needle[n] = '\0';
+	const char *name = needle;
+	KT_EXPECT_PANIC_MSG(__free_pages(p, 0), name);
+	__free_pages(p, 2); /* still fine after the failed attempts */
+	page_test_end(&start);
+}
+
+KTEST(page_free, bad_addresses_are_caught)
+{
+	struct buddyinfo start;
+
+	page_test_begin(&start);
+	unsigned long va = __get_free_page(GFP_KERNEL);
+	KT_ASSERT(va != 0);
+	KT_EXPECT_PANIC_MSG(free_pages(va + 8, 0), "misaligned address");
+	KT_EXPECT_PANIC_MSG(free_pages(va + MM_PAGE_SIZE, 1), "");
+	free_pages(va, 0);
+	/* just past the end of managed RAM, and in the first hole if any */
+	const struct mm_span *last = mm_span_get(mm_span_count() - 1);
+	uint64_t beyond = (last->base_pfn + last->nr_frames) << MM_PAGE_SHIFT;
+	KT_EXPECT_PANIC_MSG(free_pages((unsigned long)phys_to_virt(beyond), 0),
+			    "outside managed memory");
+	KT_EXPECT_PANIC_MSG(__free_pages((struct page *)&start, 0),
+			    "not a struct page");
+	KT_EXPECT_PANIC_MSG(__free_pages(mm_pages + mm_nr_frames, 0),
+			    "not a struct page");
+	free_pages(0, 0); /* NULL is ignored, as in Linux */
+	page_test_end(&start);
+}
+
+KTEST(page_free, reserved_and_never_allocated_frames_are_caught)
+{
+	volatile uint64_t res = MM_NO_PAGE, never = MM_NO_PAGE;
+
+	for (uint64_t i = 0; i < mm_nr_frames; i++) {
+		unsigned int k = ps_kind(mm_page_state[i]);
+		if (k == PS_RESERVED && res == MM_NO_PAGE)
+			res = i;
+		if (k == PS_FREE && never == MM_NO_PAGE)
+			never = i;
+		if (res != MM_NO_PAGE && never != MM_NO_PAGE)
+			break;
+	}
+	KT_ASSERT(res != MM_NO_PAGE); /* the allocator's own metadata at least */
+	KT_EXPECT_PANIC_MSG(__free_pages(&mm_pages[res], 0), "reserved frame");
+	if (never != MM_NO_PAGE)
+		KT_EXPECT_PANIC_MSG(__free_pages(&mm_pages[never], 0), "double free");
+	KT_EXPECT_PANIC_MSG(__free_pages(&mm_pages[res], MM_MAX_ORDER + 1),
+			    "order");
+}
+
+KTEST(page_free, write_after_free_is_reported_with_the_frame)
+{
+	struct buddyinfo start;
+
+	if (!MM_DEBUG) {
+		ktest_printf("# skip: poisoning is off (MM_DEBUG=0)\n");
+		return;
+	}
+	page_test_begin(&start);
+	struct page *p = alloc_pages(GFP_KERNEL, 0);
+	KT_ASSERT(p != NULL);
+	uint64_t pfn = page_to_pfn(p);
+	uint64_t *w = page_address(p);
+	__free_pages(p, 0);
+	w[1] = 0xdeadbeef; /* the bug: a stale pointer writes */
+	/* the hot per-CPU list hands the same frame back */
+	struct page *q = NULL;
+	KT_EXPECT_PANIC_MSG(q = alloc_pages(GFP_KERNEL, 0), "write after free");
+	KT_EXPECT(q == NULL);
+	/* the frame was handed out when the check fired: give it back */
+	__free_pages(pfn_to_page(pfn), 0);
+	/* big blocks are checked too: corrupt the last line of a frame */
+	p = alloc_pages(GFP_KERNEL, 4);
+	KT_ASSERT(p != NULL);
+	uint8_t *b = page_address(p);
+	__free_pages(p, 4);
+	b[5 * MM_PAGE_SIZE - 1] = 1;
+	KT_EXPECT_PANIC_MSG(mm_port_log("%p\n", (void *)alloc_pages(
+				    GFP_KERNEL | __GFP_NOWARN, 4)),
+			    "write after free");
+	__free_pages(p, 4);
+	KT_EXPECT(mm_stats.poison_checked > 0);
+	page_test_end(&start);
+}
+
+KTEST(page_free, claim_and_release_a_run)
+{
+	struct buddyinfo start;
+
+	page_test_begin(&start);
+	/* a free run of 37 frames, at an odd place inside a big free block */
+	struct page *p = alloc_pages(GFP_KERNEL, 7);
+	KT_ASSERT(p != NULL);
+	uint64_t base = page_to_pfn(p);
+	__free_pages(p, 7);
+	drain_all_pages();
+	unsigned long free0 = nr_free_pages();
+	unsigned long irq = mm_lock_all_zones();
+	bool ok = buddy_claim_range_locked(base + 3, 37);
+	bool again = buddy_claim_range_locked(base + 30, 2); /* overlaps */
+	mm_unlock_all_zones(irq);
+	KT_ASSERT(ok);
+	KT_EXPECT(!again);
+	KT_EXPECT_EQ(nr_free_pages(), free0 - 37);
+	for (uint64_t i = 0; i < 37; i++)
+		KT_EXPECT_EQ(ps_kind(mm_page_state[page_index(pfn_to_page(base + 3 + i))]),
+			     PS_CONTIG);
+	mm_check_invariants();
+	KT_EXPECT_PANIC_MSG(__free_pages(pfn_to_page(base + 3), 0),
+			    "claimed by contigmalloc");
+	KT_EXPECT_PANIC_MSG(buddy_release_range(base + 2, 4), "not claimed");
+	buddy_release_range(base + 3, 37);
+	KT_EXPECT_EQ(nr_free_pages(), free0);
+	KT_EXPECT_PANIC_MSG(buddy_release_range(base + 3, 37), "not claimed");
+	page_test_end(&start);
+}
