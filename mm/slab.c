@@ -176,13 +176,17 @@ static void free_slab(struct slab *slab)
 	__free_pages(virt_to_page((void *)base), s->order);
 }
 
-void slab_free_chain(struct slab *chain)
+unsigned long slab_free_chain(struct slab *chain)
 {
+	unsigned long frames = 0;
+
 	while (chain) {
 		struct slab *next = chain->next;
+		frames += 1ul << chain->cache->order;
 		free_slab(chain);
 		chain = next;
 	}
+	return frames;
 }
 
 /* A free pointer read from a slot is NULL or a slot of the same slab. */
@@ -287,24 +291,26 @@ static uint32_t get_objects(struct kmem_cache *s, void **objs, uint32_t n,
 	return got;
 }
 
-static void put_objects(struct kmem_cache *s, void *const *objs, uint32_t n)
+/* Returns objects to their slabs; returns the frames of slabs freed. */
+static unsigned long put_objects(struct kmem_cache *s, void *const *objs,
+				 uint32_t n)
 {
 	struct slab *to_free = NULL;
 	unsigned long irq = mm_port_lock(&s->lock);
 
 	put_locked(s, objs, n, &to_free);
 	mm_port_unlock(&s->lock, irq);
-	slab_free_chain(to_free);
+	return slab_free_chain(to_free);
 }
 
 /* ---- per-CPU arrays ---- */
 
-static void cpu_array_free(struct kmem_cpu_cache *c)
+static unsigned long cpu_array_free(struct kmem_cpu_cache *c)
 {
 	struct kmem_cache *ac = &slab_cpu_array_cache;
 
 	slab_debug_on_free(ac, c, "slab_drop_cpu_arrays");
-	put_objects(ac, (void *const *)&c, 1);
+	return put_objects(ac, (void *const *)&c, 1);
 }
 
 /* Installs this CPU's array for s, if memory allows. Returns it or NULL. */
@@ -336,9 +342,10 @@ static struct kmem_cpu_cache *cpu_array_install(struct kmem_cache *s,
 	return c;
 }
 
-void slab_drop_cpu_arrays(struct kmem_cache *s, bool all_cpus)
+unsigned long slab_drop_cpu_arrays(struct kmem_cache *s, bool all_cpus)
 {
 	unsigned int me = mm_port_cpu_id();
+	unsigned long frames = 0;
 
 	for (unsigned int cpu = 0; cpu < MM_MAX_CPUS; cpu++) {
 		if (!all_cpus && cpu != me)
@@ -352,9 +359,10 @@ void slab_drop_cpu_arrays(struct kmem_cache *s, bool all_cpus)
 		mm_port_irq_restore(irq);
 		if (!c)
 			continue;
-		put_objects(s, c->objs, c->avail);
-		cpu_array_free(c);
+		frames += put_objects(s, c->objs, c->avail);
+		frames += cpu_array_free(c);
 	}
+	return frames;
 }
 
 unsigned long slab_cpu_cached(const struct kmem_cache *s)

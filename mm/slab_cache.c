@@ -194,10 +194,9 @@ unsigned long kmem_cache_shrink(struct kmem_cache *s)
 	struct slab *chain = NULL;
 	unsigned long frames;
 
-	slab_drop_cpu_arrays(s, false);
-	frames = slab_take_empty(s, &chain, ~0ul);
-	slab_free_chain(chain);
-	return frames;
+	frames = slab_drop_cpu_arrays(s, false);
+	slab_take_empty(s, &chain, ~0ul);
+	return frames + slab_free_chain(chain);
 }
 
 static bool is_internal(const struct kmem_cache *s)
@@ -221,18 +220,18 @@ static unsigned long shrink_caches(unsigned long max_frames)
 
 	for (struct kmem_cache *s = slab_caches; s; s = s->next)
 		if (s != &slab_cpu_array_cache)
-			slab_drop_cpu_arrays(s, false);
+			frames += slab_drop_cpu_arrays(s, false);
 	for (struct kmem_cache *s = slab_caches; s && frames < max_frames; s = s->next) {
 		struct slab *chain = NULL;
 		if (is_internal(s))
 			continue;
-		frames += slab_take_empty(s, &chain, max_frames - frames);
-		slab_free_chain(chain);
+		slab_take_empty(s, &chain, max_frames - frames);
+		frames += slab_free_chain(chain);
 	}
 	for (unsigned int i = 0; i < 3 && frames < max_frames; i++) {
 		struct slab *chain = NULL;
-		frames += slab_take_empty(internal[i], &chain, max_frames - frames);
-		slab_free_chain(chain);
+		slab_take_empty(internal[i], &chain, max_frames - frames);
+		frames += slab_free_chain(chain);
 	}
 	mm_port_unlock(&slab_caches_lock, irq);
 	return frames;

@@ -185,14 +185,15 @@ unsigned long slab_page_private_of(const void *obj);
 void slab_free_object(struct kmem_cache *s, struct slab *slab, void *obj,
 		      const char *fn);
 /* Gives this CPU's array of s back (all objects to the slabs, the array to
- * its cache). all_cpus: every CPU's (destroy, when s is idle). */
-void slab_drop_cpu_arrays(struct kmem_cache *s, bool all_cpus);
+ * its cache). all_cpus: every CPU's (destroy, when s is idle). Returns the
+ * frames of slabs this freed (beyond the SLAB_EMPTY_KEEP kept). */
+unsigned long slab_drop_cpu_arrays(struct kmem_cache *s, bool all_cpus);
 /* Detaches up to max_frames frames' worth of empty slabs from s onto *out
  * (chained through next). Returns frames detached. */
 unsigned long slab_take_empty(struct kmem_cache *s, struct slab **out,
 			      unsigned long max_frames);
-/* Frees a chain from slab_take_empty. */
-void slab_free_chain(struct slab *chain);
+/* Frees a chain from slab_take_empty; returns its frames. */
+unsigned long slab_free_chain(struct slab *chain);
 /* Sets up a cache's geometry; see mm/slab_cache.c. */
 void slab_cache_setup(struct kmem_cache *s, const char *name, size_t size,
 		      size_t align, unsigned int flags, void (*ctor)(void *));
