@@ -478,22 +478,29 @@ struct slab *slab_of(const void *obj, const char *fn)
 
 static void free_slow(struct kmem_cache *s, void *obj)
 {
-	struct kmem_cpu_cache *c = s->cpu[mm_port_cpu_id()];
+	unsigned int cpu = mm_port_cpu_id();
+	struct kmem_cpu_cache *c = s->cpu[cpu];
 	struct slab *to_free = NULL;
 
+	/* A CPU that only frees gets an array too, if it comes for free. */
+	if (!c && !(s->flags & SLAB_NO_CPU_CACHE))
+		c = cpu_array_install(s, cpu, GFP_NOWAIT);
 	if (!c || c->busy) {
 		put_objects(s, &obj, 1);
 		return;
 	}
-	/* The array is full: the oldest batch goes back to the slabs. */
 	c->busy = 1;
 	slab_barrier();
-	uint32_t b = c->batch;
-	unsigned long irq = mm_port_lock(&s->lock);
-	put_locked(s, c->objs, b, &to_free);
-	mm_port_unlock(&s->lock, irq);
-	__builtin_memmove(c->objs, c->objs + b, (c->avail - b) * sizeof(void *));
-	c->avail -= b;
+	if (c->avail >= c->limit) {
+		/* Full: the oldest batch goes back to the slabs. */
+		uint32_t b = c->batch;
+		unsigned long irq = mm_port_lock(&s->lock);
+		put_locked(s, c->objs, b, &to_free);
+		mm_port_unlock(&s->lock, irq);
+		__builtin_memmove(c->objs, c->objs + b,
+				  (c->avail - b) * sizeof(void *));
+		c->avail -= b;
+	}
 	c->objs[c->avail++] = obj;
 	slab_barrier();
 	c->busy = 0;

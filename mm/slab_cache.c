@@ -205,34 +205,42 @@ static bool is_internal(const struct kmem_cache *s)
 	       s == &slab_cache_cache;
 }
 
+static unsigned long left(unsigned long max, unsigned long done)
+{
+	return done < max ? max - done : 0;
+}
+
+static unsigned long free_empty(struct kmem_cache *s, unsigned long max_frames)
+{
+	struct slab *chain = NULL;
+
+	slab_take_empty(s, &chain, max_frames);
+	return slab_free_chain(chain);
+}
+
 /*
  * Gives this CPU's arrays back, then frees empty slabs until max_frames
- * frames are freed: ordinary caches first, then the internal ones (whose
- * slabs empty as the others' arrays and descriptors come back).
+ * frames are freed: ordinary caches first, then the internal ones, whose
+ * slabs empty as the others' arrays and off-slab descriptors come back
+ * (freeing descriptors may have set up a new slab_desc array: drop it too).
+ * The internal caches keep their descriptors on-slab, so freeing their
+ * slabs frees no further objects.
  */
 static unsigned long shrink_caches(unsigned long max_frames)
 {
-	static struct kmem_cache *const internal[] = {
-		&slab_cache_cache, &slab_desc_cache, &slab_cpu_array_cache,
-	};
 	unsigned long frames = 0;
 	unsigned long irq = mm_port_lock(&slab_caches_lock);
 
 	for (struct kmem_cache *s = slab_caches; s; s = s->next)
 		if (s != &slab_cpu_array_cache)
 			frames += slab_drop_cpu_arrays(s, false);
-	for (struct kmem_cache *s = slab_caches; s && frames < max_frames; s = s->next) {
-		struct slab *chain = NULL;
-		if (is_internal(s))
-			continue;
-		slab_take_empty(s, &chain, max_frames - frames);
-		frames += slab_free_chain(chain);
-	}
-	for (unsigned int i = 0; i < 3 && frames < max_frames; i++) {
-		struct slab *chain = NULL;
-		slab_take_empty(internal[i], &chain, max_frames - frames);
-		frames += slab_free_chain(chain);
-	}
+	for (struct kmem_cache *s = slab_caches; s && frames < max_frames; s = s->next)
+		if (!is_internal(s))
+			frames += free_empty(s, left(max_frames, frames));
+	frames += slab_drop_cpu_arrays(&slab_desc_cache, false);
+	frames += free_empty(&slab_cache_cache, left(max_frames, frames));
+	frames += free_empty(&slab_desc_cache, left(max_frames, frames));
+	frames += free_empty(&slab_cpu_array_cache, left(max_frames, frames));
 	mm_port_unlock(&slab_caches_lock, irq);
 	return frames;
 }
@@ -305,7 +313,7 @@ void slab_init(void)
 	slab_caches_lock = (mm_spinlock_t)MM_SPINLOCK_INIT;
 	leaked_objects = 0;
 	slab_cache_setup(&slab_cache_cache, "kmem_cache", sizeof(struct kmem_cache),
-			 SLAB_CACHE_LINE, SLAB_STATIC, NULL);
+			 SLAB_CACHE_LINE, SLAB_STATIC | SLAB_FORCE_ONSLAB, NULL);
 	slab_cache_setup(&slab_desc_cache, "slab_desc", sizeof(struct slab), 8,
 			 SLAB_STATIC | SLAB_FORCE_ONSLAB, NULL);
 	slab_cache_setup(&slab_cpu_array_cache, "slab_cpu_array",
