@@ -54,6 +54,24 @@ static void check_string(const char *s, const uint8_t *buf, size_t size)
 	CHECK(memchr(s, 0, (size_t)(buf + size - (const uint8_t *)s)) != NULL);
 }
 
+/* The most restrictive firmware type at p, the slow way (-1: a hole). */
+static int firmware_rank_at(uint64_t p)
+{
+	int best = -1;
+
+	for (size_t i = 0; i < bi.firmware_map_len; i++) {
+		const struct mm_range *r = &bi.firmware_map[i];
+		uint64_t end;
+
+		if (__builtin_add_overflow(r->start, r->length, &end))
+			end = UINT64_MAX;
+		if (r->start <= p && p < end &&
+		    memmap_type_rank(r->type) > best)
+			best = memmap_type_rank(r->type);
+	}
+	return best;
+}
+
 static void check_result(const uint8_t *buf, size_t size)
 {
 	const char *why;
@@ -70,8 +88,18 @@ static void check_result(const uint8_t *buf, size_t size)
 		CHECK(r->length > 0);
 		CHECK(i == 0 || r->start >= prev_end);
 		CHECK(r->start + r->length > r->start);
-		if (r->type == MM_RANGE_USABLE)
+		if (r->type == MM_RANGE_USABLE) {
+			uint64_t last = r->start + r->length - 1;
+
 			CHECK(((r->start | r->length) & 0xfff) == 0);
+			/* RAM only where the firmware said RAM and nothing
+			 * more restrictive, and below mem= */
+			CHECK(firmware_rank_at(r->start) ==
+			      memmap_type_rank(MM_RANGE_USABLE));
+			CHECK(firmware_rank_at(last) ==
+			      memmap_type_rank(MM_RANGE_USABLE));
+			CHECK(!bi.mem_limit || last < bi.mem_limit);
+		}
 		prev_end = r->start + r->length;
 	}
 	/* the low 1 MiB is never usable-and-unreserved */
