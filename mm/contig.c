@@ -104,11 +104,14 @@ static bool contig_window_has_ram(uint64_t lo, uint64_t hi, uint64_t nr)
 	return false;
 }
 
+/* Writes the tags of a run just claimed (all of it inside one region). */
 static void contig_tag(uint64_t pfn, uint64_t nr)
 {
-	set_page_private(pfn_to_page(pfn), CONTIG_TAG_HEAD | nr);
+	struct page *pages = pfn_to_page(pfn);
+
+	set_page_private(&pages[0], CONTIG_TAG_HEAD | nr);
 	for (uint64_t i = 1; i < nr; i++)
-		set_page_private(pfn_to_page(pfn + i), CONTIG_TAG_TAIL | i);
+		set_page_private(&pages[i], CONTIG_TAG_TAIL | i);
 }
 
 static void contig_check_result(uint64_t pa, uint64_t bytes, vm_paddr_t low,
@@ -159,7 +162,7 @@ void *contigmalloc(unsigned long size, struct malloc_type *type, int flags,
 		goto fail;
 
 	pfn = contig_claim(lo, hi, nr, align, bound);
-	if (pfn == FREEMAP_NONE) {
+	if (pfn == FREEMAP_NONE && pcp_count_all()) {
 		contig_stats.drains++;
 		if (drain_all_pages())
 			pfn = contig_claim(lo, hi, nr, align, bound);
@@ -221,8 +224,10 @@ void contigfree(void *addr, unsigned long size, struct malloc_type *type)
 		    (tag & CONTIG_TAG_MASK) == CONTIG_TAG_HEAD;
 
 	if (head && nr == want && pfn + nr <= r->base_pfn + r->nr_frames) {
+		struct page *pages = pfn_to_page(pfn);
+
 		for (uint64_t i = 0; i < nr; i++)
-			set_page_private(pfn_to_page(pfn + i), 0);
+			set_page_private(&pages[i], 0);
 		mm_unlock_all_zones(irq);
 		buddy_release_range(pfn, nr);
 		malloc_type_account_free(type, nr << MM_PAGE_SHIFT);
@@ -256,6 +261,13 @@ void contig_init(void)
 {
 	contig_stats = (struct contig_stats){ 0 };
 	malloc_type_reset();
+	/* The buddy filled the freemaps at init; pay for their summaries
+	 * now rather than in the first contigmalloc. */
+	unsigned long irq = mm_lock_all_zones();
+
+	for (size_t i = 0; i < mm_region_count(); i++)
+		freemap_sync(&mm_region_get(i)->freemap);
+	mm_unlock_all_zones(irq);
 }
 
 void contig_report(void)

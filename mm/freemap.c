@@ -74,14 +74,12 @@
 #define FM_WORD_BITS 64u
 #define FM_MAX_FRAMES ((1ull << 32) - 64)
 
+#define FM_FANOUT (1u << FREEMAP_FANOUT_SHIFT)
+
+/* Frames a node of this level covers (its nominal length). */
 static inline uint64_t node_len(unsigned level)
 {
-	return (uint64_t)FM_WORD_BITS << level;
-}
-
-static inline uint32_t max_u32(uint32_t a, uint32_t b)
-{
-	return a > b ? a : b;
+	return (uint64_t)FM_WORD_BITS << (FREEMAP_FANOUT_SHIFT * level);
 }
 
 /* ---- summaries ---- */
@@ -92,29 +90,46 @@ static struct freemap_sum word_summary(uint64_t w)
 				     word_longest(w) };
 }
 
-static struct freemap_sum combine(struct freemap_sum l, struct freemap_sum r,
-				  uint64_t child_len)
-{
-	struct freemap_sum s;
-
-	s.prefix = l.prefix == child_len ? (uint32_t)child_len + r.prefix
-					 : l.prefix;
-	s.suffix = r.suffix == child_len ? (uint32_t)child_len + l.suffix
-					 : r.suffix;
-	s.longest = max_u32(max_u32(l.longest, r.longest), l.suffix + r.prefix);
-	return s;
-}
-
+/* The summary of node i of level k from its (up to 8) children, in one
+ * pass: `run` is the free run reaching the current child's start. */
 static struct freemap_sum node_from_children(const struct freemap *fm,
 					     unsigned level, uint64_t i)
 {
-	static const struct freemap_sum none;
 	const struct freemap_sum *child = fm->level[level - 1];
-	uint64_t nchild = fm->level_len[level - 1];
-	struct freemap_sum l = child[2 * i];
-	struct freemap_sum r = 2 * i + 1 < nchild ? child[2 * i + 1] : none;
+	uint64_t first = i << FREEMAP_FANOUT_SHIFT;
+	uint64_t last = first + FM_FANOUT;
+	uint64_t clen = node_len(level - 1);
+	uint64_t prefix = 0, run = 0, longest = 0;
+	bool leading = true; /* every child so far is all free */
 
-	return combine(l, r, node_len(level - 1));
+	if (last > fm->level_len[level - 1])
+		last = fm->level_len[level - 1];
+	for (uint64_t c = first; c < last; c++) {
+		struct freemap_sum ch = child[c];
+
+		if (ch.prefix == clen) {
+			run += clen;
+			continue;
+		}
+		if (leading) {
+			prefix = run + ch.prefix;
+			leading = false;
+		}
+		if (run + ch.prefix > longest)
+			longest = run + ch.prefix;
+		if (ch.longest > longest)
+			longest = ch.longest;
+		run = ch.suffix;
+	}
+	if (leading)
+		prefix = run;
+	if (run > longest)
+		longest = run;
+	/* Children missing past the end of the level count as used, so no
+	 * free run reaches the node's nominal end. */
+	return (struct freemap_sum){ (uint32_t)prefix,
+				     last - first < FM_FANOUT ? 0 : (uint32_t)run,
+				     (uint32_t)longest };
 }
 
 static bool sum_equal(struct freemap_sum a, struct freemap_sum b)
@@ -123,32 +138,57 @@ static bool sum_equal(struct freemap_sum a, struct freemap_sum b)
 	       a.longest == b.longest;
 }
 
-/* Recomputes the summaries over bitmap words [wlo, whi] and upwards. */
-static void update_words(struct freemap *fm, uint64_t wlo, uint64_t whi)
+/* ---- lazy summaries ----
+ * dirty[k] has one bit per node of level k. Invariant: a dirty node's
+ * ancestors are all dirty, and a clean node's summary is exact.
+ */
+
+static inline bool node_dirty(const struct freemap *fm, unsigned k, uint64_t i)
 {
-	bool changed = false;
+	return (fm->dirty[k][i / 64] >> (i % 64)) & 1;
+}
 
-	for (uint64_t w = wlo; w <= whi; w++) {
-		struct freemap_sum s = word_summary(fm->bits[w]);
+/* Marks word w and its ancestors dirty; stops at the first ancestor that
+ * already is (its own ancestors are, by the invariant). */
+static void mark_dirty(struct freemap *fm, uint64_t w)
+{
+	for (unsigned k = 0; k < fm->levels; k++, w >>= FREEMAP_FANOUT_SHIFT) {
+		uint64_t *d = &fm->dirty[k][w / 64], m = 1ull << (w % 64);
 
-		if (!sum_equal(s, fm->level[0][w])) {
-			fm->level[0][w] = s;
-			changed = true;
-		}
+		if (*d & m)
+			return;
+		*d |= m;
 	}
-	for (unsigned k = 1; k < fm->levels && changed; k++) {
-		wlo >>= 1;
-		whi >>= 1;
-		changed = false;
-		for (uint64_t i = wlo; i <= whi; i++) {
-			struct freemap_sum s = node_from_children(fm, k, i);
+}
 
-			if (!sum_equal(s, fm->level[k][i])) {
-				fm->level[k][i] = s;
-				changed = true;
-			}
+/* Recomputes node i of level k and every dirty node below it. */
+static void clean_node(struct freemap *fm, unsigned k, uint64_t i)
+{
+	if (k == 0) {
+		fm->level[0][i] = word_summary(fm->bits[i]);
+	} else {
+		uint64_t first = i << FREEMAP_FANOUT_SHIFT;
+		/* The 8 children's dirty bits share one word (8 divides 64). */
+		unsigned dirty = (unsigned)(fm->dirty[k - 1][first / 64] >>
+					    (first % 64)) & 0xffu;
+
+		while (dirty) {
+			unsigned c = (unsigned)__builtin_ctz(dirty);
+
+			clean_node(fm, k - 1, first + c);
+			dirty &= dirty - 1;
 		}
+		fm->level[k][i] = node_from_children(fm, k, i);
 	}
+	fm->dirty[k][i / 64] &= ~(1ull << (i % 64));
+}
+
+void freemap_sync(struct freemap *fm)
+{
+	unsigned root = fm->levels - 1;
+
+	if (node_dirty(fm, root, 0))
+		clean_node(fm, root, 0);
 }
 
 /* ---- init ---- */
@@ -163,12 +203,14 @@ size_t freemap_storage_bytes(uint64_t nr_frames)
 	uint64_t words = words_for(nr_frames);
 	uint64_t bytes = words * sizeof(uint64_t);
 
-	for (uint64_t n = words;; n = (n + 1) / 2) {
+	for (uint64_t n = words;; n = (n + FM_FANOUT - 1) / FM_FANOUT) {
 		bytes += n * sizeof(struct freemap_sum);
+		bytes = (bytes + 7) & ~7ull;
+		bytes += (n + 63) / 64 * sizeof(uint64_t); /* dirty bits */
 		if (n <= 1)
 			break;
 	}
-	return (size_t)((bytes + 7) & ~7ull);
+	return (size_t)bytes;
 }
 
 void freemap_init(struct freemap *fm, uint64_t base_pfn, uint64_t nr_frames,
@@ -192,10 +234,16 @@ void freemap_init(struct freemap *fm, uint64_t base_pfn, uint64_t nr_frames,
 	fm->bits = (uint64_t *)p;
 	p += words * sizeof(uint64_t);
 	fm->levels = 0;
-	for (uint64_t n = words;; n = (n + 1) / 2) {
+	for (uint64_t n = words;; n = (n + FM_FANOUT - 1) / FM_FANOUT) {
+		if (fm->levels == FREEMAP_MAX_LEVELS)
+			FM_PANIC("freemap_init: too many levels (nr_frames %llu)",
+				 (unsigned long long)nr_frames);
 		fm->level_len[fm->levels] = n;
 		fm->level[fm->levels] = (struct freemap_sum *)p;
 		p += n * sizeof(struct freemap_sum);
+		p = (unsigned char *)(((uintptr_t)p + 7) & ~(uintptr_t)7);
+		fm->dirty[fm->levels] = (uint64_t *)p;
+		p += (n + 63) / 64 * sizeof(uint64_t);
 		fm->levels++;
 		if (n <= 1)
 			break;
@@ -246,7 +294,8 @@ static void set_bits(struct freemap *fm, uint64_t pfn, uint64_t nr,
 		fm->nr_free += nr;
 	else
 		fm->nr_free -= nr;
-	update_words(fm, wlo, whi);
+	for (uint64_t w = wlo; w <= whi; w++)
+		mark_dirty(fm, w);
 }
 
 void freemap_set_free(struct freemap *fm, uint64_t pfn, uint64_t nr)
@@ -321,9 +370,10 @@ static uint64_t fit_in_node(struct fit_search *fs, unsigned level, uint64_t i)
 	if (level == 0)
 		return fit_in_word(fs, i);
 
-	uint64_t clen = len / 2;
+	uint64_t clen = len >> FREEMAP_FANOUT_SHIFT;
+	uint64_t first = i << FREEMAP_FANOUT_SHIFT;
 
-	for (uint64_t c = 2 * i; c <= 2 * i + 1; c++) {
+	for (uint64_t c = first; c < first + FM_FANOUT; c++) {
 		uint64_t cs = c * clen;
 
 		if (cs >= fs->hi)
@@ -353,7 +403,46 @@ static uint64_t first_fit(const struct freemap *fm, uint64_t lo, uint64_t hi,
 	return fit_in_node(&fs, fm->levels - 1, 0);
 }
 
-uint64_t freemap_find(const struct freemap *fm, uint64_t lo, uint64_t hi,
+/* Bitmap probes per tree query in freemap_find. */
+#define FM_LOCAL_PROBES 4
+
+/* The lowest start >= x that is aligned and keeps [start, start + nr)
+ * inside one boundary block (boundary >= nr when non-zero). */
+static inline uint64_t next_valid_start(uint64_t x, uint64_t nr,
+					uint64_t align, uint64_t boundary)
+{
+	uint64_t p = align_up_pow2(x, align);
+
+	/* Crossing implies boundary > align, so moving up to the boundary
+	 * keeps the alignment and the run then fits (nr <= boundary). */
+	if (run_crosses_boundary(p, nr, boundary))
+		p = align_up_pow2(p, boundary);
+	return p;
+}
+
+/* The highest used frame (map-relative) in [i, i + nr), or FREEMAP_NONE
+ * when all are free. Reads the bitmap, last word first: O(nr / 64). */
+static uint64_t last_used_in(const struct freemap *fm, uint64_t i, uint64_t nr)
+{
+	uint64_t end = i + nr;
+	uint64_t w = (end - 1) / FM_WORD_BITS, wfirst = i / FM_WORD_BITS;
+
+	for (;; w--) {
+		unsigned from = w == wfirst ? (unsigned)(i % FM_WORD_BITS) : 0;
+		unsigned to = w == (end - 1) / FM_WORD_BITS
+				      ? (unsigned)((end - 1) % FM_WORD_BITS) + 1
+				      : 64;
+		uint64_t used = ~fm->bits[w] & bit_range_mask(from, to);
+
+		if (used)
+			return w * FM_WORD_BITS + 63 -
+			       (unsigned)__builtin_clzll(used);
+		if (w == wfirst)
+			return FREEMAP_NONE;
+	}
+}
+
+uint64_t freemap_find(struct freemap *fm, uint64_t lo, uint64_t hi,
 		      uint64_t nr, uint64_t align, uint64_t boundary)
 {
 	uint64_t base = fm->base_pfn, end = base + fm->nr_frames;
@@ -371,37 +460,52 @@ uint64_t freemap_find(const struct freemap *fm, uint64_t lo, uint64_t hi,
 	if (nr == 0 || lo >= hi || hi - lo < nr || (boundary && nr > boundary) ||
 	    fm->nr_free < nr)
 		return FREEMAP_NONE;
+	freemap_sync(fm);
+	if (fm->level[fm->levels - 1][0].longest < nr)
+		return FREEMAP_NONE; /* no free run of nr anywhere */
 
+	/* x: no valid run starts in [lo, x). Probe the next valid start on
+	 * the bitmap; after FM_LOCAL_PROBES misses, let the tree skip to
+	 * the next free window of nr frames. */
 	for (uint64_t x = lo;;) {
+		for (unsigned probe = 0; probe < FM_LOCAL_PROBES; probe++) {
+			uint64_t p = next_valid_start(x, nr, align, boundary);
+
+			if (p < x || p >= hi || hi - p < nr)
+				return FREEMAP_NONE; /* also catches wrap-around */
+			uint64_t u = last_used_in(fm, p - base, nr);
+
+			if (u == FREEMAP_NONE) {
+				FM_ASSERT(p % align == 0 &&
+						  !run_crosses_boundary(p, nr,
+									boundary),
+					  "freemap_find: bad result 0x%llx",
+					  (unsigned long long)p);
+				return p;
+			}
+			x = base + u + 1; /* every start in (p, u] holds u */
+		}
 		uint64_t p0 = first_fit(fm, x - base, hi - base, nr);
 
 		if (p0 == FREEMAP_NONE)
 			return FREEMAP_NONE;
-		p0 += base;
-
-		uint64_t p = align_up_pow2(p0, align);
-
-		if (run_crosses_boundary(p, nr, boundary))
-			p = align_up_pow2(p, boundary);
-		if (p < p0 || p > hi || hi - p < nr)
-			return FREEMAP_NONE; /* also catches wrap-around */
-		if (p == p0 || first_fit(fm, p - base, p + nr - base, nr) ==
-				       p - base) {
-			FM_ASSERT(p % align == 0 &&
-					  !run_crosses_boundary(p, nr, boundary),
-				  "freemap_find: bad result 0x%llx",
-				  (unsigned long long)p);
-			return p;
-		}
-		x = p + 1;
+		x = base + p0; /* no free window of nr starts in [x, p0) */
 	}
 }
 
 /* ---- debug ---- */
 
-void freemap_check(const struct freemap *fm)
+void freemap_check(struct freemap *fm)
 {
 	uint64_t words = fm->level_len[0], free = 0;
+
+	freemap_sync(fm);
+	for (unsigned k = 0; k < fm->levels; k++)
+		for (uint64_t i = 0; i < fm->level_len[k]; i++)
+			if (node_dirty(fm, k, i))
+				FM_PANIC("freemap_check: dirty after sync (level "
+					 "%u, node %llu)",
+					 k, (unsigned long long)i);
 
 	for (uint64_t w = 0; w < words; w++) {
 		struct freemap_sum s = word_summary(fm->bits[w]);

@@ -11,14 +11,16 @@
  *   | uint64_t bits[W]         |  W = ceil(N / 64) words; bits past N are 0
  *   +--------------------------+
  *   | struct freemap_sum l0[W] |  level 0: one summary per bitmap word
- *   | struct freemap_sum l1[]  |  level k: ceil(len(k-1) / 2) summaries,
+ *   | struct freemap_sum l1[]  |  level k: ceil(len(k-1) / 8) summaries,
  *   | ...                      |  node i of level k covers frames
- *   | root (1 entry)           |  [i << (6 + k), (i + 1) << (6 + k))
+ *   | root (1 entry)           |  [i * 64 * 8^k, (i + 1) * 64 * 8^k)
  *   +--------------------------+
  *
  * A summary holds, for the frames its node covers: the longest free run, the
- * free run at its start (prefix) and at its end (suffix). A missing right
- * child (odd-length level) counts as all used.
+ * free run at its start (prefix) and at its end (suffix). Children missing
+ * at the end of a level count as all used. Fanout 8 keeps the tree shallow
+ * (5 levels above the words for 8 GiB) and a node's children in two cache
+ * lines.
  *
  * Locking: the caller serializes every call on one freemap (the buddy holds
  * the zone lock when updating; contigmalloc holds every zone lock while
@@ -31,7 +33,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define FREEMAP_MAX_LEVELS 40 /* 64 << 39 frames: far beyond any machine */
+#define FREEMAP_FANOUT_SHIFT 3 /* 8 children per summary node */
+#define FREEMAP_MAX_LEVELS 12 /* 64 * 8^11 frames: far beyond 2^32 */
 #define FREEMAP_NONE UINT64_MAX /* freemap_find(): nothing fits */
 
 struct freemap_sum {
@@ -49,6 +52,7 @@ struct freemap {
 	unsigned int levels; /* summary levels; level levels-1 has one node */
 	uint64_t level_len[FREEMAP_MAX_LEVELS];
 	struct freemap_sum *level[FREEMAP_MAX_LEVELS];
+	uint64_t *dirty[FREEMAP_MAX_LEVELS]; /* 1 bit per node: summary stale */
 };
 
 /* Bytes of storage freemap_init() needs for nr_frames frames (8-byte aligned). */
@@ -65,9 +69,10 @@ void freemap_init(struct freemap *fm, uint64_t base_pfn, uint64_t nr_frames,
 
 /*
  * freemap_set_free / freemap_set_used - frames [pfn, pfn + nr) entered /
- * left the buddy free lists. Cost: O(nr / 64 + log N) word operations; an
- * update that does not change a summary stops climbing at once. Debug
- * builds assert the frames are inside the map and were in the other state.
+ * left the buddy free lists. Cost: the bitmap words plus marking their
+ * summaries stale, which stops at the first ancestor already stale: O(1)
+ * amortized per word. Debug builds assert the frames are inside the map
+ * and were in the other state.
  */
 void freemap_set_free(struct freemap *fm, uint64_t pfn, uint64_t nr);
 void freemap_set_used(struct freemap *fm, uint64_t pfn, uint64_t nr);
@@ -81,10 +86,17 @@ bool freemap_is_free(const struct freemap *fm, uint64_t pfn);
  * boundary. All in frames and absolute pfns; lo/hi are clipped to the map.
  * align: a power of two (1 = any); boundary: 0 (none) or a power of two.
  * Returns FREEMAP_NONE when no such run exists (or nr is 0, or
- * nr > boundary != 0). Read-only. Cost: mm/freemap.c.
+ * nr > boundary != 0). Syncs stale summaries first. Cost: mm/freemap.c.
  */
-uint64_t freemap_find(const struct freemap *fm, uint64_t lo, uint64_t hi,
+uint64_t freemap_find(struct freemap *fm, uint64_t lo, uint64_t hi,
 		      uint64_t nr, uint64_t align, uint64_t boundary);
+
+/*
+ * freemap_sync - recompute every stale summary (freemap_find does it
+ * first). Updates only mark summaries stale; this pays for them once.
+ * Cost: O(stale nodes * 8).
+ */
+void freemap_sync(struct freemap *fm);
 
 /* Free frames in the map (sum of set bits). */
 static inline uint64_t freemap_nr_free(const struct freemap *fm)
@@ -92,7 +104,8 @@ static inline uint64_t freemap_nr_free(const struct freemap *fm)
 	return fm->nr_free;
 }
 
-/* Debug: recomputes every summary from the bitmap; panics on a mismatch. */
-void freemap_check(const struct freemap *fm);
+/* Debug: syncs, then recomputes every summary from the bitmap; panics on a
+ * mismatch. */
+void freemap_check(struct freemap *fm);
 
 #endif

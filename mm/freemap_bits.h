@@ -22,23 +22,31 @@ static inline uint32_t word_suffix(uint64_t w)
 	return w == ~0ull ? 64 : (uint32_t)__builtin_clzll(~w);
 }
 
-/* Longest run of set bits in w: one iteration per run. */
+/* Longest run of set bits in w, branch-light: run_k has bit i set when
+ * bits i..i+k-1 all are; then a greedy binary search over the length. */
 static inline uint32_t word_longest(uint64_t w)
 {
-	uint32_t best = 0;
+	if (w == ~0ull)
+		return 64;
+	uint64_t run[6];
+	uint32_t len = 0;
+	uint64_t at = ~0ull; /* starts of runs of at least len */
 
-	while (w) {
-		unsigned start = (unsigned)__builtin_ctzll(w);
-		uint64_t rest = w >> start;
-		uint32_t len = word_prefix(rest);
+	run[0] = w;                              /* >= 1  */
+	run[1] = run[0] & (run[0] >> 1);         /* >= 2  */
+	run[2] = run[1] & (run[1] >> 2);         /* >= 4  */
+	run[3] = run[2] & (run[2] >> 4);         /* >= 8  */
+	run[4] = run[3] & (run[3] >> 8);         /* >= 16 */
+	run[5] = run[4] & (run[4] >> 16);        /* >= 32 */
+	for (int k = 5; k >= 0; k--) {
+		uint64_t more = at & (run[k] >> len);
 
-		if (len > best)
-			best = len;
-		if (start + len >= 64)
-			break;
-		w &= ~0ull << (start + len);
+		if (more) {
+			at = more;
+			len += 1u << k;
+		}
 	}
-	return best;
+	return len;
 }
 
 /* Bits [from, to) of a word set, 0 <= from <= to <= 64. */
