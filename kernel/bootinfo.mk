@@ -5,5 +5,5 @@ BOOTINFO_SRCS := kernel/mb2.c kernel/memmap.c kernel/cmdline.c kernel/bootinfo.c
 HOSTABLE_SRCS += $(filter-out $(HOSTABLE_SRCS),$(BOOTINFO_SRCS))
 TESTS_COMMON += tests/boot/mb2_blob.c tests/boot/test_mb2.c \
 	tests/boot/test_memmap.c tests/boot/test_cmdline.c \
-	tests/boot/test_bootinfo.c
+	tests/boot/test_bootinfo.c tests/boot/test_mb2_mutate.c
 FUZZ_TARGETS += mb2_parse
