@@ -73,7 +73,7 @@ const char *gfp_format(gfp_t gfp, char *buf, size_t size)
 	return buf;
 }
 
-void gfp_check(const char *fn, gfp_t gfp)
+void gfp_check_slow(const char *fn, gfp_t gfp)
 {
 	char buf[160];
 

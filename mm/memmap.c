@@ -39,7 +39,9 @@ const struct mm_span *mm_span_get(size_t i)
 	return i < nspans ? &spans[i] : NULL;
 }
 
-const struct mm_span *pfn_to_span(uint64_t pfn)
+const struct mm_span *mm_span_hint;
+
+const struct mm_span *pfn_to_span_search(uint64_t pfn)
 {
 	size_t lo = 0, hi = nspans;
 
@@ -53,10 +55,13 @@ const struct mm_span *pfn_to_span(uint64_t pfn)
 	if (lo == 0)
 		return NULL;
 	const struct mm_span *s = &spans[lo - 1];
-	return pfn - s->base_pfn < s->nr_frames ? s : NULL;
+	if (pfn - s->base_pfn >= s->nr_frames)
+		return NULL;
+	__atomic_store_n(&mm_span_hint, s, __ATOMIC_RELAXED);
+	return s;
 }
 
-const struct mm_span *index_to_span(uint64_t idx)
+const struct mm_span *index_to_span_search(uint64_t idx)
 {
 	size_t lo = 0, hi = nspans;
 
@@ -70,7 +75,10 @@ const struct mm_span *index_to_span(uint64_t idx)
 	if (lo == 0)
 		return NULL;
 	const struct mm_span *s = &spans[lo - 1];
-	return idx - s->first_index < s->nr_frames ? s : NULL;
+	if (idx - s->first_index >= s->nr_frames)
+		return NULL;
+	__atomic_store_n(&mm_span_hint, s, __ATOMIC_RELAXED);
+	return s;
 }
 
 struct mm_region *pfn_to_region(uint64_t pfn)
@@ -175,6 +183,7 @@ static void build_spans(void)
 void memmap_setup(const struct mm_range *map, size_t n,
 		  const struct mm_range *reserved, size_t nres)
 {
+	mm_span_hint = NULL;
 	find_regions(map, n);
 
 	early_reset();

@@ -91,11 +91,10 @@ static struct page *get_page_from_freelist(gfp_t gfp, unsigned int order)
 
 		if (!z->managed)
 			continue;
-		uint64_t mark = zone_alloc_mark(z, gfp, classzone);
 		if (order == 0 && mm_pcp_enabled) {
-			uint64_t normal = zone_alloc_mark(z, 0, classzone);
-			page = pcp_alloc(z, gfp, mark, normal);
+			page = pcp_alloc(z, gfp, classzone);
 		} else {
+			uint64_t mark = zone_alloc_mark(z, gfp, classzone);
 			unsigned long irq = mm_port_lock(&z->lock);
 			if (z->free >= mark + (1ull << order))
 				page = buddy_alloc_locked(z, order);
@@ -177,18 +176,26 @@ static void check_poison(struct page *page, unsigned int order)
 	}
 }
 
-/* Cheap always-on check of our own result. */
+/* Our own result: always the cheap part (the block's first frame says
+ * "allocated, this order"); in debug builds also its place. */
 static void check_result(struct page *page, unsigned int order, gfp_t gfp)
 {
 	uint64_t idx = page_index(page);
-	const struct mm_span *s = index_to_span(idx);
-	uint64_t pfn = s ? span_pfn(s, idx) : 0;
+	uint8_t st = mm_page_state[idx];
 
-	if (!s || !pfn_aligned(pfn, order) ||
-	    (uint64_t)s->zone > (uint64_t)gfp_classzone(gfp) ||
-	    idx + (1ull << order) > s->first_index + s->nr_frames)
-		mm_panic("alloc_pages: internal error: bad block (pfn 0x%llx, "
-			 "order %u)", (unsigned long long)pfn, order);
+	if (ps_kind(st) != PS_ALLOC || ps_order(st) != order)
+		mm_panic("alloc_pages: internal error: block at index %llu is "
+			 "not allocated as order %u", (unsigned long long)idx, order);
+	if (MM_DEBUG) {
+		const struct mm_span *s = index_to_span(idx);
+		uint64_t pfn = s ? span_pfn(s, idx) : 0;
+
+		if (!s || !pfn_aligned(pfn, order) ||
+		    (uint64_t)s->zone > (uint64_t)gfp_classzone(gfp) ||
+		    idx + (1ull << order) > s->first_index + s->nr_frames)
+			mm_panic("alloc_pages: internal error: bad block (pfn "
+				 "0x%llx, order %u)", (unsigned long long)pfn, order);
+	}
 }
 
 struct page *alloc_pages(gfp_t gfp, unsigned int order)

@@ -7,3 +7,4 @@ TESTS_COMMON += tests/mm/test_page_util.c tests/mm/test_page_bits.c \
 	tests/mm/test_page_alloc.c tests/mm/test_page_gfp.c \
 	tests/mm/test_page_free.c
 TESTS_HOST += tests/host/test_page_host.c
+BENCH_SRCS += tests/bench/bench_page_alloc.c

@@ -113,8 +113,29 @@ struct mm_region *mm_region_get(size_t i);
 /* The region holding pfn, NULL outside managed RAM. */
 struct mm_region *pfn_to_region(uint64_t pfn);
 /* The span holding pfn / global index; NULL outside managed RAM. */
-const struct mm_span *pfn_to_span(uint64_t pfn);
-const struct mm_span *index_to_span(uint64_t idx);
+const struct mm_span *pfn_to_span_search(uint64_t pfn);
+const struct mm_span *index_to_span_search(uint64_t idx);
+/* The span of the last lookup: most lookups hit it (spans never change
+ * after mm_init, so a stale hint is still a valid span). */
+extern const struct mm_span *mm_span_hint;
+
+static inline const struct mm_span *pfn_to_span(uint64_t pfn)
+{
+	const struct mm_span *s = __atomic_load_n(&mm_span_hint, __ATOMIC_RELAXED);
+
+	if (s && pfn - s->base_pfn < s->nr_frames)
+		return s;
+	return pfn_to_span_search(pfn);
+}
+
+static inline const struct mm_span *index_to_span(uint64_t idx)
+{
+	const struct mm_span *s = __atomic_load_n(&mm_span_hint, __ATOMIC_RELAXED);
+
+	if (s && idx - s->first_index < s->nr_frames)
+		return s;
+	return index_to_span_search(idx);
+}
 size_t mm_span_count(void);
 const struct mm_span *mm_span_get(size_t i);
 
@@ -237,8 +258,11 @@ void buddy_add_range_locked(const struct mm_span *s, uint64_t pfn,
 			    uint64_t end);
 
 /* pcp.c */
-struct page *pcp_alloc(struct zone *z, gfp_t gfp, uint64_t mark,
-		       uint64_t normal_mark);
+/* Order 0 from this CPU's list of zone z, refilled from the buddy lists
+ * down to the normal mark of the request (gfp, classzone); a request with
+ * access to the reserve takes one frame from the buddy lists, down to its
+ * own mark. */
+struct page *pcp_alloc(struct zone *z, gfp_t gfp, enum zone_type classzone);
 void pcp_free(const struct mm_span *s, uint64_t idx);
 unsigned long pcp_count_all(void);
 void pcp_reset(void);
@@ -263,7 +287,13 @@ void shrinkers_reset(void);
 /* gfp_names.c: "GFP_KERNEL|__GFP_ZERO" into buf; returns buf. */
 const char *gfp_format(gfp_t gfp, char *buf, size_t size);
 /* Panics on contradictory or unknown bits, naming them. */
-void gfp_check(const char *fn, gfp_t gfp);
+void gfp_check_slow(const char *fn, gfp_t gfp);
+static inline void gfp_check(const char *fn, gfp_t gfp)
+{
+	/* every bad mask has one of these bits */
+	if (gfp & (~___GFP_BITS_MASK | __GFP_DMA | __GFP_DMA32 | __GFP_NOFAIL))
+		gfp_check_slow(fn, gfp);
+}
 
 /* poison.c (MM_DEBUG): fill/check the sampled lines of a frame. */
 void poison_frame(uint64_t pfn);

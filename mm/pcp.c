@@ -107,18 +107,19 @@ static unsigned long drain_locked(struct pcp_list *l, unsigned long n)
 	return done;
 }
 
-struct page *pcp_alloc(struct zone *z, gfp_t gfp, uint64_t mark,
-		       uint64_t normal_mark)
+struct page *pcp_alloc(struct zone *z, gfp_t gfp, enum zone_type classzone)
 {
 	unsigned long irq = mm_port_irq_save();
 	struct pcp_list *l = &pcp[mm_port_cpu_id()].list[z - mm_zones];
 	struct page *page = NULL;
 
 	if (l->count == 0) {
+		uint64_t normal = zone_alloc_mark(z, 0, classzone);
+		uint64_t mark = zone_alloc_mark(z, gfp, classzone);
 		unsigned long zirq = mm_port_lock(&z->lock);
 
-		if (z->free > normal_mark) {
-			uint64_t n = z->free - normal_mark;
+		if (z->free > normal) {
+			uint64_t n = z->free - normal;
 
 			if (n > z->pcp_batch)
 				n = z->pcp_batch;
