@@ -2,3 +2,4 @@
 MM_SRCS += mm/freemap.c mm/malloc_type.c mm/contig.c
 TESTS_COMMON += tests/mm/test_freemap.c tests/mm/test_contig.c
 BENCH_SRCS += tests/bench/bench_contig.c
+TESTS_HOST += tests/host/test_contig_host.c
