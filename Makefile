@@ -77,7 +77,11 @@ $(KOBJ_RUN)/%.asm.o $(KOBJ_TEST)/%.asm.o: %.asm
 
 $(BUILD)/mm64.elf: $(RUN_OBJS) linker.ld
 	$(CC) $(KLDFLAGS) -o $@ $(RUN_OBJS) -lgcc
-$(BUILD)/mm64-test.elf: $(TEST_OBJS) linker.ld
+# Relink the test binaries when the EXTRA_TESTS list changes.
+EXTRA_STAMP := $(BUILD)/extra-tests.list
+$(shell mkdir -p $(BUILD); echo '$(EXTRA_TESTS)' | cmp -s - $(EXTRA_STAMP) 2>/dev/null || echo '$(EXTRA_TESTS)' > $(EXTRA_STAMP))
+
+$(BUILD)/mm64-test.elf: $(TEST_OBJS) linker.ld $(EXTRA_STAMP)
 	$(CC) $(KLDFLAGS) -o $@ $(TEST_OBJS) -lgcc
 
 # An ISO with GRUB (BIOS) and one kernel; the test ISO passes its command
@@ -96,7 +100,7 @@ HOST_OBJS := $(patsubst %,$(BUILD)/host/%.o,$(HOST_C))
 $(BUILD)/host/%.c.o: %.c
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOSTCFLAGS) -MMD -MP -c $< -o $@
-$(BUILD)/host-tests: $(HOST_OBJS)
+$(BUILD)/host-tests: $(HOST_OBJS) $(EXTRA_STAMP)
 	$(HOSTCC) $(HOSTCFLAGS) -o $@ $(HOST_OBJS) -lm
 
 # ---- benchmarks: host, -O2, debug checks off ----
