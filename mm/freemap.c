@@ -12,15 +12,14 @@
  *
  * The index. One bit per frame (1 = free, kept current by the buddy: a frame
  * is free here iff it sits on a buddy free list), and over the bitmap words a
- * binary tree of summaries. A node covering frames [s, s + len) records
+ * tree of summaries with fanout 8 (5 levels above the words for 8 GiB). A
+ * node covering frames [s, s + len) records
  *   prefix  - free frames at its start,
  *   suffix  - free frames at its end,
  *   longest - the longest free run inside it,
- * combined from its children L, R (each of length len/2) as
- *   prefix  = L.prefix == len/2 ? len/2 + R.prefix : L.prefix
- *   suffix  = R.suffix == len/2 ? len/2 + L.suffix : R.suffix
- *   longest = max(L.longest, R.longest, L.suffix + R.prefix).
- * Leaves are the 64-bit bitmap words, summarized with ctz/clz.
+ * computed from its 8 children in one left-to-right pass that carries the
+ * free run reaching the current child (node_from_children). Level 0 holds
+ * one summary per bitmap word (ctz/clz and a branch-light longest-run trick).
  *
  * First fit (first_fit): the lowest p >= lo with [p, p + n) free and
  * p + n <= hi. Walk the tree left to right over [lo, hi) carrying `run`, the
@@ -29,30 +28,40 @@
  *   - node.longest < n: nothing starts inside; run becomes node.suffix (or
  *     run + len if the node is all free) and the whole subtree is skipped;
  *   - otherwise a fitting run lies inside: descend.
- * Only the two root-to-leaf paths along lo and hi visit partial nodes, and a
- * fully covered node is either skipped in O(1) or descended into once (and
- * then the answer is in it). Cost: O(log N) node visits, N = frames.
+ * Only the paths along lo and hi visit partial nodes, and a fully covered
+ * node is either skipped in O(1) or descended into once (and then the answer
+ * is in it). Cost: O(8 log8 N) node visits, N = frames.
  *
- * Constraints (freemap_find): let p0 = first_fit(x). Round p0 up to `align`;
- * if [p, p + n) then crosses a multiple of boundary, move p up to that
- * multiple (boundary >= n, and boundary >= align when crossing is possible,
- * so alignment is kept). If p == p0 or [p, p + n) is free (a first_fit on
- * exactly that window), p is the answer; otherwise retry from x = p + 1.
- * Each failed round skips past one maximal free run of length >= n (the run
- * holding p0 ends before p + n, and no window starting in it after p is free)
- * and past one aligned candidate. So a request costs
- *     O(log N * (1 + min(fitting free runs, aligned slots) in [lo, hi)))
- * and an impossible request with no free run of n in [lo, hi) costs O(log N).
- * FreeBSD's is O(free blocks of order >= order(n)) before any alignment test.
+ * Constraints (freemap_find). Invariant: no valid run starts in [lo, x).
+ * The next valid start p >= x is x rounded up to `align`, moved up to the
+ * next multiple of boundary if [p, p + n) would cross one (crossing implies
+ * boundary > align, and n <= boundary, so that start is aligned and fits).
+ * Probe it on the bitmap (O(n / 64) words, last word first): all free is the
+ * answer; otherwise the highest used frame u in the window gives x = u + 1,
+ * since every start in (p, u] contains u. After 4 failed probes in a row,
+ * first_fit(x) jumps x to the next free window of n frames, whatever lies
+ * between. Each failed probe passes at least one aligned slot; each tree
+ * jump passes a whole stretch without any free window of n, and each round
+ * of probes that fails passes at least one maximal free run of length >= n.
+ * So a request costs
+ *     O((log N + n / 64) * (1 + min(fitting free runs, aligned slots)))
+ * over the window, and O(1) when no free run of n exists in the region
+ * (the root's longest says so). FreeBSD's search is O(free blocks of order
+ * >= order(n)) before any alignment test, and the linear scan it falls back
+ * to is O(frames).
  *
- * Updates. set_free/set_used change bitmap words with masks
- * (O(nr / 64) words), then recompute the summaries above the changed words
- * level by level; a level whose summaries did not change ends the climb. An
- * order-0 update is one word plus at most log2(N / 64) small recomputes, and
- * usually stops after a few levels.
+ * Lazy summaries. set_free/set_used change bitmap words (plain stores for
+ * whole words, atomic and/or for partial words: a word may hold frames of
+ * two zones, which are updated under different zone locks) and mark the
+ * word and its ancestors dirty, stopping at the first ancestor already dirty.
+ * freemap_sync (run by freemap_find) recomputes exactly the dirty nodes,
+ * children first. An update is therefore a few word operations (amortized
+ * O(1) dirty marks), and a search pays once for all summaries changed since
+ * the previous one: never more work than eager updates would have done.
+ * The first sync after boot (contig_init) covers the whole map.
  *
- * Memory: 1 bit + about 2 * 12 / 64 bytes of summaries per frame: 0.5
- * bytes per frame (2 KiB per 16 MiB).
+ * Memory: 1 bit + about 12 * (1/64 + 1/512 + ...) bytes of summaries + dirty
+ * bits per frame: 0.34 bytes per frame (about 700 KiB for 8 GiB).
  */
 #include "freemap.h"
 #include "freemap_bits.h"
@@ -155,9 +164,9 @@ static void mark_dirty(struct freemap *fm, uint64_t w)
 	for (unsigned k = 0; k < fm->levels; k++, w >>= FREEMAP_FANOUT_SHIFT) {
 		uint64_t *d = &fm->dirty[k][w / 64], m = 1ull << (w % 64);
 
-		if (*d & m)
+		if (__atomic_load_n(d, __ATOMIC_RELAXED) & m)
 			return;
-		*d |= m;
+		__atomic_fetch_or(d, m, __ATOMIC_RELAXED);
 	}
 }
 
@@ -281,19 +290,29 @@ static void set_bits(struct freemap *fm, uint64_t pfn, uint64_t nr,
 		unsigned from = w == wlo ? (unsigned)(first % FM_WORD_BITS) : 0;
 		unsigned to = w == whi ? (unsigned)((end - 1) % FM_WORD_BITS) + 1
 				       : 64;
-		uint64_t m = bit_range_mask(from, to);
-		uint64_t old = fm->bits[w];
+		uint64_t m = bit_range_mask(from, to), old;
+
+		/* A partial word may hold frames of two zones, updated under
+		 * different zone locks: atomic. A whole word is all ours. */
+		if (m == ~0ull) {
+			old = fm->bits[w];
+			fm->bits[w] = free ? ~0ull : 0;
+		} else if (free) {
+			old = __atomic_fetch_or(&fm->bits[w], m, __ATOMIC_RELAXED);
+		} else {
+			old = __atomic_fetch_and(&fm->bits[w], ~m,
+						 __ATOMIC_RELAXED);
+		}
 
 		FM_ASSERT(free ? (old & m) == 0 : (old & m) == m,
 			  "%s: a frame is already %s (pfn 0x%llx, nr %llu)",
 			  fn, free ? "free" : "used", (unsigned long long)pfn,
 			  (unsigned long long)nr);
-		fm->bits[w] = free ? old | m : old & ~m;
 	}
 	if (free)
-		fm->nr_free += nr;
+		__atomic_fetch_add(&fm->nr_free, nr, __ATOMIC_RELAXED);
 	else
-		fm->nr_free -= nr;
+		__atomic_fetch_sub(&fm->nr_free, nr, __ATOMIC_RELAXED);
 	for (uint64_t w = wlo; w <= whi; w++)
 		mark_dirty(fm, w);
 }

@@ -2,7 +2,7 @@
 /*
  * freemap: a per-region index of free frames that answers "where is the
  * lowest run of n free frames in [lo, hi), aligned and not crossing a
- * boundary?" in O(log N) per candidate instead of a scan. The buddy keeps it
+ * boundary?" in O(log N) per candidate run instead of a scan. The buddy keeps it
  * current; contigmalloc() searches it. Algorithm and costs: mm/freemap.c.
  *
  * Layout of the storage handed to freemap_init() (nr_frames = N):
@@ -11,9 +11,11 @@
  *   | uint64_t bits[W]         |  W = ceil(N / 64) words; bits past N are 0
  *   +--------------------------+
  *   | struct freemap_sum l0[W] |  level 0: one summary per bitmap word
+ *   | uint64_t dirty0[]        |  + 1 dirty bit per node (summary stale)
  *   | struct freemap_sum l1[]  |  level k: ceil(len(k-1) / 8) summaries,
- *   | ...                      |  node i of level k covers frames
- *   | root (1 entry)           |  [i * 64 * 8^k, (i + 1) * 64 * 8^k)
+ *   | uint64_t dirty1[]        |  node i of level k covers frames
+ *   | ...                      |  [i * 64 * 8^k, (i + 1) * 64 * 8^k)
+ *   | root (1 entry) + dirty   |
  *   +--------------------------+
  *
  * A summary holds, for the frames its node covers: the longest free run, the
@@ -22,9 +24,11 @@
  * (5 levels above the words for 8 GiB) and a node's children in two cache
  * lines.
  *
- * Locking: the caller serializes every call on one freemap (the buddy holds
- * the zone lock when updating; contigmalloc holds every zone lock while
- * searching).
+ * Locking: set_free/set_used may run concurrently on one freemap under
+ * different zone locks when a region spans zones (they use atomics where
+ * two zones can share a word). freemap_find and freemap_sync rewrite the
+ * summaries: the caller must exclude every updater (contigmalloc holds all
+ * zone locks).
  */
 #ifndef MM_FREEMAP_H
 #define MM_FREEMAP_H
