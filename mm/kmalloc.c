@@ -135,8 +135,8 @@ void *kmalloc(size_t size, gfp_t gfp)
 	if (__builtin_expect(gfp & __GFP_DMA32, 0))
 		slab_panic("kmalloc: __GFP_DMA32 is not a slab flag (size %zu, "
 			   "gfp 0x%x): use GFP_DMA or alloc_pages", size, gfp);
-	return kmem_cache_alloc(&kmalloc_caches[!!(gfp & __GFP_DMA)][kmalloc_class(size)],
-				gfp);
+	return slab_alloc_inline(&kmalloc_caches[!!(gfp & __GFP_DMA)][kmalloc_class(size)],
+				 gfp);
 }
 
 void *kzalloc(size_t size, gfp_t gfp)
@@ -173,7 +173,7 @@ void kfree(const void *p)
 		return;
 	}
 	struct slab *slab = slab_check(obj, priv, "kfree");
-	slab_free_object(slab->cache, slab, obj, "kfree");
+	slab_free_inline(slab->cache, slab, obj, "kfree");
 }
 
 size_t ksize(const void *p)

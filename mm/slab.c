@@ -59,8 +59,6 @@ struct kmem_cache slab_desc_cache;
 struct kmem_cache slab_cache_cache;
 
 #define slab_panic(...) mm_port_panic(__FILE__, __LINE__, __VA_ARGS__)
-#define likely(x) __builtin_expect(!!(x), 1)
-#define unlikely(x) __builtin_expect(!!(x), 0)
 
 /* ---- lists (cache lock held) ---- */
 
@@ -379,27 +377,7 @@ unsigned long slab_cpu_cached(const struct kmem_cache *s)
 
 /* ---- allocation ---- */
 
-/* The fast path: pop from this CPU's array. NULL when it is empty or busy. */
-static inline void *cpu_pop(struct kmem_cache *s)
-{
-	struct kmem_cpu_cache *c = s->cpu[mm_port_cpu_id()];
-	void *obj = NULL;
-
-	if (likely(c != NULL && !c->busy)) {
-		c->busy = 1;
-		slab_barrier();
-		uint32_t n = c->avail;
-		if (likely(n)) {
-			obj = c->objs[n - 1];
-			c->avail = n - 1;
-		}
-		slab_barrier();
-		c->busy = 0;
-	}
-	return obj;
-}
-
-static void *alloc_slow(struct kmem_cache *s, gfp_t gfp)
+void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp)
 {
 	unsigned int cpu = mm_port_cpu_id();
 	struct kmem_cpu_cache *c = s->cpu[cpu];
@@ -423,24 +401,9 @@ static void *alloc_slow(struct kmem_cache *s, gfp_t gfp)
 	return obj;
 }
 
-static inline void *finish_alloc(struct kmem_cache *s, void *obj, gfp_t gfp)
-{
-	slab_debug_on_alloc(s, obj, "kmem_cache_alloc");
-	if (gfp & __GFP_ZERO)
-		__builtin_memset(obj, 0, s->object_size);
-	return obj;
-}
-
 void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
 {
-	void *obj = cpu_pop(s);
-
-	if (unlikely(!obj)) {
-		obj = alloc_slow(s, gfp);
-		if (!obj)
-			return NULL;
-	}
-	return finish_alloc(s, obj, gfp);
+	return slab_alloc_inline(s, gfp);
 }
 
 void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp)
@@ -457,14 +420,9 @@ unsigned long slab_page_private_of(const void *obj)
 	return page ? page_private(page) : 0;
 }
 
-struct slab *slab_check(const void *obj, unsigned long priv, const char *fn)
+void slab_bad_pointer(const void *obj, const char *fn)
 {
-	struct slab *slab = (struct slab *)priv;
-
-	if (unlikely(!priv || (priv & 7) || (MM_DEBUG && !virt_to_page(slab)) ||
-		     slab->magic != SLAB_MAGIC))
-		slab_panic("%s: invalid free of %p (not a slab object)", fn, obj);
-	return slab;
+	slab_panic("%s: invalid free of %p (not a slab object)", fn, obj);
 }
 
 struct slab *slab_of(const void *obj, const char *fn)
@@ -476,7 +434,7 @@ struct slab *slab_of(const void *obj, const char *fn)
 	return slab_check(obj, page_private(page), fn);
 }
 
-static void free_slow(struct kmem_cache *s, void *obj)
+void slab_free_slow(struct kmem_cache *s, void *obj)
 {
 	unsigned int cpu = mm_port_cpu_id();
 	struct kmem_cpu_cache *c = s->cpu[cpu];
@@ -507,39 +465,23 @@ static void free_slow(struct kmem_cache *s, void *obj)
 	slab_free_chain(to_free);
 }
 
-void slab_free_object(struct kmem_cache *s, struct slab *slab, void *obj,
-		      const char *fn)
+void slab_bad_free(struct kmem_cache *s, struct slab *slab, const void *obj,
+		   const char *fn)
 {
 	uintptr_t off = (uintptr_t)obj - slab->base;
 	uint32_t idx = slab_index_of(off, s->recip);
 
-	if (unlikely((uintptr_t)idx * s->size != off || idx >= s->objs_per_slab))
-		slab_panic("%s: invalid free of %p in cache %s (not an object "
-			   "start: slot %u + %lu bytes)", fn, obj, s->name, idx,
-			   (unsigned long)(off - (uintptr_t)idx * s->size));
-	slab_debug_on_free(s, obj, fn);
+	if (slab->cache != s)
+		slab_panic("%s: invalid free of %p: it belongs to cache %s, not "
+			   "%s", fn, obj, slab->cache->name, s->name);
+	slab_panic("%s: invalid free of %p in cache %s (not an object start: "
+		   "slot %u + %lu bytes)", fn, obj, s->name, idx,
+		   (unsigned long)(off - (uintptr_t)idx * s->size));
+}
 
-	struct kmem_cpu_cache *c = s->cpu[mm_port_cpu_id()];
-	if (likely(c != NULL && !c->busy)) {
-		bool dup;
-		c->busy = 1;
-		slab_barrier();
-		uint32_t n = c->avail;
-		dup = n && c->objs[n - 1] == obj;
-		if (likely(n < c->limit && !dup)) {
-			c->objs[n] = obj;
-			c->avail = n + 1;
-			slab_barrier();
-			c->busy = 0;
-			return;
-		}
-		slab_barrier();
-		c->busy = 0;
-		if (dup)
-			slab_panic("%s: double free of %p in cache %s", fn, obj,
-				   s->name);
-	}
-	free_slow(s, obj);
+void slab_double_free(struct kmem_cache *s, const void *obj, const char *fn)
+{
+	slab_panic("%s: double free of %p in cache %s", fn, obj, s->name);
 }
 
 void kmem_cache_free(struct kmem_cache *s, void *obj)
@@ -547,9 +489,8 @@ void kmem_cache_free(struct kmem_cache *s, void *obj)
 	struct slab *slab = slab_of(obj, "kmem_cache_free");
 
 	if (unlikely(slab->cache != s))
-		slab_panic("kmem_cache_free: invalid free of %p: it belongs to "
-			   "cache %s, not %s", obj, slab->cache->name, s->name);
-	slab_free_object(s, slab, obj, "kmem_cache_free");
+		slab_bad_free(s, slab, obj, "kmem_cache_free");
+	slab_free_inline(s, slab, obj, "kmem_cache_free");
 }
 
 /* ---- bulk ---- */
@@ -594,15 +535,8 @@ void kmem_cache_free_bulk(struct kmem_cache *s, size_t n, void **p)
 {
 	for (size_t i = 0; i < n; i++) {
 		struct slab *slab = slab_of(p[i], "kmem_cache_free_bulk");
-		uintptr_t off = (uintptr_t)p[i] - slab->base;
-		uint32_t idx = slab_index_of(off, s->recip);
-		if (unlikely(slab->cache != s))
-			slab_panic("kmem_cache_free_bulk: invalid free of %p: it "
-				   "belongs to cache %s, not %s", p[i],
-				   slab->cache->name, s->name);
-		if (unlikely((uintptr_t)idx * s->size != off))
-			slab_panic("kmem_cache_free_bulk: invalid free of %p in "
-				   "cache %s (not an object start)", p[i], s->name);
+		if (unlikely(slab->cache != s || !slab_is_object_start(s, slab, p[i])))
+			slab_bad_free(s, slab, p[i], "kmem_cache_free_bulk");
 		slab_debug_on_free(s, p[i], "kmem_cache_free_bulk");
 	}
 

@@ -2,3 +2,4 @@
 MM_SRCS += mm/slab.c mm/slab_cache.c mm/slab_debug.c mm/kmalloc.c
 TESTS_COMMON += tests/mm/test_slab.c tests/mm/test_kmalloc.c
 TESTS_HOST += tests/host/test_slab_host.c
+BENCH_SRCS += tests/bench/bench_slab.c

@@ -19,6 +19,8 @@
  */
 #include "slab_internal.h"
 
+#if MM_DEBUG
+
 #define slab_panic(...) mm_port_panic(__FILE__, __LINE__, __VA_ARGS__)
 
 static uint64_t *state_word(const struct kmem_cache *s, void *obj)
@@ -59,8 +61,6 @@ static void check_red_zone(struct kmem_cache *s, void *obj, const char *fn)
 
 void slab_debug_init_free(struct kmem_cache *s, void *obj)
 {
-	if (!MM_DEBUG)
-		return;
 	if (!s->ctor)
 		__builtin_memset(obj, SLAB_POISON_FREE, s->object_size);
 	__builtin_memset((char *)obj + s->object_size, SLAB_RED_BYTE,
@@ -70,8 +70,6 @@ void slab_debug_init_free(struct kmem_cache *s, void *obj)
 
 void slab_debug_on_alloc(struct kmem_cache *s, void *obj, const char *fn)
 {
-	if (!MM_DEBUG)
-		return;
 	uint64_t state = *state_word(s, obj);
 	if (state != SLAB_STATE_FREE)
 		slab_panic("%s: object %p of cache %s handed out while not free "
@@ -91,8 +89,6 @@ void slab_debug_on_alloc(struct kmem_cache *s, void *obj, const char *fn)
 
 void slab_debug_on_free(struct kmem_cache *s, void *obj, const char *fn)
 {
-	if (!MM_DEBUG)
-		return;
 	uint64_t state = *state_word(s, obj);
 	if (state == SLAB_STATE_FREE)
 		slab_panic("%s: double free of %p in cache %s", fn, obj, s->name);
@@ -105,3 +101,5 @@ void slab_debug_on_free(struct kmem_cache *s, void *obj, const char *fn)
 	if (!s->ctor)
 		__builtin_memset(obj, SLAB_POISON_FREE, s->object_size);
 }
+
+#endif /* MM_DEBUG */

@@ -177,13 +177,18 @@ extern struct kmem_cache slab_cache_cache;     /* struct kmem_cache */
  * if obj is not in a live slab. Never called with a lock held.
  */
 struct slab *slab_of(const void *obj, const char *fn);
-/* The same from a frame's page_private() value. */
-struct slab *slab_check(const void *obj, unsigned long priv, const char *fn);
 /* Page-private value of a frame, or 0 when obj is not managed RAM. */
 unsigned long slab_page_private_of(const void *obj);
-/* Frees obj of s (slab already looked up): checks, per-CPU array, slabs. */
-void slab_free_object(struct kmem_cache *s, struct slab *slab, void *obj,
-		      const char *fn);
+/* The locked paths behind the per-CPU arrays. */
+void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp);
+void slab_free_slow(struct kmem_cache *s, void *obj);
+/* Cold reports (panics): a pointer that is no slab object; a free into the
+ * wrong cache or not at an object start; a double free. */
+_Noreturn void slab_bad_pointer(const void *obj, const char *fn);
+_Noreturn void slab_bad_free(struct kmem_cache *s, struct slab *slab,
+			     const void *obj, const char *fn);
+_Noreturn void slab_double_free(struct kmem_cache *s, const void *obj,
+				const char *fn);
 /* Gives this CPU's array of s back (all objects to the slabs, the array to
  * its cache). all_cpus: every CPU's (destroy, when s is idle). Returns the
  * frames of slabs this freed (beyond the SLAB_EMPTY_KEEP kept). */
@@ -199,16 +204,114 @@ void slab_cache_setup(struct kmem_cache *s, const char *name, size_t size,
 		      size_t align, unsigned int flags, void (*ctor)(void *));
 /* Objects of s sitting in per-CPU arrays (racy read, for reports). */
 unsigned long slab_cpu_cached(const struct kmem_cache *s);
-
 void slab_lists_init(struct kmem_cache *s);
 
 /* ---- mm/slab_cache.c ---- */
 void slab_list_add_cache(struct kmem_cache *s);
 
-/* ---- mm/slab_debug.c (MM_DEBUG builds; no-ops otherwise) ---- */
+/* ---- mm/slab_debug.c (MM_DEBUG builds; empty inlines otherwise) ---- */
+#if MM_DEBUG
 void slab_debug_init_free(struct kmem_cache *s, void *obj);   /* new slab */
 void slab_debug_on_alloc(struct kmem_cache *s, void *obj, const char *fn);
 void slab_debug_on_free(struct kmem_cache *s, void *obj, const char *fn);
+#else
+static inline void slab_debug_init_free(struct kmem_cache *s, void *obj) {}
+static inline void slab_debug_on_alloc(struct kmem_cache *s, void *obj,
+				       const char *fn) {}
+static inline void slab_debug_on_free(struct kmem_cache *s, void *obj,
+				      const char *fn) {}
+#endif
+
+/* ---- the fast paths, inlined into kmem_cache_* and k* ---- */
+
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
+/* The slab of a frame's page_private() value; panics on anything else. */
+static inline struct slab *slab_check(const void *obj, unsigned long priv,
+				      const char *fn)
+{
+	struct slab *slab = (struct slab *)priv;
+
+	if (unlikely(!priv || (priv & 7) || (MM_DEBUG && !virt_to_page(slab)) ||
+		     slab->magic != SLAB_MAGIC))
+		slab_bad_pointer(obj, fn);
+	return slab;
+}
+
+/* obj is the start of a slot of slab (one multiply, no division). */
+static inline bool slab_is_object_start(const struct kmem_cache *s,
+					const struct slab *slab, const void *obj)
+{
+	uintptr_t off = (uintptr_t)obj - slab->base;
+	uint32_t idx = slab_index_of(off, s->recip);
+
+	return (uintptr_t)idx * s->size == off && idx < s->objs_per_slab;
+}
+
+/* Pops from this CPU's array; NULL when it is missing, empty or busy. */
+static inline void *slab_cpu_pop(struct kmem_cache *s)
+{
+	struct kmem_cpu_cache *c = s->cpu[mm_port_cpu_id()];
+	void *obj = NULL;
+
+	if (likely(c != NULL && !c->busy)) {
+		c->busy = 1;
+		slab_barrier();
+		uint32_t n = c->avail;
+		if (likely(n)) {
+			obj = c->objs[n - 1];
+			c->avail = n - 1;
+		}
+		slab_barrier();
+		c->busy = 0;
+	}
+	return obj;
+}
+
+static inline void *slab_alloc_inline(struct kmem_cache *s, gfp_t gfp)
+{
+	void *obj = slab_cpu_pop(s);
+
+	if (unlikely(!obj)) {
+		obj = slab_alloc_slow(s, gfp);
+		if (!obj)
+			return NULL;
+	}
+	slab_debug_on_alloc(s, obj, "kmem_cache_alloc");
+	if (gfp & __GFP_ZERO)
+		__builtin_memset(obj, 0, s->object_size);
+	return obj;
+}
+
+/* Frees obj of s, whose slab the caller looked up. */
+static inline void slab_free_inline(struct kmem_cache *s, struct slab *slab,
+				    void *obj, const char *fn)
+{
+	if (unlikely(!slab_is_object_start(s, slab, obj)))
+		slab_bad_free(s, slab, obj, fn);
+	slab_debug_on_free(s, obj, fn);
+
+	struct kmem_cpu_cache *c = s->cpu[mm_port_cpu_id()];
+	if (likely(c != NULL && !c->busy)) {
+		c->busy = 1;
+		slab_barrier();
+		uint32_t n = c->avail;
+		bool dup = n && c->objs[n - 1] == obj;
+		if (likely(n < c->limit && !dup)) {
+			c->objs[n] = obj;
+			c->avail = n + 1;
+			slab_barrier();
+			c->busy = 0;
+			return;
+		}
+		slab_barrier();
+		c->busy = 0;
+		if (dup) /* the last object freed, freed again */
+			slab_double_free(s, obj, fn);
+	}
+	slab_free_slow(s, obj);
+}
 
 /* ---- mm/kmalloc.c ---- */
 void kmalloc_init(void);
