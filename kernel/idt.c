@@ -5,6 +5,7 @@
 
 #include "cpu.h"
 #include "gdt.h"
+#include "ksyms.h"
 #include "panic.h"
 #include "printk.h"
 #include "shutdown.h"
@@ -126,9 +127,15 @@ void exception_dispatch(struct exception_frame *f)
 	printk("%sEXCEPTION: %s (vector %lu) error 0x%lx%s%s%s\n", pre, name,
 	       (unsigned long)f->vector, (unsigned long)f->error_code,
 	       pf[0] ? " [" : "", pf, pf[0] ? "]" : "");
-	printk("%s  rip %p  cs %04lx  rflags %08lx  cr2 %p\n", pre,
-	       (void *)f->rip, (unsigned long)f->cs, (unsigned long)f->rflags,
-	       (void *)cr2);
+	uint64_t off = 0;
+	const char *fn = ksym_lookup(f->rip, &off);
+	char where[96] = "";
+	if (fn)
+		snprintf(where, sizeof(where), " (%s+0x%llx)", fn,
+			 (unsigned long long)off);
+	printk("%s  rip %p%s  cs %04lx  rflags %08lx  cr2 %p\n", pre,
+	       (void *)f->rip, where, (unsigned long)f->cs,
+	       (unsigned long)f->rflags, (void *)cr2);
 	printk("%s  rax %p  rbx %p  rcx %p\n", pre, (void *)f->rax,
 	       (void *)f->rbx, (void *)f->rcx);
 	printk("%s  rdx %p  rsi %p  rdi %p\n", pre, (void *)f->rdx,

@@ -6,7 +6,7 @@ KERNEL_ASM += kernel/isr.asm kernel/ktest_jmp.asm
 KERNEL_SRCS += kernel/main.c kernel/serial.c kernel/printk.c kernel/string.c \
 	kernel/panic.c kernel/shutdown.c kernel/gdt.c kernel/idt.c \
 	kernel/paging.c kernel/directmap.c kernel/tsc.c kernel/percpu.c \
-	kernel/mm_port.c
+	kernel/mm_port.c kernel/ksyms.c
 # Boot information (multiboot2, memory map, command line): hardware-free.
 HOSTABLE_SRCS += kernel/mb2.c kernel/memmap.c kernel/cmdline.c kernel/bootinfo.c
 KERNEL_RUN_SRCS += kernel/run.c
@@ -15,5 +15,5 @@ KERNEL_TEST_SRCS += kernel/test_main.c kernel/ktest_kernel.c
 TESTS_KERNEL += tests/kernel/test_printk.c tests/kernel/test_string.c \
 	tests/kernel/test_exceptions.c tests/kernel/test_panic.c \
 	tests/kernel/test_directmap.c tests/kernel/test_reservations.c \
-	tests/kernel/test_port.c
+	tests/kernel/test_port.c tests/kernel/test_ksyms.c
 include kernel/bootinfo.mk

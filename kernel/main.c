@@ -16,6 +16,7 @@
 #include "directmap.h"
 #include "gdt.h"
 #include "idt.h"
+#include "ksyms.h"
 #include "layout.h"
 #include "paging.h"
 #include "panic.h"
@@ -112,6 +113,11 @@ _Noreturn void kernel_main(uint32_t magic, uint64_t mbi_phys)
 		panic("kernel_main: unusable boot information: %s",
 		      boot_info.error ? boot_info.error : "(no reason given)");
 	boot_info_ready = true;
+	/* Symbols first (GRUB put them below 4 GiB, already mapped), so that
+	 * a panic from here on names functions. */
+	if (ksyms_init(&boot_info.elf))
+		printk("ksyms: %u kernel symbols for stack traces\n",
+		       ksyms_count());
 
 	directmap_extend(boot_info.memory_map, boot_info.memory_map_len);
 	printk("directmap: 0x%llx + phys, RAM up to 0x%llx mapped with %s "

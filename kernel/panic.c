@@ -4,6 +4,7 @@
 #include <stdbool.h>
 
 #include "cpu.h"
+#include "ksyms.h"
 #include "layout.h"
 #include "printk.h"
 #include "serial.h"
@@ -32,7 +33,7 @@ static bool frame_readable(uint64_t fp)
 
 int stack_trace_collect(uint64_t rbp, uint64_t *pcs, int max)
 {
-	int n = 0;
+	int n = 0, switches = 0;
 
 	if (rbp == 0)
 		rbp = read_rbp();
@@ -41,11 +42,11 @@ int stack_trace_collect(uint64_t rbp, uint64_t *pcs, int max)
 		if (f->ret == 0)
 			break;
 		pcs[n++] = f->ret;
-		/* The chain must go up the stack; anything else is corrupt
-		 * (the exception stub's frame is the one legal exception:
-		 * it links to the interrupted code's frame, which is higher
-		 * too unless the fault came from another stack). */
-		if ((uint64_t)f->next <= rbp)
+		/* The chain goes up the stack. One step down is allowed: the
+		 * record kernel/isr.asm pushes on an IST stack (#DF) links to
+		 * the interrupted frame on the boot stack, which may lie
+		 * below it. More than one means a corrupt chain. */
+		if ((uint64_t)f->next <= rbp && ++switches > 1)
 			break;
 		rbp = (uint64_t)f->next;
 	}
@@ -59,8 +60,15 @@ int stack_trace_print(const char *prefix, uint64_t rbp)
 				    STACK_TRACE_MAX);
 
 	printk("%sstack trace (addr2line -e mm64.elf ADDR):\n", prefix);
-	for (int i = 0; i < n; i++)
-		printk("%s  #%-2d %p\n", prefix, i, (void *)pcs[i]);
+	for (int i = 0; i < n; i++) {
+		uint64_t off;
+		const char *name = ksym_lookup(pcs[i], &off);
+		if (name)
+			printk("%s  #%-2d %p %s+0x%llx\n", prefix, i,
+			       (void *)pcs[i], name, (unsigned long long)off);
+		else
+			printk("%s  #%-2d %p\n", prefix, i, (void *)pcs[i]);
+	}
 	if (n == 0)
 		printk("%s  (no frames)\n", prefix);
 	return n;
