@@ -286,22 +286,24 @@ void slab_report(void)
 
 	mm_port_log("slabinfo (debug %s; per-CPU arrays counted as free):\n",
 		    MM_DEBUG ? "on" : "off");
-	mm_port_log("  %-20s %8s %6s %10s %10s %7s %7s\n", "cache", "objsize",
-		    "slot", "active", "total", "slabs", "pages");
+	mm_port_log("  %-20s %8s %6s %10s %10s %7s %7s %11s\n", "cache", "objsize",
+		    "slot", "active", "total", "slabs", "pages", "objs/frames");
 	for (struct kmem_cache *s = slab_caches; s; s = s->next) {
 		struct kmem_cache_info in;
 		kmem_cache_get_info(s, &in);
 		total_pages += in.pages;
-		if (!in.slabs && (s->flags & SLAB_STATIC)) {
+		if (!in.slabs && (s->flags & SLAB_STATIC) &&
+		    ((s->flags & SLAB_CACHE_DMA) || is_internal(s))) {
 			idle++;
 			continue;
 		}
-		mm_port_log("  %-20s %8zu %6zu %10lu %10lu %7lu %7lu\n", in.name,
-			    in.object_size, in.slot_size, in.active_objs,
-			    in.total_objs, in.slabs, in.pages);
+		mm_port_log("  %-20s %8zu %6zu %10lu %10lu %7lu %7lu %7lu/%u\n",
+			    in.name, in.object_size, in.slot_size, in.active_objs,
+			    in.total_objs, in.slabs, in.pages, in.objs_per_slab,
+			    1u << in.order);
 	}
 	mm_port_unlock(&slab_caches_lock, irq);
-	mm_port_log("  (%lu idle built-in caches not shown) slabs hold %lu "
+	mm_port_log("  (%lu idle DMA and internal caches not shown) slabs hold %lu "
 		    "frames (%lu KiB)\n", idle, total_pages, total_pages * 4);
 }
 
