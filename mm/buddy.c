@@ -224,7 +224,7 @@ void buddy_release_range(uint64_t pfn, uint64_t nr)
 	}
 	for (uint64_t p = pfn; p < end; p++) {
 		r->state[p - r->base_pfn] = PS_NONE;
-		if (MM_DEBUG) {
+		if (MM_DEBUG && mm_poison_enabled) {
 			poison_frame(p);
 			r->state[p - r->base_pfn] |= PS_POISON;
 		}

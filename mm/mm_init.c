@@ -22,6 +22,7 @@ void mm_init(const struct mm_range *map, size_t map_len,
 	shrinkers_reset();
 	__builtin_memset(&mm_stats, 0, sizeof(mm_stats));
 	mm_pcp_enabled = true;
+	mm_poison_enabled = true;
 
 	/* The frame allocator. */
 	memmap_setup(map, map_len, reserved, reserved_len);

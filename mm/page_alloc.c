@@ -17,6 +17,7 @@
 #include "page_alloc_internal.h"
 
 struct mm_stats mm_stats;
+bool mm_poison_enabled = true;
 
 #define NOFAIL_MAX_ROUNDS 1000 /* progress that never satisfies: panic */
 
@@ -283,7 +284,7 @@ void __free_pages(struct page *page, unsigned int order)
 	MM_ASSERT(pfn_aligned(pfn, order), "__free_pages: misaligned block "
 		  "(pfn 0x%llx, order %u)", (unsigned long long)pfn, order);
 
-	if (MM_DEBUG) {
+	if (MM_DEBUG && mm_poison_enabled) {
 		for (uint64_t i = 0; i < (1ull << order); i++) {
 			poison_frame(pfn + i);
 			mm_page_state[idx + i] |= PS_POISON;

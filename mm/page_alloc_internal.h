@@ -330,6 +330,10 @@ struct mm_stats {
 };
 extern struct mm_stats mm_stats;
 extern bool mm_pcp_enabled;        /* false: order 0 goes to the buddy lists */
+/* MM_DEBUG: poison frames when they are freed (default). Tests that take
+ * and give back all of RAM as scaffolding switch it off for that, so the
+ * emulated 8 GiB runs stay fast; frames poisoned earlier are still checked. */
+extern bool mm_poison_enabled;
 extern uint64_t mm_init_ns;        /* duration of the last mm_init() */
 
 /* Free blocks per zone and order (buddy lists only), for before/after

@@ -18,6 +18,7 @@
 struct held {
 	void *head;
 	unsigned long blocks, frames;
+	bool bulk; /* filled by held_take_all: freed without poisoning */
 };
 
 /* Allocates one block and holds it; returns its page or NULL. */

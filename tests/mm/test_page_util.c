@@ -26,6 +26,7 @@ unsigned long held_take_all(struct held *h, gfp_t gfp)
 {
 	unsigned long before = h->frames;
 
+	h->bulk = true;
 	for (int o = MM_MAX_ORDER; o >= 0; o--)
 		while (held_take(h, gfp, (unsigned int)o))
 			;
@@ -34,12 +35,20 @@ unsigned long held_take_all(struct held *h, gfp_t gfp)
 
 void held_free_all(struct held *h)
 {
+	/* Giving back all of RAM: poisoning every frame would dominate an
+	 * emulated 8 GiB run; poisoning has its own tests. */
+	bool poison = mm_poison_enabled;
+
+	if (h->bulk)
+		mm_poison_enabled = false;
 	while (h->head) {
 		struct held_node *n = h->head;
 		h->head = n->next;
 		free_pages((unsigned long)n, (unsigned int)n->order);
 	}
+	mm_poison_enabled = poison;
 	h->blocks = h->frames = 0;
+	h->bulk = false;
 }
 
 void held_for_each(struct held *h, void (*fn)(uint64_t, unsigned int, void *),
