@@ -23,8 +23,8 @@
  *
  * Record of live allocations, O(1) and kept in the frames themselves: every
  * claimed frame is PS_CONTIG in the buddy's state byte, and its owner word
- * (page_private) holds a tag:
- *   first frame:  CONTIG_TAG_HEAD | number of frames
+ * (page_private) holds a tag (layout: mm/contig_internal.h):
+ *   first frame:  CONTIG_TAG_HEAD | malloc type index | number of frames
  *   other frames: CONTIG_TAG_TAIL | offset from the first frame
  * contigfree checks the state and the tag of the first frame under the zone
  * locks, clears every tag (so a second free finds none) and returns the run
@@ -105,11 +105,13 @@ static bool contig_window_has_ram(uint64_t lo, uint64_t hi, uint64_t nr)
 }
 
 /* Writes the tags of a run just claimed (all of it inside one region). */
-static void contig_tag(uint64_t pfn, uint64_t nr)
+static void contig_tag(uint64_t pfn, uint64_t nr, unsigned int type_index)
 {
 	struct page *pages = pfn_to_page(pfn);
 
-	set_page_private(&pages[0], CONTIG_TAG_HEAD | nr);
+	set_page_private(&pages[0], CONTIG_TAG_HEAD |
+					    ((uint64_t)type_index << CONTIG_TYPE_SHIFT) |
+					    nr);
 	for (uint64_t i = 1; i < nr; i++)
 		set_page_private(&pages[i], CONTIG_TAG_TAIL | i);
 }
@@ -186,7 +188,7 @@ void *contigmalloc(unsigned long size, struct malloc_type *type, int flags,
 	void *va = mm_port_phys_to_virt(pa);
 
 	contig_check_result(pa, bytes, low, high, alignment, boundary);
-	contig_tag(pfn, nr);
+	contig_tag(pfn, nr, malloc_type_index(type));
 	if (flags & M_ZERO)
 		__builtin_memset(va, 0, bytes);
 	malloc_type_account_alloc(type, bytes);
@@ -223,7 +225,13 @@ void contigfree(void *addr, unsigned long size, struct malloc_type *type)
 	bool head = kind == PS_CONTIG &&
 		    (tag & CONTIG_TAG_MASK) == CONTIG_TAG_HEAD;
 
-	if (head && nr == want && pfn + nr <= r->base_pfn + r->nr_frames) {
+	unsigned int tidx = (unsigned int)((tag >> CONTIG_TYPE_SHIFT) &
+					   CONTIG_TYPE_MASK);
+	struct malloc_type *owner = malloc_type_from_index(tidx);
+	bool type_ok = !owner || owner == type;
+
+	if (head && nr == want && type_ok &&
+	    pfn + nr <= r->base_pfn + r->nr_frames) {
 		struct page *pages = pfn_to_page(pfn);
 
 		for (uint64_t i = 0; i < nr; i++)
@@ -242,7 +250,11 @@ void contigfree(void *addr, unsigned long size, struct malloc_type *type)
 		mm_panic("contigfree: not an address contigmalloc returned "
 			 "(addr %p is %llu pages into an allocation)",
 			 addr, (unsigned long long)nr);
-	if (head)
+	if (head && nr == want && !type_ok)
+		mm_panic("contigfree: type does not match the allocation (addr "
+			 "%p: allocated as %s, freed as %s)",
+			 addr, owner->ks_shortdesc, type->ks_shortdesc);
+	if (head && nr != want)
 		mm_panic("contigfree: size does not match the allocation (addr "
 			 "%p: freed %lu bytes = %llu pages, allocated %llu "
 			 "pages)",

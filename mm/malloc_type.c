@@ -14,6 +14,8 @@ MALLOC_DEFINE(M_DEVBUF, "devbuf", "device driver memory");
 static mm_spinlock_t malloc_type_lock = MM_SPINLOCK_INIT;
 static struct malloc_type *malloc_type_list; /* in order of first use */
 static struct malloc_type **malloc_type_tail = &malloc_type_list;
+static struct malloc_type *malloc_type_table[MALLOC_TYPE_MAX + 1];
+static unsigned int malloc_type_count;
 
 void malloc_type_check(const char *fn, const struct malloc_type *type)
 {
@@ -32,6 +34,29 @@ static void list_locked(struct malloc_type *type)
 	type->ks_next = NULL;
 	*malloc_type_tail = type;
 	malloc_type_tail = &type->ks_next;
+	type->ks_index = 0;
+	if (malloc_type_count < MALLOC_TYPE_MAX) {
+		type->ks_index = (uint16_t)++malloc_type_count;
+		malloc_type_table[type->ks_index] = type;
+	}
+}
+
+unsigned int malloc_type_index(struct malloc_type *type)
+{
+	unsigned long irq = mm_port_lock(&malloc_type_lock);
+
+	list_locked(type);
+	unsigned int index = type->ks_index;
+
+	mm_port_unlock(&malloc_type_lock, irq);
+	return index;
+}
+
+struct malloc_type *malloc_type_from_index(unsigned int index)
+{
+	if (index == 0 || index > MALLOC_TYPE_MAX)
+		return NULL;
+	return __atomic_load_n(&malloc_type_table[index], __ATOMIC_RELAXED);
 }
 
 void malloc_type_account_alloc(struct malloc_type *type, uint64_t bytes)
@@ -77,12 +102,15 @@ void malloc_type_reset(void)
 
 		t->ks_listed = false;
 		t->ks_next = NULL;
+		malloc_type_table[t->ks_index] = NULL;
+		t->ks_index = 0;
 		t->ks_requests = t->ks_frees = t->ks_failures = 0;
 		t->ks_inuse_bytes = t->ks_peak_bytes = 0;
 		t = next;
 	}
 	malloc_type_list = NULL;
 	malloc_type_tail = &malloc_type_list;
+	malloc_type_count = 0;
 	list_locked(M_DEVBUF);
 	mm_port_unlock(&malloc_type_lock, irq);
 }

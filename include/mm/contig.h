@@ -44,6 +44,7 @@ struct malloc_type {
 	const char *ks_longdesc;
 	uint32_t ks_magic;        /* MALLOC_TYPE_MAGIC: checked on every call */
 	bool ks_listed;           /* on the report list */
+	uint16_t ks_index;        /* 1.. while listed; kept in each allocation */
 	struct malloc_type *ks_next;
 	uint64_t ks_requests;     /* successful allocations */
 	uint64_t ks_frees;
@@ -91,7 +92,7 @@ void *contigmalloc(unsigned long size, struct malloc_type *type, int flags,
  * holds no mm lock. Panics naming the address and the reason on: an
  * address contigmalloc did not return (NULL, unaligned, outside managed
  * RAM, inside an allocation, another allocator's memory), a size that does
- * not match, a second free.
+ * not match, a type other than the allocation's, a second free.
  */
 void contigfree(void *addr, unsigned long size, struct malloc_type *type);
 

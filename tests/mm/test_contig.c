@@ -267,6 +267,8 @@ KTEST(contig, invalid_frees_caught)
 			    "not page aligned");
 	KT_EXPECT_PANIC_MSG(contigfree(NULL, 4096, M_CONTIGTEST), "addr NULL");
 	KT_EXPECT_PANIC_MSG(contigfree(p, 3 * 4096, NULL), "not a malloc type");
+	KT_EXPECT_PANIC_MSG(contigfree(p, 3 * 4096, M_DEVBUF),
+			    "allocated as contigtest, freed as devbuf");
 	/* A page of the frame allocator is not contigmalloc's. */
 	struct page *pg = alloc_pages(GFP_KERNEL, 0);
 
