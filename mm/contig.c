@@ -40,6 +40,10 @@
 
 _Static_assert(sizeof(unsigned long) == 8, "tags need a 64-bit owner word");
 _Static_assert(sizeof(vm_paddr_t) == 8, "vm_paddr_t is 64-bit");
+_Static_assert(MALLOC_TYPE_MAX <= CONTIG_TYPE_MASK,
+	       "a malloc type index fits the head tag");
+_Static_assert(FREEMAP_NONE > CONTIG_VALUE_MASK,
+	       "FREEMAP_NONE is never a run length");
 
 struct contig_stats contig_stats;
 

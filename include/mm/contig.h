@@ -76,7 +76,9 @@ MALLOC_DECLARE(M_DEVBUF); /* "devbuf": device driver memory */
  * Returns NULL at once (documented) when boundary != 0 and boundary < the
  * rounded size, when low >= high, or when no RAM lies in [low, high).
  * May reclaim unless M_NOWAIT (see the flags); never sleeps. Caller holds
- * no mm lock.
+ * no mm lock. Any free frame inside the window may be taken: the zone
+ * watermarks and lowmem reserves of alloc_pages() do not apply (FreeBSD
+ * keeps a small free reserve here; mm64 does not, see README).
  * Panics naming the argument and its value when size is 0, when alignment
  * is not a power of two (0 is not), when boundary is neither 0 nor a power
  * of two, or when type is not a malloc type.
