@@ -15,6 +15,7 @@
  *      __GFP_NOWARN; with __GFP_NOFAIL an out-of-memory panic instead.
  */
 #include "page_alloc_internal.h"
+#include "pcp.h"
 
 struct mm_stats mm_stats;
 bool mm_poison_enabled = true;
@@ -204,7 +205,14 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 	struct page *page = NULL;
 
 	gfp_check("alloc_pages", gfp);
-	if (order <= MM_MAX_ORDER) {
+	if (order == 0 && mm_pcp_enabled) {
+		/* fast path: this CPU's list of the first zone with RAM */
+		enum zone_type z = mm_first_zone[gfp_classzone(gfp)];
+
+		if (z < MM_NR_ZONES)
+			page = pcp_take(z, gfp);
+	}
+	if (!page && order <= MM_MAX_ORDER) {
 		page = get_page_from_freelist(gfp, order);
 		if (!page)
 			page = alloc_slowpath(gfp, order);
@@ -220,7 +228,8 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 	check_result(page, order, gfp);
 	if (MM_DEBUG)
 		check_poison(page, order);
-	for (uint64_t i = 0; i < (1ull << order); i++)
+	page->private = 0;
+	for (uint64_t i = 1; i < (1ull << order); i++)
 		page[i].private = 0;
 	if (gfp & __GFP_ZERO)
 		__builtin_memset(page_address(page), 0, MM_PAGE_SIZE << order);
@@ -291,7 +300,7 @@ void __free_pages(struct page *page, unsigned int order)
 		}
 	}
 	if (order == 0 && mm_pcp_enabled) {
-		pcp_free(s, idx);
+		pcp_free(s->zone, idx);
 		return;
 	}
 	struct zone *z = &mm_zones[s->zone];

@@ -75,6 +75,9 @@ struct zone {
 };
 
 extern struct zone mm_zones[MM_NR_ZONES];
+/* The first zone with RAM of the zonelist of each classzone (MM_NR_ZONES:
+ * none); the order-0 fast path tries its per-CPU list. */
+extern enum zone_type mm_first_zone[MM_NR_ZONES];
 
 static inline enum zone_type pfn_zone(uint64_t pfn)
 {
@@ -263,7 +266,6 @@ void buddy_add_range_locked(const struct mm_span *s, uint64_t pfn,
  * access to the reserve takes one frame from the buddy lists, down to its
  * own mark. */
 struct page *pcp_alloc(struct zone *z, gfp_t gfp, enum zone_type classzone);
-void pcp_free(const struct mm_span *s, uint64_t idx);
 unsigned long pcp_count_all(void);
 void pcp_reset(void);
 

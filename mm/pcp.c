@@ -19,78 +19,16 @@
  * docs/EMBEDDING.md for the IPI a multi-CPU port adds).
  */
 #include "page_alloc_internal.h"
+#include "pcp.h"
 
-struct pcp_list {
-	uint32_t head, tail; /* frame indices, MM_NO_PAGE when empty */
-	uint32_t count;
-};
-
-struct pcp_cpu {
-	struct pcp_list list[MM_NR_ZONES];
-} __attribute__((aligned(64)));
-
-static struct pcp_cpu pcp[MM_MAX_CPUS];
+struct pcp_cpu mm_pcp[MM_MAX_CPUS];
 bool mm_pcp_enabled = true;
 
 void pcp_reset(void)
 {
 	for (int c = 0; c < MM_MAX_CPUS; c++)
 		for (int z = 0; z < MM_NR_ZONES; z++)
-			pcp[c].list[z] = (struct pcp_list){ MM_NO_PAGE, MM_NO_PAGE, 0 };
-}
-
-static void push_head(struct pcp_list *l, uint32_t idx)
-{
-	struct page *p = &mm_pages[idx];
-
-	p->lru.prev = MM_NO_PAGE;
-	p->lru.next = l->head;
-	if (l->head != MM_NO_PAGE)
-		mm_pages[l->head].lru.prev = idx;
-	else
-		l->tail = idx;
-	l->head = idx;
-	l->count++;
-}
-
-static void push_tail(struct pcp_list *l, uint32_t idx)
-{
-	struct page *p = &mm_pages[idx];
-
-	p->lru.next = MM_NO_PAGE;
-	p->lru.prev = l->tail;
-	if (l->tail != MM_NO_PAGE)
-		mm_pages[l->tail].lru.next = idx;
-	else
-		l->head = idx;
-	l->tail = idx;
-	l->count++;
-}
-
-static uint32_t pop_head(struct pcp_list *l)
-{
-	uint32_t idx = l->head;
-
-	l->head = mm_pages[idx].lru.next;
-	if (l->head != MM_NO_PAGE)
-		mm_pages[l->head].lru.prev = MM_NO_PAGE;
-	else
-		l->tail = MM_NO_PAGE;
-	l->count--;
-	return idx;
-}
-
-static uint32_t pop_tail(struct pcp_list *l)
-{
-	uint32_t idx = l->tail;
-
-	l->tail = mm_pages[idx].lru.prev;
-	if (l->tail != MM_NO_PAGE)
-		mm_pages[l->tail].lru.next = MM_NO_PAGE;
-	else
-		l->head = MM_NO_PAGE;
-	l->count--;
-	return idx;
+			mm_pcp[c].list[z] = (struct pcp_list){ MM_NO_PAGE, MM_NO_PAGE, 0 };
 }
 
 /* Gives up to n frames from the tail of l back to the buddy; zone lock held. */
@@ -99,7 +37,7 @@ static unsigned long drain_locked(struct pcp_list *l, unsigned long n)
 	unsigned long done = 0;
 
 	for (; done < n && l->count; done++) {
-		uint32_t idx = pop_tail(l);
+		uint32_t idx = pcp_pop_tail(l);
 		const struct mm_span *s = index_to_span(idx);
 
 		buddy_free_block_locked(s, span_pfn(s, idx), 0);
@@ -110,7 +48,7 @@ static unsigned long drain_locked(struct pcp_list *l, unsigned long n)
 struct page *pcp_alloc(struct zone *z, gfp_t gfp, enum zone_type classzone)
 {
 	unsigned long irq = mm_port_irq_save();
-	struct pcp_list *l = &pcp[mm_port_cpu_id()].list[z - mm_zones];
+	struct pcp_list *l = &mm_pcp[mm_port_cpu_id()].list[z - mm_zones];
 	struct page *page = NULL;
 
 	if (l->count == 0) {
@@ -130,7 +68,7 @@ struct page *pcp_alloc(struct zone *z, gfp_t gfp, enum zone_type classzone)
 				uint64_t idx = page_index(p);
 				mm_page_state[idx] =
 					ps_make(mm_page_state[idx], PS_PCP, 0);
-				push_tail(l, (uint32_t)idx);
+				pcp_push_tail(l, (uint32_t)idx);
 			}
 		} else if (z->free > mark) {
 			page = buddy_alloc_locked(z, 0);
@@ -138,7 +76,7 @@ struct page *pcp_alloc(struct zone *z, gfp_t gfp, enum zone_type classzone)
 		mm_port_unlock(&z->lock, zirq);
 	}
 	if (!page && l->count) {
-		uint32_t idx = (gfp & __GFP_COLD) ? pop_tail(l) : pop_head(l);
+		uint32_t idx = (gfp & __GFP_COLD) ? pcp_pop_tail(l) : pcp_pop_head(l);
 
 		mm_page_state[idx] = ps_make(mm_page_state[idx], PS_ALLOC, 0);
 		page = &mm_pages[idx];
@@ -147,20 +85,13 @@ struct page *pcp_alloc(struct zone *z, gfp_t gfp, enum zone_type classzone)
 	return page;
 }
 
-void pcp_free(const struct mm_span *s, uint64_t idx)
+void pcp_drain_batch(struct pcp_list *l, enum zone_type zone)
 {
-	struct zone *z = &mm_zones[s->zone];
-	unsigned long irq = mm_port_irq_save();
-	struct pcp_list *l = &pcp[mm_port_cpu_id()].list[s->zone];
+	struct zone *z = &mm_zones[zone];
+	unsigned long zirq = mm_port_lock(&z->lock);
 
-	mm_page_state[idx] = ps_make(mm_page_state[idx], PS_PCP, 0);
-	push_head(l, (uint32_t)idx);
-	if (l->count > z->pcp_high) {
-		unsigned long zirq = mm_port_lock(&z->lock);
-		drain_locked(l, z->pcp_batch);
-		mm_port_unlock(&z->lock, zirq);
-	}
-	mm_port_irq_restore(irq);
+	drain_locked(l, z->pcp_batch);
+	mm_port_unlock(&z->lock, zirq);
 }
 
 unsigned long drain_all_pages(void)
@@ -171,7 +102,7 @@ unsigned long drain_all_pages(void)
 		unsigned long irq = mm_port_irq_save();
 
 		for (int zi = 0; zi < MM_NR_ZONES; zi++) {
-			struct pcp_list *l = &pcp[c].list[zi];
+			struct pcp_list *l = &mm_pcp[c].list[zi];
 			struct zone *z = &mm_zones[zi];
 
 			if (!l->count)
@@ -191,6 +122,6 @@ unsigned long pcp_count_all(void)
 
 	for (int c = 0; c < MM_MAX_CPUS; c++)
 		for (int z = 0; z < MM_NR_ZONES; z++)
-			n += __atomic_load_n(&pcp[c].list[z].count, __ATOMIC_RELAXED);
+			n += __atomic_load_n(&mm_pcp[c].list[z].count, __ATOMIC_RELAXED);
 	return n;
 }

@@ -23,6 +23,7 @@
 #include "page_alloc_internal.h"
 
 struct zone mm_zones[MM_NR_ZONES];
+enum zone_type mm_first_zone[MM_NR_ZONES];
 
 static const char *const zone_names[MM_NR_ZONES] = { "DMA", "DMA32", "Normal" };
 static const uint32_t lowmem_reserve_ratio[MM_NR_ZONES] = { 256, 256, 32 };
@@ -68,6 +69,18 @@ static uint64_t isqrt(uint64_t x)
 	return r;
 }
 
+static void setup_first_zones(void)
+{
+	for (int c = 0; c < MM_NR_ZONES; c++) {
+		mm_first_zone[c] = MM_NR_ZONES;
+		for (int z = c; z >= 0; z--)
+			if (mm_zones[z].managed) {
+				mm_first_zone[c] = (enum zone_type)z;
+				break;
+			}
+	}
+}
+
 void zone_setup_watermarks(void)
 {
 	uint64_t total = 0;
@@ -100,6 +113,7 @@ void zone_setup_watermarks(void)
 		z->pcp_batch = batch < 1 ? 1 : batch > 31 ? 31 : (uint32_t)batch;
 		z->pcp_high = 6 * z->pcp_batch;
 	}
+	setup_first_zones();
 }
 
 enum zone_type gfp_classzone(gfp_t gfp)
