@@ -71,7 +71,12 @@ $(KOBJ_RUN)/%.c.o: %.c
 $(KOBJ_TEST)/%.c.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) -DMM_DEBUG=1 -DKTEST_KERNEL=1 -MMD -MP -c $< -o $@
-$(KOBJ_RUN)/%.asm.o $(KOBJ_TEST)/%.asm.o: %.asm
+# Two rules, not one with two targets: a multi-target pattern rule tells
+# make that one run of the recipe builds both objects.
+$(KOBJ_RUN)/%.asm.o: %.asm
+	@mkdir -p $(dir $@)
+	$(NASM) $(NASMFLAGS) $< -o $@
+$(KOBJ_TEST)/%.asm.o: %.asm
 	@mkdir -p $(dir $@)
 	$(NASM) $(NASMFLAGS) $< -o $@
 
