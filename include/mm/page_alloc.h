@@ -113,7 +113,8 @@ struct page *virt_to_page(const void *va); /* NULL outside managed RAM */
 uint64_t virt_to_phys(const void *va);
 void *phys_to_virt(uint64_t pa);
 
-/* The owner word of an ALLOCATED frame (any frame of a block). */
+/* The owner word of an ALLOCATED frame (any frame of a block); 0 on every
+ * frame of a block fresh from the allocator. */
 static inline unsigned long page_private(const struct page *page)
 {
 	return page->private;
