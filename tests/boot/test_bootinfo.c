@@ -236,3 +236,39 @@ KTEST(bootinfo, report_lists_maps_and_totals)
 	KT_EXPECT(tlog_has("highest usable address 0x7fe0000"));
 	KT_EXPECT(tlog_has("available"));
 }
+
+KTEST(bootinfo, memmap_when_the_map_is_full)
+{
+	static struct mm_range many[BOOT_MAX_RANGES];
+	static char cl[200];
+	struct mb2_blob *b = blob_begin();
+	const char *word = "memmap=4K$0x1001000 memmap=4K$0x1000000";
+
+	/* 128 separate frames of RAM: the sanitized map is full */
+	for (size_t i = 0; i < BOOT_MAX_RANGES; i++) {
+		many[i].start = 0x1000000 + i * 0x2000;
+		many[i].length = 0x1000;
+		many[i].type = MM_RANGE_USABLE;
+	}
+	blob_cmdline(b, word);
+	blob_mmap(b, 24, many, BOOT_MAX_RANGES);
+	blob_end(b);
+	KT_ASSERT(blob_parse(b));
+	/* the hole at 0x1001000 would need a new entry: refused; the frame at
+	 * 0x1000000 is replaced in place: applied */
+	KT_EXPECT(tlog_has("memmap=4K$0x1001000: memory map full; ignored"));
+	KT_EXPECT_EQ(test_bi.memmap_applied, 1);
+	KT_EXPECT_EQ(test_bi.memory_map_len, BOOT_MAX_RANGES);
+	KT_EXPECT_EQ(usable_unreserved_in(0x1000000, 0x1001000), 0);
+
+	/* a memmap= value longer than we read */
+	size_t n = 0;
+	for (const char *p = "memmap="; *p; p++)
+		cl[n++] = *p;
+	while (n < 190)
+		cl[n++] = '1';
+	cl[n] = '\0';
+	KT_ASSERT(parse_with_cmdline(cl));
+	KT_EXPECT(tlog_has("is too long; ignored"));
+	KT_EXPECT_EQ(test_bi.memmap_applied, 0);
+}

@@ -445,3 +445,44 @@ KTEST(mb2, elf_sections_loaded_ones_reserved)
 	KT_EXPECT(tlog_has("6 headers of 64 bytes do not fit"));
 	KT_EXPECT(tlog_has("ELF sections tag at"));
 }
+
+KTEST(mb2, more_modules_than_we_keep)
+{
+	struct mb2_blob *b = blob_begin();
+
+	blob_mmap(b, 24, ram_map, 2);
+	for (uint32_t i = 0; i < BOOT_MAX_MODULES + 3; i++)
+		blob_module(b, 0x1000000 + i * 0x10000,
+			    0x1000000 + i * 0x10000 + 0x800, "m");
+	blob_end(b);
+	KT_ASSERT(blob_parse(b));
+	KT_EXPECT_EQ(test_bi.modules_len, BOOT_MAX_MODULES);
+	KT_EXPECT(tlog_has("more than 32 modules"));
+	/* every kept module is reserved */
+	for (size_t i = 0; i < test_bi.modules_len; i++)
+		KT_EXPECT_EQ(usable_unreserved_in(test_bi.modules[i].start,
+						  test_bi.modules[i].end), 0);
+}
+
+/* More loaded ELF sections than reservation slots: the boot goes on, but
+ * the kernel is told not to trust their contents. */
+KTEST(mb2, elf_sections_overflowing_the_reservations)
+{
+	enum { NSEC = BOOT_MAX_RANGES + 8 };
+	static uint8_t tag[12 + NSEC * 64];
+	uint32_t hdr[3] = { NSEC, 64, 0 };
+	struct mb2_blob *b = blob_begin();
+
+	__builtin_memcpy(tag, hdr, 12);
+	for (int i = 0; i < NSEC; i++) /* one frame each, never touching */
+		shdr(tag + 12 + i * 64, 1, 0, 0x1000000 + i * 0x2000, 0x10);
+	blob_mmap(b, 24, ram_map, 2);
+	blob_tag(b, MB2_TAG_ELF_SECTIONS, tag, sizeof(tag));
+	blob_end(b);
+	KT_ASSERT(blob_parse(b));
+	KT_EXPECT(!test_bi.elf.loaded_reserved);
+	KT_EXPECT_EQ(test_bi.reserved_len, BOOT_MAX_RANGES);
+	KT_EXPECT(tlog_has("reservation table full"));
+	KT_EXPECT(tlog_has("do not use .symtab/.strtab"));
+	KT_EXPECT(boot_info_check(&test_bi, NULL));
+}
