@@ -164,7 +164,7 @@ void kfree(const void *p)
 
 	if (ZERO_OR_NULL_PTR(obj))
 		return;
-	struct page *page = virt_to_page(obj);
+	struct page *page = slab_virt_to_page(obj);
 	if (__builtin_expect(!page, 0))
 		slab_panic("kfree: invalid free of %p (not in managed memory)", obj);
 	unsigned long priv = page_private(page);
@@ -172,8 +172,7 @@ void kfree(const void *p)
 		kfree_large(obj, priv);
 		return;
 	}
-	struct slab *slab = slab_check(obj, priv, "kfree");
-	slab_free_inline(slab->cache, slab, obj, "kfree");
+	slab_free_inline(slab_cache_check(obj, priv, "kfree"), obj, "kfree");
 }
 
 size_t ksize(const void *p)
@@ -183,7 +182,7 @@ size_t ksize(const void *p)
 	unsigned long priv = slab_page_private_of(p);
 	if (priv & 1)
 		return MM_PAGE_SIZE << large_order(p, priv, "ksize");
-	return slab_of(p, "ksize")->cache->object_size;
+	return slab_cache_of(p, "ksize")->object_size;
 }
 
 void *krealloc(const void *p, size_t new_size, gfp_t gfp)

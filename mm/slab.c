@@ -20,12 +20,14 @@
  *
  * - Like SLUB, and unlike Bonwick's hash table for large objects, there is
  *   no per-object header and no lookup structure: every frame of a slab has
- *   page_private() pointing to the slab descriptor, so kfree() finds the
- *   cache and slot in O(1) from the address alone (virt_to_page). The
- *   descriptor sits at the slab's tail for small slots (Bonwick's layout)
- *   and comes from a cache of its own for slots of 512 bytes and more, so a
- *   4 KiB slot does not waste a frame per slab. The free list is threaded
- *   through the free slots (SLUB's free pointer).
+ *   page_private() pointing to the cache, so kfree() finds the cache in O(1)
+ *   from the address alone (virt_to_page), and the slot from the physical
+ *   address modulo the slab size (frame blocks are naturally aligned). The
+ *   fast paths never touch the slab descriptor. It sits at the slab's tail
+ *   for small slots (Bonwick's layout) and comes from a cache of its own for
+ *   slots of 512 bytes and more, so a 4 KiB slot does not waste a frame per
+ *   slab. The free list is threaded through the free slots (SLUB's free
+ *   pointer). See the pictures in mm/slab_internal.h.
  *
  * - Per-CPU discipline, instead of disabling interrupts on every operation:
  *   each array has a `busy` word. The owning CPU sets it, works on the array,
@@ -125,7 +127,7 @@ static struct slab *new_slab(struct kmem_cache *s, gfp_t gfp)
 	if (!page)
 		return NULL;
 	base = (uintptr_t)page_address(page);
-	if (s->flags & SLAB_FORCE_ONSLAB || s->size < SLAB_OFFSLAB_MIN) {
+	if (!s->offslab) {
 		slab = (struct slab *)(base + slab_bytes(s) - sizeof(struct slab));
 		slab->offslab = 0;
 	} else {
@@ -145,7 +147,9 @@ static struct slab *new_slab(struct kmem_cache *s, gfp_t gfp)
 	slab->next = slab->prev = NULL;
 	for (uintptr_t off = 0; off < slab_bytes(s); off += MM_PAGE_SIZE)
 		set_page_private(virt_to_page((void *)(base + off)),
-				 (unsigned long)slab);
+				 s->offslab && off == MM_PAGE_SIZE ?
+				 (unsigned long)slab :
+				 (unsigned long)s | SLAB_PRIV_CACHE);
 
 	/* Thread the free list in address order; construct every slot. */
 	void *next = NULL;
@@ -245,7 +249,7 @@ static void put_locked(struct kmem_cache *s, void *const *objs, uint32_t n,
 {
 	for (uint32_t i = 0; i < n; i++) {
 		void *obj = objs[i];
-		struct slab *slab = (struct slab *)slab_page_private_of(obj);
+		struct slab *slab = slab_of_object(s, obj);
 
 		slab_set_fp(s, obj, slab->freelist);
 		slab->freelist = obj;
@@ -425,13 +429,24 @@ void slab_bad_pointer(const void *obj, const char *fn)
 	slab_panic("%s: invalid free of %p (not a slab object)", fn, obj);
 }
 
-struct slab *slab_of(const void *obj, const char *fn)
+struct kmem_cache *slab_cache_of(const void *obj, const char *fn)
 {
-	struct page *page = virt_to_page(obj);
+	struct page *page = slab_virt_to_page(obj);
 
 	if (unlikely(!page))
 		slab_panic("%s: invalid free of %p (not in managed memory)", fn, obj);
-	return slab_check(obj, page_private(page), fn);
+	return slab_cache_check(obj, page_private(page), fn);
+}
+
+struct slab *slab_of_object(struct kmem_cache *s, const void *obj)
+{
+	uint64_t base = mm_port_virt_to_phys(obj) & ~s->slab_mask;
+
+	if (!s->offslab)
+		return (struct slab *)((char *)mm_port_phys_to_virt(base) +
+				       slab_bytes(s) - sizeof(struct slab));
+	return (struct slab *)page_private(
+		virt_to_page(mm_port_phys_to_virt(base + MM_PAGE_SIZE)));
 }
 
 void slab_free_slow(struct kmem_cache *s, void *obj)
@@ -465,18 +480,18 @@ void slab_free_slow(struct kmem_cache *s, void *obj)
 	slab_free_chain(to_free);
 }
 
-void slab_bad_free(struct kmem_cache *s, struct slab *slab, const void *obj,
-		   const char *fn)
+void slab_bad_free(struct kmem_cache *s, struct kmem_cache *owner,
+		   const void *obj, const char *fn)
 {
-	uintptr_t off = (uintptr_t)obj - slab->base;
+	uint64_t off = mm_port_virt_to_phys(obj) & s->slab_mask;
 	uint32_t idx = slab_index_of(off, s->recip);
 
-	if (slab->cache != s)
+	if (owner != s)
 		slab_panic("%s: invalid free of %p: it belongs to cache %s, not "
-			   "%s", fn, obj, slab->cache->name, s->name);
+			   "%s", fn, obj, owner->name, s->name);
 	slab_panic("%s: invalid free of %p in cache %s (not an object start: "
 		   "slot %u + %lu bytes)", fn, obj, s->name, idx,
-		   (unsigned long)(off - (uintptr_t)idx * s->size));
+		   (unsigned long)(off - (uint64_t)idx * s->size));
 }
 
 void slab_double_free(struct kmem_cache *s, const void *obj, const char *fn)
@@ -486,11 +501,11 @@ void slab_double_free(struct kmem_cache *s, const void *obj, const char *fn)
 
 void kmem_cache_free(struct kmem_cache *s, void *obj)
 {
-	struct slab *slab = slab_of(obj, "kmem_cache_free");
+	struct kmem_cache *owner = slab_cache_of(obj, "kmem_cache_free");
 
-	if (unlikely(slab->cache != s))
-		slab_bad_free(s, slab, obj, "kmem_cache_free");
-	slab_free_inline(s, slab, obj, "kmem_cache_free");
+	if (unlikely(owner != s))
+		slab_bad_free(s, owner, obj, "kmem_cache_free");
+	slab_free_inline(s, obj, "kmem_cache_free");
 }
 
 /* ---- bulk ---- */
@@ -534,9 +549,9 @@ size_t kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t n, void **p
 void kmem_cache_free_bulk(struct kmem_cache *s, size_t n, void **p)
 {
 	for (size_t i = 0; i < n; i++) {
-		struct slab *slab = slab_of(p[i], "kmem_cache_free_bulk");
-		if (unlikely(slab->cache != s || !slab_is_object_start(s, slab, p[i])))
-			slab_bad_free(s, slab, p[i], "kmem_cache_free_bulk");
+		struct kmem_cache *owner = slab_cache_of(p[i], "kmem_cache_free_bulk");
+		if (unlikely(owner != s || !slab_is_object_start(s, p[i])))
+			slab_bad_free(s, owner, p[i], "kmem_cache_free_bulk");
 		slab_debug_on_free(s, p[i], "kmem_cache_free_bulk");
 	}
 

@@ -55,7 +55,8 @@ static unsigned int pick_order(uint32_t size, bool onslab, uint32_t *objs)
 	uint64_t best_n = 0, best_waste_frac = ~0ull;
 	bool best_ok = false;
 
-	for (unsigned int o = 0; o <= SLAB_MAX_PREFERRED_ORDER; o++) {
+	/* Off-slab slabs keep their descriptor pointer in frame 1: order >= 1. */
+	for (unsigned int o = onslab ? 0 : 1; o <= SLAB_MAX_PREFERRED_ORDER; o++) {
 		uint64_t bytes = MM_PAGE_SIZE << o;
 		uint64_t usable = bytes - (onslab ? sizeof(struct slab) : 0);
 		uint64_t n = usable / size;
@@ -81,6 +82,7 @@ static unsigned int pick_order(uint32_t size, bool onslab, uint32_t *objs)
 		return best;
 	}
 	for (unsigned int o = SLAB_MAX_PREFERRED_ORDER + 1; o <= MAX_ORDER; o++) {
+		/* (order >= 1 here, as off-slab slabs need) */
 		uint64_t usable = (MM_PAGE_SIZE << o) - (onslab ? sizeof(struct slab) : 0);
 		if (usable >= size) {
 			*objs = (uint32_t)(usable / size);
@@ -125,7 +127,10 @@ void slab_cache_setup(struct kmem_cache *s, const char *name, size_t size,
 	s->recip = slab_reciprocal(s->size);
 	s->zone_gfp = (flags & SLAB_CACHE_DMA) ? __GFP_DMA : 0;
 	bool onslab = (flags & SLAB_FORCE_ONSLAB) || s->size < SLAB_OFFSLAB_MIN;
+	s->offslab = !onslab;
 	s->order = pick_order(s->size, onslab, &s->objs_per_slab);
+	s->slab_mask = (MM_PAGE_SIZE << s->order) - 1;
+	s->magic = SLAB_CACHE_MAGIC;
 	s->cpu_limit = s->size <= 256 ? SLAB_CPU_LIMIT_MAX :
 		       s->size <= 1024 ? 60 : s->size <= 4096 ? 24 : 8;
 	s->cpu_batch = s->cpu_limit / 2;
@@ -184,6 +189,7 @@ void kmem_cache_destroy(struct kmem_cache *s)
 	list_remove_cache(s);
 	slab_take_empty(s, &chain, ~0ul);
 	slab_free_chain(chain);
+	s->magic = 0;
 	kmem_cache_free(&slab_cache_cache, s);
 }
 

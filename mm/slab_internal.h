@@ -13,8 +13,18 @@
  *   off-slab descriptor (larger slots): the same without the tail; the
  *   struct slab comes from the "slab_desc" cache.
  *
- * Every frame of a slab has page_private() = the struct slab, so any
- * object address finds its slab, cache and slot in O(1).
+ * Every frame of a slab has page_private() = the cache | SLAB_PRIV_CACHE,
+ * so any object address finds its cache in O(1) (one struct page load, as
+ * SLUB does); the offset in the slab is the physical address modulo the
+ * slab size, since frame blocks are naturally aligned. Only the slow paths
+ * need the struct slab: on-slab it sits at the slab's tail; off-slab
+ * (order >= 1 then) its pointer is the page_private() of the second frame:
+ *
+ *   frame:          0              1             2 .. 2^order-1
+ *   page_private:   cache|2        cache|2       cache|2        (on-slab)
+ *                   cache|2        struct slab * cache|2        (off-slab)
+ *
+ * kmalloc's large blocks use odd values (mm/kmalloc.c).
  *
  * A slot (stride `size`, a multiple of `align`):
  *
@@ -39,11 +49,15 @@
 #include <mm/port.h>
 #include <mm/slab.h>
 
+#include "page_alloc_internal.h"
+
 #ifndef MM_DEBUG
 #define MM_DEBUG 0
 #endif
 
 #define SLAB_MAGIC 0x51ab0b1eu
+#define SLAB_CACHE_MAGIC 0xcac4ecacu
+#define SLAB_PRIV_CACHE 0x2ul       /* page_private tag: a struct kmem_cache */
 #define SLAB_MAX_PREFERRED_ORDER 3  /* slabs of up to 32 KiB when they fit */
 #define SLAB_OFFSLAB_MIN 512        /* slots this large keep the descriptor off-slab */
 #define SLAB_MAX_OBJECT_SIZE (1u << 20)
@@ -105,6 +119,9 @@ struct slab_list {
 struct kmem_cache {
 	/* hot: read on every allocation and free */
 	struct kmem_cpu_cache *cpu[MM_MAX_CPUS];
+	uint32_t magic;            /* SLAB_CACHE_MAGIC while the cache lives */
+	uint32_t offslab;          /* descriptors from slab_desc_cache */
+	uint64_t slab_mask;        /* slab bytes - 1: offset of a physical address */
 	uint32_t size;             /* slot stride */
 	uint32_t object_size;      /* usable bytes (ksize) */
 	uint64_t recip;            /* ceil(2^64 / size): slot index by multiply */
@@ -124,7 +141,8 @@ struct kmem_cache {
 	unsigned long inuse;       /* slots off all freelists */
 	struct kmem_cache *next;   /* on the global cache list */
 	char name[SLAB_NAME_MAX];
-};
+} __attribute__((aligned(64)));
+_Static_assert(_Alignof(struct kmem_cache) >= 8, "low bits of a cache pointer are free for tags");
 
 /* ---- named helpers ---- */
 
@@ -173,10 +191,12 @@ extern struct kmem_cache slab_desc_cache;      /* off-slab descriptors */
 extern struct kmem_cache slab_cache_cache;     /* struct kmem_cache */
 
 /*
- * slab_of - the slab holding obj, checked: panics naming @fn and the address
- * if obj is not in a live slab. Never called with a lock held.
+ * slab_cache_of - the cache of the slab holding obj, checked: panics naming
+ * @fn and the address if obj is not in a live slab. No lock held.
  */
-struct slab *slab_of(const void *obj, const char *fn);
+struct kmem_cache *slab_cache_of(const void *obj, const char *fn);
+/* The descriptor of the slab holding obj, an object of s (slow paths). */
+struct slab *slab_of_object(struct kmem_cache *s, const void *obj);
 /* Page-private value of a frame, or 0 when obj is not managed RAM. */
 unsigned long slab_page_private_of(const void *obj);
 /* The locked paths behind the per-CPU arrays. */
@@ -185,7 +205,7 @@ void slab_free_slow(struct kmem_cache *s, void *obj);
 /* Cold reports (panics): a pointer that is no slab object; a free into the
  * wrong cache or not at an object start; a double free. */
 _Noreturn void slab_bad_pointer(const void *obj, const char *fn);
-_Noreturn void slab_bad_free(struct kmem_cache *s, struct slab *slab,
+_Noreturn void slab_bad_free(struct kmem_cache *s, struct kmem_cache *owner,
 			     const void *obj, const char *fn);
 _Noreturn void slab_double_free(struct kmem_cache *s, const void *obj,
 				const char *fn);
@@ -227,26 +247,50 @@ static inline void slab_debug_on_free(struct kmem_cache *s, void *obj,
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
-/* The slab of a frame's page_private() value; panics on anything else. */
-static inline struct slab *slab_check(const void *obj, unsigned long priv,
-				      const char *fn)
+/*
+ * virt_to_page() without the call, for kfree's fast path: the frame
+ * allocator's span hint (mm/page_alloc_internal.h) hits for nearly every
+ * lookup. NULL outside managed RAM, like virt_to_page.
+ */
+static inline struct page *slab_virt_to_page(const void *va)
 {
-	struct slab *slab = (struct slab *)priv;
+	uint64_t pfn = mm_port_virt_to_phys(va) >> MM_PAGE_SHIFT;
+	const struct mm_span *span = pfn_to_span(pfn);
 
-	if (unlikely(!priv || (priv & 7) || (MM_DEBUG && !virt_to_page(slab)) ||
-		     slab->magic != SLAB_MAGIC))
-		slab_bad_pointer(obj, fn);
-	return slab;
+	return span ? &mm_pages[span_index(span, pfn)] : NULL;
 }
 
-/* obj is the start of a slot of slab (one multiply, no division). */
-static inline bool slab_is_object_start(const struct kmem_cache *s,
-					const struct slab *slab, const void *obj)
+/* The cache of a slab frame from its page_private() value; panics naming
+ * fn and obj on anything else. */
+static inline struct kmem_cache *slab_cache_check(const void *obj,
+						  unsigned long priv,
+						  const char *fn)
 {
-	uintptr_t off = (uintptr_t)obj - slab->base;
+	struct kmem_cache *s;
+
+	if (likely((priv & 7) == SLAB_PRIV_CACHE)) {
+		s = (struct kmem_cache *)(priv & ~7ul);
+	} else {
+		/* the second frame of an off-slab slab: its descriptor */
+		struct slab *slab = (struct slab *)priv;
+		if (!priv || (priv & 7) || (MM_DEBUG && !virt_to_page(slab)) ||
+		    slab->magic != SLAB_MAGIC)
+			slab_bad_pointer(obj, fn);
+		s = slab->cache;
+	}
+	if (unlikely(s->magic != SLAB_CACHE_MAGIC))
+		slab_bad_pointer(obj, fn);
+	return s;
+}
+
+/* obj is the start of a slot (one multiply, no division). */
+static inline bool slab_is_object_start(const struct kmem_cache *s,
+					const void *obj)
+{
+	uint64_t off = mm_port_virt_to_phys(obj) & s->slab_mask;
 	uint32_t idx = slab_index_of(off, s->recip);
 
-	return (uintptr_t)idx * s->size == off && idx < s->objs_per_slab;
+	return (uint64_t)idx * s->size == off && idx < s->objs_per_slab;
 }
 
 /* Pops from this CPU's array; NULL when it is missing, empty or busy. */
@@ -284,12 +328,12 @@ static inline void *slab_alloc_inline(struct kmem_cache *s, gfp_t gfp)
 	return obj;
 }
 
-/* Frees obj of s, whose slab the caller looked up. */
-static inline void slab_free_inline(struct kmem_cache *s, struct slab *slab,
-				    void *obj, const char *fn)
+/* Frees obj, which the caller found in a slab of s. */
+static inline void slab_free_inline(struct kmem_cache *s, void *obj,
+				    const char *fn)
 {
-	if (unlikely(!slab_is_object_start(s, slab, obj)))
-		slab_bad_free(s, slab, obj, fn);
+	if (unlikely(!slab_is_object_start(s, obj)))
+		slab_bad_free(s, s, obj, fn);
 	slab_debug_on_free(s, obj, fn);
 
 	struct kmem_cpu_cache *c = s->cpu[mm_port_cpu_id()];

@@ -164,7 +164,7 @@ KTEST(slab_host, reinit_forgets_everything)
 	void *p = kmalloc(100, GFP_KERNEL);
 	KT_ASSERT(p);
 	struct kmem_cache_info in;
-	kmem_cache_get_info(slab_of(p, "test")->cache, &in);
+	kmem_cache_get_info(slab_cache_of(p, "test"), &in);
 	KT_EXPECT_EQ(in.active_objs, 1);
 	KT_EXPECT_EQ(in.slabs, 1);
 	kfree(p);
