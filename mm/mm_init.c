@@ -37,29 +37,7 @@ void mm_init(const struct mm_range *map, size_t map_len,
 
 void mm_report(void)
 {
-	/* The frame allocator. */
-	uint64_t frames = mm_nr_frames ? mm_nr_frames : 1;
-	uint64_t meta = memmap_metadata_bytes();
-
-	mm_port_log("mm: %llu frames of RAM (%llu MiB) in %zu regions, "
-		    "max order %d, init %llu us\n",
-		    (unsigned long long)mm_nr_frames,
-		    (unsigned long long)(mm_nr_frames >> (20 - MM_PAGE_SHIFT)),
-		    mm_region_count(), MM_MAX_ORDER,
-		    (unsigned long long)(mm_init_ns / 1000));
-	uint64_t fm = meta - (sizeof(struct page) + 1) * mm_nr_frames;
-	mm_port_log("mm: frame metadata %zu bytes per frame (struct page %zu + "
-		    "state 1), %llu KiB; with freemaps and rounding %llu KiB = "
-		    "%llu.%02llu bytes per frame (freemaps %llu KiB)\n",
-		    sizeof(struct page) + 1, sizeof(struct page),
-		    (unsigned long long)((sizeof(struct page) + 1) * mm_nr_frames >> 10),
-		    (unsigned long long)(meta >> 10),
-		    (unsigned long long)(meta / frames),
-		    (unsigned long long)(meta * 100 / frames % 100),
-		    (unsigned long long)(fm >> 10));
-	zone_print_zones();
-	zone_print_buddyinfo();
-	page_print_map();
+	page_report();   /* the frame allocator (mm/page_report.c) */
 	slab_report();
 	contig_report();
 }

@@ -282,6 +282,7 @@ enum zone_type gfp_classzone(gfp_t gfp);
 void zone_print_buddyinfo(void);  /* free blocks per zone and order */
 void zone_print_zones(void);      /* managed/free/reserved, watermarks */
 void page_print_map(void);        /* ASCII map of physical memory */
+void page_report(void);           /* all of the above, with metadata */
 
 /* reclaim.c */
 void shrinkers_reset(void);

@@ -267,3 +267,28 @@ void mm_check_invariants(void)
 		mm_panic("mm_check_invariants: %s (pfn 0x%llx)", why,
 			 (unsigned long long)bad_pfn);
 }
+
+/* The frame allocator's part of the boot report. */
+void page_report(void)
+{
+	uint64_t frames = mm_nr_frames ? mm_nr_frames : 1;
+	uint64_t meta = memmap_metadata_bytes();
+
+	mm_port_log("mm: %llu frames of RAM (%llu MiB) in %zu regions, "
+		    "max order %d, init %llu us\n",
+		    (unsigned long long)mm_nr_frames,
+		    (unsigned long long)(mm_nr_frames >> (20 - MM_PAGE_SHIFT)),
+		    mm_region_count(), MM_MAX_ORDER,
+		    (unsigned long long)(mm_init_ns / 1000));
+	mm_port_log("mm: metadata %zu bytes per frame (struct page %zu + state "
+		    "byte 1) = %llu KiB; in all, with the freemaps, %llu KiB = "
+		    "%llu.%02llu bytes per frame\n",
+		    sizeof(struct page) + 1, sizeof(struct page),
+		    (unsigned long long)((sizeof(struct page) + 1) * mm_nr_frames >> 10),
+		    (unsigned long long)(meta >> 10),
+		    (unsigned long long)(meta / frames),
+		    (unsigned long long)(meta * 100 / frames % 100));
+	zone_print_zones();
+	zone_print_buddyinfo();
+	page_print_map();
+}
