@@ -133,8 +133,9 @@ KTEST(page_gfp, noretry_and_repeat_retry_counts)
 	page_test_end(&p.start);
 }
 
-/* Frees its frames only on the third call: NOFAIL must keep trying while
- * reclaim makes progress (the drain below is the progress of rounds 1-2). */
+/* __GFP_NOFAIL gets its frames through the shrinker while it has some to
+ * give, and panics with an out-of-memory report once reclaim makes no
+ * progress: never NULL, never an endless loop. */
 KTEST(page_gfp, nofail_succeeds_through_a_shrinker_and_panics_when_impossible)
 {
 	struct pressure p = { .hog = { 0 } };
