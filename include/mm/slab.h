@@ -115,10 +115,14 @@ unsigned long kmem_cache_shrink(struct kmem_cache *s);
  * kmalloc - @size bytes from the size classes 8, 16, 32, 64, 96, 128, 192,
  * 256, 512, 1K, 2K, 4K, 8K; larger sizes take 2^order whole frames. Returns
  * NULL when gfp's rules cannot be met, ZERO_SIZE_PTR for size 0. GFP_DMA
- * uses separate caches backed by ZONE_DMA. __GFP_DMA32 and __GFP_HIGHMEM are
- * not slab flags (as in Linux): for sizes up to KMALLOC_MAX_CACHE_SIZE they
- * panic; larger sizes pass them to the frame allocator. May reclaim if gfp
- * allows.
+ * uses separate caches backed by ZONE_DMA. __GFP_DMA32 is not a slab flag
+ * (as in Linux): for sizes up to KMALLOC_MAX_CACHE_SIZE it panics, naming
+ * it; larger sizes pass it to the frame allocator (memory below 4 GiB).
+ * __GFP_HIGHMEM only orders zones the default way and is accepted. The
+ * other flags pass down to the frame allocator when a slab (or a large
+ * block) is needed: GFP_ATOMIC/GFP_NOWAIT never reclaim, __GFP_NOFAIL
+ * never returns NULL, __GFP_NORETRY fails at once, __GFP_NOWARN is quiet;
+ * __GFP_ZERO zeroes the object (ksize bytes). May reclaim if gfp allows.
  */
 void *kmalloc(size_t size, gfp_t gfp);
 void *kzalloc(size_t size, gfp_t gfp);
