@@ -9,8 +9,9 @@
  *   ... + pa            DIRECT_MAP_BASE + pa, for all RAM in the sanitized
  *                       map (kernel/directmap.c); first 4 GiB by the stub
  *   0xffffffff80000000  KERNEL_VMA_BASE: the kernel window, phys 0..1 GiB
- *   0xffffffff80100000  the kernel image (loaded at phys 1 MiB)
- *                         .text .rodata ktests .data .bss
+ *   0xffffffff80100000  the kernel image (loaded at phys 1 MiB), 4 KiB
+ *                       pages: .text read-only; .rodata, ktests read-only
+ *                       and no-execute; .data, .bss no-execute
  *                         .bss: boot page tables, guard page, boot stack
  */
 #ifndef KERNEL_LAYOUT_H
@@ -27,6 +28,7 @@
 /* linker.ld */
 extern char __kernel_vstart[], __kernel_vend[];
 extern char __kernel_phys_start[], __kernel_phys_end[]; /* use as numbers */
+extern char __rodata_start[], __data_start[];
 extern char __bss_start[], __bss_end[];
 
 /* boot/boot.asm */

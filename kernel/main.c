@@ -81,6 +81,7 @@ _Noreturn void kernel_main(uint32_t magic, uint64_t mbi_phys)
 	pic_mask_all();
 	paging_drop_identity_map();
 	paging_guard_boot_stack();
+	paging_protect_kernel_image();
 
 	printk("\nmm64 booting\n");
 	report_cpu();

@@ -138,27 +138,60 @@ bool paging_map_large(uint64_t va, uint64_t pa, uint64_t size,
 	return true;
 }
 
+/* The 4 KiB page-table entry for kernel-window address va, splitting the
+ * 2 MiB page that maps it into a page table (same flags) the first time. */
+static uint64_t *kernel_window_pte(uint64_t va)
+{
+	uint64_t *pde = &boot_pd_high[pt_index(va, 2)];
+
+	if (!(*pde & PTE_PRESENT) || pt_index(va, 3) != pt_index(KERNEL_VMA_BASE, 3))
+		panic("kernel_window_pte: va 0x%llx is outside the kernel window",
+		      (unsigned long long)va);
+	if (*pde & PTE_LARGE) {
+		uint64_t *pt = pool_alloc();
+		if (!pt)
+			panic("kernel_window_pte: page-table pool empty");
+		uint64_t base = *pde & PTE_ADDR_MASK & ~(PAGE_2M - 1);
+		uint64_t flags = *pde & (PTE_WRITE | PTE_NX);
+		for (int i = 0; i < 512; i++)
+			pt[i] = (base + (uint64_t)i * PAGE_4K) | PTE_PRESENT |
+				flags;
+		*pde = kernel_image_phys(pt) | PTE_PRESENT | PTE_WRITE;
+		tlb_flush_local();
+	}
+	return &table_va(*pde)[pt_index(va, 1)];
+}
+
 void paging_guard_boot_stack(void)
 {
 	uint64_t va = (uint64_t)(uintptr_t)boot_stack_guard;
-	uint64_t *pd = boot_pd_high;
-	uint64_t *pde = &pd[pt_index(va, 2)];
 
-	if (!(*pde & PTE_LARGE))
-		panic("paging_guard_boot_stack: unexpected kernel-window entry "
-		      "0x%llx", (unsigned long long)*pde);
-	/* Split the 2 MiB page holding the guard into 4 KiB pages. */
-	uint64_t *pt = pool_alloc();
-	if (!pt)
-		panic("paging_guard_boot_stack: page-table pool empty");
-	uint64_t base = *pde & PTE_ADDR_MASK & ~(PAGE_2M - 1);
-	uint64_t flags = *pde & (PTE_WRITE | PTE_NX);
-	for (int i = 0; i < 512; i++)
-		pt[i] = (base + (uint64_t)i * PAGE_4K) | PTE_PRESENT | flags;
-	pt[pt_index(va, 1)] = 0; /* the guard */
-	*pde = kernel_image_phys(pt) | PTE_PRESENT | PTE_WRITE;
-	tlb_flush_local();
+	*kernel_window_pte(va) = 0;
+	invlpg((const void *)(uintptr_t)va);
 	if (paging_translate(va) != NO_TRANSLATION ||
 	    paging_translate(va + PAGE_4K) != kernel_image_phys(boot_stack_bottom))
 		panic("paging_guard_boot_stack: guard page not in place");
+}
+
+void paging_protect_kernel_image(void)
+{
+	uint64_t text_end = (uint64_t)(uintptr_t)__rodata_start;
+	uint64_t ro_end = (uint64_t)(uintptr_t)__data_start;
+	uint64_t nx = paging_has_nx() ? PTE_NX : 0;
+
+	for (uint64_t va = (uint64_t)(uintptr_t)__kernel_vstart;
+	     va < (uint64_t)(uintptr_t)__kernel_vend; va += PAGE_4K) {
+		uint64_t *pte = kernel_window_pte(va);
+		if (!(*pte & PTE_PRESENT))
+			continue; /* the stack guard stays unmapped */
+		uint64_t flags = va < text_end ? 0 : va < ro_end ? nx
+								 : PTE_WRITE | nx;
+		*pte = (*pte & PTE_ADDR_MASK) | PTE_PRESENT | flags;
+	}
+	tlb_flush_local();
+}
+
+uint64_t paging_kernel_pte_flags(uint64_t va)
+{
+	return *kernel_window_pte(va) & ~PTE_ADDR_MASK;
 }

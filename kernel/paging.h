@@ -59,6 +59,15 @@ void paging_drop_identity_map(void);
  * stack overflow faults (and reports as a #DF on its IST stack). */
 void paging_guard_boot_stack(void);
 
+/* Maps the kernel image with 4 KiB pages by section: .text read-only,
+ * .rodata and ktests read-only no-execute, .data and .bss no-execute (NX
+ * when the CPU has it). Call after gdt_init(): the CPU writes the accessed
+ * bits of descriptors it loads, and the boot GDT is in .rodata. */
+void paging_protect_kernel_image(void);
+
+/* The flag bits of the 4 KiB entry mapping kernel-image address va. */
+uint64_t paging_kernel_pte_flags(uint64_t va);
+
 /*
  * Maps [va, va + size) to [pa, pa + size), read-write, with pages of
  * page_size (PAGE_2M or PAGE_1G; all three values aligned to it). Missing

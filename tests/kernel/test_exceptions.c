@@ -6,6 +6,7 @@
 #include <ktest.h>
 
 #include "layout.h"
+#include "paging.h"
 
 static uint64_t __attribute__((noinline)) read_at(uint64_t va)
 {
@@ -110,4 +111,42 @@ KTEST(exceptions, run_continues_after_faults)
 	__asm__ volatile("pushfq; popq %0" : "=r"(flags));
 	KT_EXPECT_EQ(x, 5);
 	KT_EXPECT_EQ(flags & (1ul << 9), 0);
+}
+
+static const uint64_t a_constant = 0x0123456789abcdefull;
+static uint8_t data_page[64] __attribute__((aligned(64)));
+
+static void __attribute__((noinline)) call_at(uint64_t va)
+{
+	((void (*)(void))(uintptr_t)va)();
+}
+
+KTEST(exceptions, kernel_text_and_rodata_are_read_only)
+{
+	uint64_t text = (uint64_t)(uintptr_t)read_at;
+	uint64_t ro = (uint64_t)(uintptr_t)&a_constant;
+
+	KT_EXPECT_EQ(paging_kernel_pte_flags(text) & PTE_WRITE, 0);
+	KT_EXPECT_EQ(paging_kernel_pte_flags(ro) & PTE_WRITE, 0);
+	/* A write to either is a protection fault (error: present|write). */
+	KT_EXPECT_PANIC_MSG(write_at(text, 0), "Page Fault");
+	KT_EXPECT(ktest_panic_contains("error 0x3,"));
+	KT_EXPECT_PANIC_MSG(write_at(ro, 0), "Page Fault");
+	KT_EXPECT(ktest_panic_contains("error 0x3,"));
+	KT_EXPECT_EQ(a_constant, 0x0123456789abcdefull);
+}
+
+KTEST(exceptions, kernel_data_is_not_executable)
+{
+	uint64_t data = (uint64_t)(uintptr_t)data_page;
+
+	KT_EXPECT(paging_kernel_pte_flags(data) & PTE_WRITE);
+	if (!paging_has_nx()) {
+		ktest_printf("# skip: this CPU has no NX bit\n");
+		return;
+	}
+	KT_EXPECT(paging_kernel_pte_flags(data) & PTE_NX);
+	data_page[0] = 0xc3; /* ret: would run if the page were executable */
+	KT_EXPECT_PANIC_MSG(call_at(data), "Page Fault");
+	KT_EXPECT(ktest_panic_contains("error 0x11,")); /* present|fetch */
 }
