@@ -548,12 +548,25 @@ size_t kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t n, void **p
 
 void kmem_cache_free_bulk(struct kmem_cache *s, size_t n, void **p)
 {
+	/* The checks of kmem_cache_free; the cache lookup is skipped for an
+	 * object in the same slab (physical block) as the one before. */
+	uint64_t checked_base = ~0ull;
 	for (size_t i = 0; i < n; i++) {
-		struct kmem_cache *owner = slab_cache_of(p[i], "kmem_cache_free_bulk");
-		if (unlikely(owner != s || !slab_is_object_start(s, p[i])))
-			slab_bad_free(s, owner, p[i], "kmem_cache_free_bulk");
-		slab_debug_on_free(s, p[i], "kmem_cache_free_bulk");
+		uint64_t base = mm_port_virt_to_phys(p[i]) & ~s->slab_mask;
+		if (base != checked_base) {
+			struct kmem_cache *owner =
+				slab_cache_of(p[i], "kmem_cache_free_bulk");
+			if (unlikely(owner != s))
+				slab_bad_free(s, owner, p[i], "kmem_cache_free_bulk");
+			checked_base = base;
+		}
+		if (unlikely(!slab_is_object_start(s, p[i])))
+			slab_bad_free(s, s, p[i], "kmem_cache_free_bulk");
 	}
+	/* All valid: only now change their state (a panic above leaves every
+	 * object as it was). */
+	for (size_t i = 0; i < n; i++)
+		slab_debug_on_free(s, p[i], "kmem_cache_free_bulk");
 
 	struct kmem_cpu_cache *c = s->cpu[mm_port_cpu_id()];
 	size_t done = 0;

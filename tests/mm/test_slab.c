@@ -397,6 +397,14 @@ KTEST(slab, invalid_free)
 	KT_EXPECT(ktest_panic_contains("kmalloc-256"));
 	/* Into another cache. */
 	KT_EXPECT_PANIC_MSG(kmem_cache_free(b, p), "belongs to cache t-inv-a, not t-inv-b");
+	/* The bulk free checks every object, also after one of the same slab. */
+	void *q = kmem_cache_alloc(a, GFP_KERNEL);
+	KT_ASSERT(q);
+	void *bad_start[2] = { q, p + 8 };
+	KT_EXPECT_PANIC_MSG(kmem_cache_free_bulk(a, 2, bad_start), "not an object start");
+	void *other[1] = { p };
+	KT_EXPECT_PANIC_MSG(kmem_cache_free_bulk(b, 1, other), "belongs to cache t-inv-a");
+	kmem_cache_free(a, q);
 	/* Not a slab object at all: a frame from the page allocator. */
 	struct page *pg = alloc_pages(GFP_KERNEL, 0);
 	KT_ASSERT(pg);
