@@ -56,5 +56,10 @@ echo
 echo "==== make test summary (seed=$seed)"
 printf '%-22s %7s %7s %7s\n' suite passed failed time
 for r in "${rows[@]}"; do echo "$r"; done
+if [ $((passed + failed)) = 0 ]; then
+	# A selection that matches nothing anywhere is a mistake, not a pass.
+	echo "test-all: no test ran (TEST='${TEST:-}' matches nothing)"
+	failed=1
+fi
 echo "$passed passed, $failed failed"
 [ $failed = 0 ]

@@ -259,6 +259,8 @@ int ktest_run_all(const char *glob, uint64_t seed)
 	ktest_printf("# seed=%llu%s%s\n", (unsigned long long)seed,
 		     glob && *glob ? " test=" : "", glob && *glob ? glob : "");
 	ktest_printf("1..%d\n", total);
+	if (total == 0)
+		ktest_printf("# no test matches test=%s here\n", glob ? glob : "");
 
 	for (t = __start_ktests; t < __stop_ktests; t++) {
 		if (!selected(t, glob))
