@@ -41,33 +41,17 @@ const struct mm_span *mm_span_get(size_t i)
 
 const struct mm_span *mm_span_hint;
 
-const struct mm_span *pfn_to_span_search(uint64_t pfn)
-{
-	size_t lo = 0, hi = nspans;
-
-	while (lo < hi) { /* the last span with base_pfn <= pfn */
-		size_t mid = (lo + hi) / 2;
-		if (spans[mid].base_pfn <= pfn)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo == 0)
-		return NULL;
-	const struct mm_span *s = &spans[lo - 1];
-	if (pfn - s->base_pfn >= s->nr_frames)
-		return NULL;
-	__atomic_store_n(&mm_span_hint, s, __ATOMIC_RELAXED);
-	return s;
-}
-
-const struct mm_span *index_to_span_search(uint64_t idx)
+/* The span holding key, where key is a pfn (by_index false) or a global
+ * frame index; both grow with the span number, so one binary search serves:
+ * the last span starting at or below key, if key lies inside it. */
+static const struct mm_span *span_search(uint64_t key, bool by_index)
 {
 	size_t lo = 0, hi = nspans;
 
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		if (spans[mid].first_index <= idx)
+		uint64_t start = by_index ? spans[mid].first_index : spans[mid].base_pfn;
+		if (start <= key)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -75,10 +59,21 @@ const struct mm_span *index_to_span_search(uint64_t idx)
 	if (lo == 0)
 		return NULL;
 	const struct mm_span *s = &spans[lo - 1];
-	if (idx - s->first_index >= s->nr_frames)
+	uint64_t start = by_index ? s->first_index : s->base_pfn;
+	if (key - start >= s->nr_frames)
 		return NULL;
 	__atomic_store_n(&mm_span_hint, s, __ATOMIC_RELAXED);
 	return s;
+}
+
+const struct mm_span *pfn_to_span_search(uint64_t pfn)
+{
+	return span_search(pfn, false);
+}
+
+const struct mm_span *index_to_span_search(uint64_t idx)
+{
+	return span_search(idx, true);
 }
 
 struct mm_region *pfn_to_region(uint64_t pfn)
