@@ -111,7 +111,8 @@ static bool contig_window_has_ram(uint64_t lo, uint64_t hi, uint64_t nr)
 /* Writes the tags of a run just claimed (all of it inside one region). */
 static void contig_tag(uint64_t pfn, uint64_t nr, unsigned int type_index)
 {
-	struct page *pages = pfn_to_page(pfn);
+	struct mm_region *r = pfn_to_region(pfn);
+	struct page *pages = &r->pages[pfn - r->base_pfn]; /* one region */
 
 	set_page_private(&pages[0], CONTIG_TAG_HEAD |
 					    ((uint64_t)type_index << CONTIG_TYPE_SHIFT) |
@@ -224,7 +225,8 @@ void contigfree(void *addr, unsigned long size, struct malloc_type *type)
 			     : 0;
 	unsigned long irq = mm_lock_all_zones();
 	unsigned int kind = ps_kind(r->state[pfn - r->base_pfn]);
-	unsigned long tag = page_private(pfn_to_page(pfn));
+	struct page *pages = &r->pages[pfn - r->base_pfn];
+	unsigned long tag = page_private(&pages[0]);
 	uint64_t nr = tag & CONTIG_VALUE_MASK;
 	bool head = kind == PS_CONTIG &&
 		    (tag & CONTIG_TAG_MASK) == CONTIG_TAG_HEAD;
@@ -236,8 +238,6 @@ void contigfree(void *addr, unsigned long size, struct malloc_type *type)
 
 	if (head && nr == want && type_ok &&
 	    pfn + nr <= r->base_pfn + r->nr_frames) {
-		struct page *pages = pfn_to_page(pfn);
-
 		for (uint64_t i = 0; i < nr; i++)
 			set_page_private(&pages[i], 0);
 		mm_unlock_all_zones(irq);
