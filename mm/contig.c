@@ -37,7 +37,6 @@
 #include "malloc_type.h"
 #include "page_alloc_internal.h"
 
-
 _Static_assert(sizeof(unsigned long) == 8, "tags need a 64-bit owner word");
 _Static_assert(sizeof(vm_paddr_t) == 8, "vm_paddr_t is 64-bit");
 _Static_assert(MALLOC_TYPE_MAX <= CONTIG_TYPE_MASK,
