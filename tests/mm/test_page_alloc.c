@@ -135,7 +135,7 @@ KTEST(page_alloc, blocks_valid_and_disjoint)
 
 	page_test_begin(&start);
 	shadow_init(&sh);
-	churn(&sh, slots, 4000, MM_MAX_ORDER);
+	churn(&sh, slots, 2500, MM_MAX_ORDER);
 	mm_check_invariants();
 	churn_free_all(&sh, slots);
 	KT_EXPECT_EQ(sh.bad, 0);
@@ -152,7 +152,7 @@ KTEST(page_alloc, random_churn_coalesces_fully)
 	page_test_begin(&start);
 	shadow_init(&sh);
 	for (int round = 0; round < 4; round++) {
-		churn(&sh, slots, 3000, round & 1 ? 3 : MM_MAX_ORDER);
+		churn(&sh, slots, 1500, round & 1 ? 3 : MM_MAX_ORDER);
 		/* fragment on purpose: free every other live block */
 		for (int i = 0; i < CHURN_SLOTS; i += 2)
 			if (slots[i].p) {
@@ -231,6 +231,56 @@ KTEST(page_alloc, zone_placement)
 	KT_ASSERT(p != NULL);
 	KT_EXPECT_EQ(pfn_zone(page_to_pfn(p)), top);
 	__free_pages(p, 2);
+	page_test_end(&start);
+}
+
+/* Takes everything gfp may take, big blocks first; checks that within each
+ * order the zones are used in zonelist order (highest first) and never
+ * above the classzone; counts frames per zone. */
+static void take_in_zonelist_order(struct held *h, gfp_t gfp,
+				   unsigned long per_zone[MM_NR_ZONES])
+{
+	for (int o = MM_MAX_ORDER; o >= 0; o--) {
+		int last = MM_NR_ZONES;
+		struct page *p;
+
+		while ((p = held_take(h, gfp, (unsigned int)o))) {
+			int z = (int)pfn_zone(page_to_pfn(p));
+			KT_EXPECT(z <= last);
+			KT_EXPECT(z <= (int)gfp_classzone(gfp));
+			last = z;
+			per_zone[z] += 1ul << o;
+		}
+	}
+}
+
+KTEST(page_alloc, zonelist_fallback_order)
+{
+	const gfp_t quiet = __GFP_NORETRY | __GFP_NOWARN;
+	struct buddyinfo start;
+	struct held h = { 0 };
+
+	page_test_begin(&start);
+	static const gfp_t masks[] = { GFP_KERNEL, GFP_KERNEL | GFP_DMA32,
+				       GFP_KERNEL | GFP_DMA };
+	for (unsigned i = 0; i < 3; i++) {
+		unsigned long per_zone[MM_NR_ZONES] = { 0 };
+		enum zone_type c = gfp_classzone(masks[i]);
+
+		drain_all_pages();
+		unsigned long budget[MM_NR_ZONES];
+		for (int z = 0; z < MM_NR_ZONES; z++) {
+			uint64_t mark = zone_alloc_mark(&mm_zones[z], masks[i], c);
+			budget[z] = z <= (int)c && mm_zones[z].free > mark ?
+				mm_zones[z].free - mark : 0;
+		}
+		take_in_zonelist_order(&h, masks[i] | quiet, per_zone);
+		/* every zone of the zonelist gave exactly its budget: the
+		 * fallback reached the lowest zone, and no further */
+		for (int z = 0; z < MM_NR_ZONES; z++)
+			KT_EXPECT_EQ(per_zone[z], budget[z]);
+		held_free_all(&h);
+	}
 	page_test_end(&start);
 }
 
