@@ -50,6 +50,11 @@
  *   the shrinker), and nothing here panics with a lock held: problems found
  *   under a lock are carried out of it and reported after the unlock.
  *
+ * - Not done (yet): Bonwick's cache colouring (slab offsets staggered per
+ *   slab), per-node lists (there is one node), a depot of full magazines
+ *   shared between CPUs, and draining other CPUs' arrays from
+ *   kmem_cache_shrink (no cross-CPU calls exist; each CPU shrinks its own).
+ *
  * Debug builds (MM_DEBUG) add to every slot a red zone after the object and
  * a state word (allocated/free), and poison free objects; see
  * mm/slab_debug.c and the slot picture in mm/slab_internal.h.
