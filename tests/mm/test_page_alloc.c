@@ -240,6 +240,7 @@ KTEST(page_alloc, zone_placement)
 static void take_in_zonelist_order(struct held *h, gfp_t gfp,
 				   unsigned long per_zone[MM_NR_ZONES])
 {
+	h->bulk = true; /* all of RAM: freed without poisoning */
 	for (int o = MM_MAX_ORDER; o >= 0; o--) {
 		int last = MM_NR_ZONES;
 		struct page *p;
