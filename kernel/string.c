@@ -9,20 +9,30 @@
 
 #include <stdint.h>
 
+/* Whole quadwords first, then the tail: QEMU's TCG emulates `rep stosb`
+ * byte by byte (2.5-10 ns a byte), `rep stosq` 8x fewer iterations. */
 void *memset(void *dst, int c, size_t n)
 {
 	void *d = dst;
+	size_t quads = n / 8, tail = n % 8;
+	uint64_t pattern = 0x0101010101010101ull * (uint8_t)c;
 
-	__asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+	__asm__ volatile("rep stosq" : "+D"(d), "+c"(quads) : "a"(pattern) : "memory");
+	__asm__ volatile("rep stosb" : "+D"(d), "+c"(tail) : "a"(c) : "memory");
 	return dst;
 }
 
 void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 {
 	void *d = dst;
+	size_t quads = n / 8, tail = n % 8;
 
+	__asm__ volatile("rep movsq"
+			 : "+D"(d), "+S"(src), "+c"(quads)
+			 :
+			 : "memory");
 	__asm__ volatile("rep movsb"
-			 : "+D"(d), "+S"(src), "+c"(n)
+			 : "+D"(d), "+S"(src), "+c"(tail)
 			 :
 			 : "memory");
 	return dst;
