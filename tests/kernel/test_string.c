@@ -54,3 +54,30 @@ KTEST(string, str_functions)
 	KT_EXPECT_EQ(strlcpy(dst, "truncated", sizeof(dst)), 9);
 	KT_EXPECT(strcmp(dst, "trunc") == 0);
 }
+
+/* memset/memcpy split into quadwords and a byte tail: every length and
+ * misalignment up to three quadwords, with guard bytes on both sides. */
+KTEST(string, memset_memcpy_every_length_and_offset)
+{
+	unsigned char buf[64], src[64];
+
+	for (size_t i = 0; i < sizeof(src); i++)
+		src[i] = (unsigned char)(i * 7 + 1);
+	for (size_t off = 0; off < 8; off++) {
+		for (size_t len = 0; len <= 24; len++) {
+			memset(buf, 0xee, sizeof(buf));
+			memset(buf + off, 0x5a, len);
+			for (size_t i = 0; i < sizeof(buf); i++) {
+				unsigned char want = (i >= off && i < off + len) ? 0x5a : 0xee;
+				KT_ASSERT_EQ(buf[i], want);
+			}
+			memset(buf, 0xee, sizeof(buf));
+			memcpy(buf + off, src + (len % 8), len);
+			for (size_t i = 0; i < sizeof(buf); i++) {
+				unsigned char want = (i >= off && i < off + len)
+					? src[len % 8 + i - off] : 0xee;
+				KT_ASSERT_EQ(buf[i], want);
+			}
+		}
+	}
+}
