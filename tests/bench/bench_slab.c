@@ -3,8 +3,8 @@
  * The slab allocator at -O2 (MM_DEBUG=0) on a fake 1 GiB map:
  *   slab.cache_pair     kmem_cache_alloc + kmem_cache_free of a 64-byte object
  *   slab.kmalloc64_pair kmalloc(64) + kfree
- *   slab.mixed4096      free a random live object, kmalloc a random 16..2048
- *   slab.mixed65536     bytes, with 4096 / 65536 objects live (one op = pair)
+ *   slab.mixed4096      churn: free a random live object, kmalloc a random
+ *   slab.mixed65536     16..2048 bytes, 4096 / 65536 objects live (op = pair)
  *   slab.bulk64         kmem_cache_alloc_bulk + free_bulk of 64, per object
  * and the same workloads on the process's malloc/free in group "libc"
  * (tools/bench.sh runs them again under jemalloc, tcmalloc and mimalloc).
@@ -181,7 +181,7 @@ BENCH(slab, cache_pair)
 {
 	init1g();
 	struct kmem_cache *c = kmem_cache_create("bench-64", 64, 0, 0, NULL);
-	measure("kmem_cache_alloc+free pair (64 B)", cache_pair_fn, c,
+	measure("kmem_cache alloc+free pair (64 B)", cache_pair_fn, c,
 		10000000, 9);
 	kmem_cache_destroy(c);
 }
@@ -204,13 +204,13 @@ BENCH(slab, kmalloc64_pair)
 BENCH(slab, mixed4096)
 {
 	init1g();
-	run_mixed("kmalloc mixed 16-2048 B, 4096 live (free+alloc)", &kmalloc_ops, 4096);
+	run_mixed("kmalloc churn 16-2048 B, 4096 live", &kmalloc_ops, 4096);
 }
 
 BENCH(slab, mixed65536)
 {
 	init1g();
-	run_mixed("kmalloc mixed 16-2048 B, 65536 live (free+alloc)", &kmalloc_ops, 65536);
+	run_mixed("kmalloc churn 16-2048 B, 65536 live", &kmalloc_ops, 65536);
 }
 
 enum { BULK = 64 };
@@ -231,7 +231,7 @@ BENCH(slab, bulk64)
 {
 	init1g();
 	struct kmem_cache *c = kmem_cache_create("bench-bulk", 64, 0, 0, NULL);
-	measure("kmem_cache bulk alloc+free of 64, per object", bulk_fn, c,
+	measure("kmem_cache bulk 64 alloc+free, per object", bulk_fn, c,
 		BULK * 200000, 9);
 	kmem_cache_destroy(c);
 }
@@ -254,12 +254,12 @@ BENCH(libc, pair64)
 
 BENCH(libc, mixed4096)
 {
-	run_mixed("malloc mixed 16-2048 B, 4096 live (free+alloc)", &libc_ops, 4096);
+	run_mixed("malloc churn 16-2048 B, 4096 live", &libc_ops, 4096);
 }
 
 BENCH(libc, mixed65536)
 {
-	run_mixed("malloc mixed 16-2048 B, 65536 live (free+alloc)", &libc_ops, 65536);
+	run_mixed("malloc churn 16-2048 B, 65536 live", &libc_ops, 65536);
 }
 
 static void libc_bulk_fn(void *arg, uint64_t iters)
@@ -277,6 +277,6 @@ static void libc_bulk_fn(void *arg, uint64_t iters)
 
 BENCH(libc, bulk64)
 {
-	measure("64 x malloc(64), then 64 x free, per object", libc_bulk_fn,
+	measure("64 malloc(64) then 64 free, per object", libc_bulk_fn,
 		NULL, BULK * 200000, 9);
 }
