@@ -115,7 +115,7 @@ static unsigned int large_order(const void *p, unsigned long priv, const char *f
 	return (unsigned int)((priv & ~KMALLOC_LARGE_MASK) >> 1);
 }
 
-static void kfree_large(void *p, unsigned long priv)
+__attribute__((noinline)) static void kfree_large(void *p, unsigned long priv)
 {
 	unsigned int order = large_order(p, priv, "kfree");
 

@@ -410,6 +410,19 @@ void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp)
 	return obj;
 }
 
+void *slab_alloc_finish(struct kmem_cache *s, void *obj, gfp_t gfp)
+{
+	if (!obj) {
+		obj = slab_alloc_slow(s, gfp);
+		if (!obj)
+			return NULL;
+	}
+	slab_debug_on_alloc(s, obj, "kmem_cache_alloc");
+	if (gfp & __GFP_ZERO)
+		__builtin_memset(obj, 0, s->object_size);
+	return obj;
+}
+
 void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
 {
 	return slab_alloc_inline(s, gfp);

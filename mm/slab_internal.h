@@ -313,19 +313,18 @@ static inline void *slab_cpu_pop(struct kmem_cache *s)
 	return obj;
 }
 
+/* Everything but a plain pop: refill (obj NULL), debug checks, zeroing. */
+void *slab_alloc_finish(struct kmem_cache *s, void *obj, gfp_t gfp);
+
 static inline void *slab_alloc_inline(struct kmem_cache *s, gfp_t gfp)
 {
 	void *obj = slab_cpu_pop(s);
 
-	if (unlikely(!obj)) {
-		obj = slab_alloc_slow(s, gfp);
-		if (!obj)
-			return NULL;
-	}
-	slab_debug_on_alloc(s, obj, "kmem_cache_alloc");
-	if (gfp & __GFP_ZERO)
-		__builtin_memset(obj, 0, s->object_size);
-	return obj;
+	/* The common case returns at once; the rest is a tail call, so the
+	 * fast path stays a short leaf-like sequence. */
+	if (likely(obj != NULL && !(gfp & __GFP_ZERO) && !MM_DEBUG))
+		return obj;
+	return slab_alloc_finish(s, obj, gfp);
 }
 
 /* Frees obj, which the caller found in a slab of s. */
