@@ -200,13 +200,15 @@ static void check_result(struct page *page, unsigned int order, gfp_t gfp)
 	}
 }
 
-struct page *alloc_pages(gfp_t gfp, unsigned int order)
+/* Everything but the per-CPU fast path: the zonelist walk, reclaim, the
+ * failure report, the checks and __GFP_ZERO. */
+static __attribute__((noinline)) struct page *
+alloc_pages_slow(gfp_t gfp, unsigned int order)
 {
 	struct page *page = NULL;
 
 	gfp_check("alloc_pages", gfp);
 	if (order == 0 && mm_pcp_enabled) {
-		/* fast path: this CPU's list of the first zone with RAM */
 		enum zone_type z = mm_first_zone[gfp_classzone(gfp)];
 
 		if (z < MM_NR_ZONES)
@@ -234,6 +236,25 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 	if (gfp & __GFP_ZERO)
 		__builtin_memset(page_address(page), 0, MM_PAGE_SIZE << order);
 	return page;
+}
+
+struct page *alloc_pages(gfp_t gfp, unsigned int order)
+{
+	/* Fast path: order 0 from this CPU's list of the first zone with RAM,
+	 * for a plain mask (no zeroing, nothing gfp_check looks at). The frame
+	 * was checked when it entered the list; pcp_take marks it allocated. */
+	if (order == 0 && mm_pcp_enabled && !MM_DEBUG &&
+	    !(gfp & (~___GFP_BITS_MASK | __GFP_DMA | __GFP_DMA32 |
+		     __GFP_NOFAIL | __GFP_ZERO))) {
+		enum zone_type z = mm_first_zone[ZONE_NORMAL];
+		struct page *page;
+
+		if (z < MM_NR_ZONES && (page = pcp_take(z, gfp))) {
+			page->private = 0;
+			return page;
+		}
+	}
+	return alloc_pages_slow(gfp, order);
 }
 
 struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
@@ -270,7 +291,9 @@ static const char *const kind_reason[] = {
 	[PS_CONTIG] = "free of a frame claimed by contigmalloc",
 };
 
-void __free_pages(struct page *page, unsigned int order)
+/* All checks, debug poisoning, the buddy path; see __free_pages. */
+static __attribute__((noinline)) void
+free_pages_slow(struct page *page, unsigned int order)
 {
 	uint64_t idx = (uint64_t)(page - mm_pages);
 	const struct mm_span *s;
@@ -307,6 +330,25 @@ void __free_pages(struct page *page, unsigned int order)
 	unsigned long irq = mm_port_lock(&z->lock);
 	buddy_free_block_locked(s, pfn, order);
 	mm_port_unlock(&z->lock, irq);
+}
+
+void __free_pages(struct page *page, unsigned int order)
+{
+	/* Fast path: an order-0 frame whose state byte says exactly
+	 * "allocated, order 0" (which also proves page is one of ours) goes
+	 * onto this CPU's list. Anything else takes the checked path. */
+	uint64_t idx = (uint64_t)(page - mm_pages);
+
+	if (order == 0 && mm_pcp_enabled && !MM_DEBUG && idx < mm_nr_frames &&
+	    mm_page_state[idx] == ps_make(0, PS_ALLOC, 0)) {
+		const struct mm_span *s = index_to_span(idx);
+
+		if (s) {
+			pcp_free(s->zone, idx);
+			return;
+		}
+	}
+	free_pages_slow(page, order);
 }
 
 void free_pages(unsigned long addr, unsigned int order)

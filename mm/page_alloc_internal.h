@@ -276,7 +276,14 @@ void zone_setup_watermarks(void);
 uint64_t zone_alloc_mark(const struct zone *z, gfp_t gfp,
 			 enum zone_type classzone);
 /* The highest zone gfp allows (the first of its zonelist). */
-enum zone_type gfp_classzone(gfp_t gfp);
+static inline enum zone_type gfp_classzone(gfp_t gfp)
+{
+	if (gfp & __GFP_DMA)
+		return ZONE_DMA;
+	if (gfp & __GFP_DMA32)
+		return ZONE_DMA32;
+	return ZONE_NORMAL;
+}
 
 /* page_report.c: the human-readable state. */
 void zone_print_buddyinfo(void);  /* free blocks per zone and order */

@@ -116,15 +116,6 @@ void zone_setup_watermarks(void)
 	setup_first_zones();
 }
 
-enum zone_type gfp_classzone(gfp_t gfp)
-{
-	if (gfp & __GFP_DMA)
-		return ZONE_DMA;
-	if (gfp & __GFP_DMA32)
-		return ZONE_DMA32;
-	return ZONE_NORMAL;
-}
-
 uint64_t zone_alloc_mark(const struct zone *z, gfp_t gfp,
 			 enum zone_type classzone)
 {
