@@ -132,6 +132,11 @@ static struct slab *new_slab(struct kmem_cache *s, gfp_t gfp)
 	if (!page)
 		return NULL;
 	base = (uintptr_t)page_address(page);
+	/* The slot lookup relies on naturally aligned blocks (page_alloc.h). */
+	if (MM_DEBUG && (mm_port_virt_to_phys((void *)base) & s->slab_mask))
+		slab_panic("new_slab: cache %s: block at %p is not aligned to its "
+			   "%lu bytes", s->name, (void *)base,
+			   (unsigned long)slab_bytes(s));
 	if (!s->offslab) {
 		slab = (struct slab *)(base + slab_bytes(s) - sizeof(struct slab));
 		slab->offslab = 0;

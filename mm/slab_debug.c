@@ -71,6 +71,9 @@ void slab_debug_init_free(struct kmem_cache *s, void *obj)
 void slab_debug_on_alloc(struct kmem_cache *s, void *obj, const char *fn)
 {
 	uint64_t state = *state_word(s, obj);
+	if ((uintptr_t)obj & (s->align - 1))
+		slab_panic("%s: object %p of cache %s is not aligned to %u", fn,
+			   obj, s->name, s->align);
 	if (state != SLAB_STATE_FREE)
 		slab_panic("%s: object %p of cache %s handed out while not free "
 			   "(state 0x%llx): free list corrupted", fn, obj, s->name,
