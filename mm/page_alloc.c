@@ -243,13 +243,15 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 	/* Fast path: order 0 from this CPU's list of the first zone with RAM,
 	 * for a plain mask (no zeroing, nothing gfp_check looks at). The frame
 	 * was checked when it entered the list; pcp_take marks it allocated. */
-	if (order == 0 && mm_pcp_enabled && !MM_DEBUG &&
+	if (order == 0 && mm_pcp_enabled &&
 	    !(gfp & (~___GFP_BITS_MASK | __GFP_DMA | __GFP_DMA32 |
 		     __GFP_NOFAIL | __GFP_ZERO))) {
 		enum zone_type z = mm_first_zone[ZONE_NORMAL];
 		struct page *page;
 
 		if (z < MM_NR_ZONES && (page = pcp_take(z, gfp))) {
+			if (MM_DEBUG)
+				check_poison(page, 0);
 			page->private = 0;
 			return page;
 		}
@@ -339,11 +341,15 @@ void __free_pages(struct page *page, unsigned int order)
 	 * onto this CPU's list. Anything else takes the checked path. */
 	uint64_t idx = (uint64_t)(page - mm_pages);
 
-	if (order == 0 && mm_pcp_enabled && !MM_DEBUG && idx < mm_nr_frames &&
-	    mm_page_state[idx] == ps_make(0, PS_ALLOC, 0)) {
+	if (order == 0 && mm_pcp_enabled && idx < mm_nr_frames &&
+	    (mm_page_state[idx] & ~PS_POISON) == ps_make(0, PS_ALLOC, 0)) {
 		const struct mm_span *s = index_to_span(idx);
 
 		if (s) {
+			if (MM_DEBUG && mm_poison_enabled) {
+				poison_frame(span_pfn(s, idx));
+				mm_page_state[idx] |= PS_POISON;
+			}
 			pcp_free(s->zone, idx);
 			return;
 		}
