@@ -12,11 +12,23 @@
 
 #include "bench.h"
 #include "host_port.h"
+#include "ktest_env.h"
 
 extern const struct bench __start_benches[] __attribute__((weak));
 extern const struct bench __stop_benches[] __attribute__((weak));
 
 static double tsc_per_ns;
+
+/* The host port reports panics through ktest; the benchmark prints them. */
+void ktest_env_vprintf(const char *fmt, va_list ap)
+{
+	vprintf(fmt, ap);
+}
+
+int ktest_env_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+{
+	return vsnprintf(buf, size, fmt, ap);
+}
 
 uint64_t bench_now_ns(void)
 {

@@ -19,20 +19,6 @@
 
 #define GiB (1ull << 30)
 
-/* The bench links tests/lib/ktest.c (the host port's panic path uses it),
- * which needs the environment's printf. Weak, so a definition in the
- * harness (tests/bench/bench_main.c) takes precedence. */
-__attribute__((weak)) void ktest_env_vprintf(const char *fmt, va_list ap)
-{
-	vprintf(fmt, ap);
-}
-
-__attribute__((weak)) int ktest_env_vsnprintf(char *buf, size_t size,
-					      const char *fmt, va_list ap)
-{
-	return vsnprintf(buf, size, fmt, ap);
-}
-
 static const struct mm_range map8[] = {
 	{ 0x0, 0x9f000, MM_RANGE_USABLE },
 	{ 0x9f000, 0x61000, MM_RANGE_RESERVED },
