@@ -62,6 +62,10 @@ KTEST(slab_host, pressure_reclaims_cache_memory)
 	/* NOWAIT fails and ATOMIC (success or not) never reclaims. */
 	unsigned long calls = mm_stats.shrinker_calls;
 	KT_EXPECT(kmalloc(3000, GFP_NOWAIT | __GFP_NOWARN) == NULL);
+	void *bulk[64];
+	KT_EXPECT_EQ(kmem_cache_alloc_bulk(fresh, GFP_NOWAIT | __GFP_NOWARN, 64, bulk), 0);
+	kmem_cache_get_info(fresh, &in);
+	KT_EXPECT_EQ(in.active_objs, 0); /* all or nothing */
 	void *a = kmem_cache_alloc(atomic, GFP_ATOMIC | __GFP_NOWARN);
 	KT_EXPECT_EQ(mm_stats.shrinker_calls, calls);
 	kmem_cache_get_info(held, &in);

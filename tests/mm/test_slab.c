@@ -143,6 +143,25 @@ KTEST(slab, ctor_state_in_every_object)
 	KT_EXPECT_EQ(settled_free(), start);
 }
 
+KTEST(slab, cache_dma_objects_below_16m)
+{
+	unsigned long start = settled_free();
+	enum { N = 200 };
+	static void *p[N];
+	struct kmem_cache *c = kmem_cache_create("t-dma", 700, 0, SLAB_CACHE_DMA, NULL);
+
+	KT_ASSERT(c);
+	for (int i = 0; i < N; i++) {
+		/* The cache decides the zone, whatever the caller passes. */
+		KT_ASSERT((p[i] = kmem_cache_alloc(c, GFP_KERNEL)));
+		KT_EXPECT(virt_to_phys(p[i]) + 700 <= (16u << 20));
+	}
+	for (int i = 0; i < N; i++)
+		kmem_cache_free(c, p[i]);
+	kmem_cache_destroy(c);
+	KT_EXPECT_EQ(settled_free(), start);
+}
+
 KTEST(slab, zalloc_zero_after_dirty_reuse)
 {
 	unsigned long start = settled_free();
