@@ -18,25 +18,12 @@
  */
 #include <mm/mm.h>
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
 #include "bench.h"
 #include "host_port.h"
-
-/* See tests/bench/bench_page_alloc.c: ktest.c needs these on the host. */
-__attribute__((weak)) void ktest_env_vprintf(const char *fmt, va_list ap)
-{
-	vprintf(fmt, ap);
-}
-
-__attribute__((weak)) int ktest_env_vsnprintf(char *buf, size_t size,
-					      const char *fmt, va_list ap)
-{
-	return vsnprintf(buf, size, fmt, ap);
-}
 
 static void init1g(void)
 {
