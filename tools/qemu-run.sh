@@ -12,8 +12,10 @@ mem=${MEM:-1G}
 args=(-M "$machine" -m "$mem" $(qemu_accel) -cdrom "$iso" $QEMU_DEVICES)
 if [ $debug = 1 ]; then
 	elf=${iso%.iso}.elf
+	# hbreak: the higher-half address is not mapped until the boot stub runs,
+	# so a software breakpoint cannot be written there yet.
 	echo "QEMU is paused with a gdb stub on :1234. In another terminal:"
-	echo "    gdb $elf -ex 'target remote :1234' -ex 'break kernel_main' -ex continue"
+	echo "    gdb $elf -ex 'target remote :1234' -ex 'hbreak kernel_main' -ex continue"
 	exec qemu-system-x86_64 "${args[@]}" -s -S
 fi
 timeout "${TIMEOUT:-120}" qemu-system-x86_64 "${args[@]}"
