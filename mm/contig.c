@@ -29,6 +29,12 @@
  * contigfree checks the state and the tag of the first frame under the zone
  * locks, clears every tag (so a second free finds none) and returns the run
  * with buddy_release_range().
+ *
+ * Debug builds (MM_DEBUG): the claim clears the frames' poison bits without
+ * checking them, so contig_claim checks the poison of every poisoned frame
+ * of the run first (read-only, under the locks) and contigmalloc panics
+ * after the unlock, naming the frame, as alloc_pages does on a write after
+ * free. The run is handed out (tagged) when it fires.
  */
 #include <mm/contig.h>
 #include <mm/page_alloc.h>
@@ -62,10 +68,38 @@ static inline bool contig_crosses_boundary(uint64_t pa, uint64_t size,
 
 /* ---- the search ---- */
 
+/* A write after free found in a run about to be claimed (debug builds). */
+struct contig_poison {
+	uint64_t pfn;  /* FREEMAP_NONE: none found */
+	long offset;
+	uint64_t found;
+};
+
+/* Debug: checks the poison of every poisoned frame of [pfn, pfn + nr)
+ * before the claim clears the poison bits (the claim does not check them).
+ * Read-only; records the first corruption for a panic after the unlock.
+ * Caller holds all zone locks. */
+static void contig_check_poison_locked(const struct mm_region *r, uint64_t pfn,
+				       uint64_t nr, struct contig_poison *bad)
+{
+	for (uint64_t p = pfn; MM_DEBUG && p < pfn + nr; p++) {
+		if (!(r->state[p - r->base_pfn] & PS_POISON))
+			continue;
+		long off = poison_check_frame(p, &bad->found);
+
+		if (off >= 0) {
+			bad->pfn = p;
+			bad->offset = off;
+			return;
+		}
+	}
+}
+
 /* Claims the lowest fitting run; returns its first pfn or FREEMAP_NONE.
  * Takes and drops every zone lock. */
 static uint64_t contig_claim(uint64_t lo, uint64_t hi, uint64_t nr,
-			     uint64_t align, uint64_t boundary)
+			     uint64_t align, uint64_t boundary,
+			     struct contig_poison *bad)
 {
 	unsigned long irq = mm_lock_all_zones();
 	uint64_t found = FREEMAP_NONE;
@@ -80,6 +114,7 @@ static uint64_t contig_claim(uint64_t lo, uint64_t hi, uint64_t nr,
 			continue;
 		found = freemap_find(&r->freemap, lo, hi, nr, align, boundary);
 		if (found != FREEMAP_NONE) {
+			contig_check_poison_locked(r, found, nr, bad);
 			claimed = buddy_claim_range_locked(found, nr);
 			break;
 		}
@@ -150,6 +185,7 @@ void *contigmalloc(unsigned long size, struct malloc_type *type, int flags,
 	malloc_type_check("contigmalloc", type);
 
 	uint64_t bytes, nr, lo, hi, align, bound, pfn;
+	struct contig_poison bad = { FREEMAP_NONE, 0, 0 };
 
 	if (size > ~0ull - (MM_PAGE_SIZE - 1) || low >= high ||
 	    low > ~0ull - (MM_PAGE_SIZE - 1))
@@ -167,11 +203,11 @@ void *contigmalloc(unsigned long size, struct malloc_type *type, int flags,
 	if (lo >= hi || hi - lo < nr || !contig_window_has_ram(lo, hi, nr))
 		goto fail;
 
-	pfn = contig_claim(lo, hi, nr, align, bound);
+	pfn = contig_claim(lo, hi, nr, align, bound, &bad);
 	if (pfn == FREEMAP_NONE && pcp_count_all()) {
 		contig_stats.drains++;
 		if (drain_all_pages())
-			pfn = contig_claim(lo, hi, nr, align, bound);
+			pfn = contig_claim(lo, hi, nr, align, bound, &bad);
 	}
 	for (unsigned int round = 0; pfn == FREEMAP_NONE &&
 				     !(flags & M_NOWAIT) &&
@@ -183,7 +219,7 @@ void *contigmalloc(unsigned long size, struct malloc_type *type, int flags,
 		progress += drain_all_pages(); /* shrinkers free to per-CPU lists */
 		if (!progress)
 			break;
-		pfn = contig_claim(lo, hi, nr, align, bound);
+		pfn = contig_claim(lo, hi, nr, align, bound, &bad);
 	}
 	if (pfn == FREEMAP_NONE)
 		goto fail;
@@ -196,6 +232,13 @@ void *contigmalloc(unsigned long size, struct malloc_type *type, int flags,
 	if (flags & M_ZERO)
 		__builtin_memset(va, 0, bytes);
 	malloc_type_account_alloc(type, bytes);
+	/* The run is handed out (contigfree gives it back) when this fires,
+	 * as alloc_pages does on a write after free. */
+	if (bad.pfn != FREEMAP_NONE)
+		mm_panic("contigmalloc: write after free in pfn 0x%llx (offset "
+			 "0x%lx: 0x%llx)",
+			 (unsigned long long)bad.pfn, (unsigned long)bad.offset,
+			 (unsigned long long)bad.found);
 	return va;
 fail:
 	malloc_type_account_failure(type);

@@ -3,3 +3,6 @@ MM_SRCS += mm/freemap.c mm/malloc_type.c mm/contig.c
 TESTS_COMMON += tests/mm/test_freemap.c tests/mm/test_contig.c
 BENCH_SRCS += tests/bench/bench_contig.c
 TESTS_HOST += tests/host/test_contig_host.c
+# What mm64 prints (boot report, failure reports, vmstat -m, slab leaks),
+# captured and read back: host only (tests/host/test_reports_host.c).
+TESTS_HOST += tests/host/test_reports_host.c

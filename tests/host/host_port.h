@@ -11,6 +11,10 @@
 void host_set_cpu(unsigned int cpu);
 void host_set_cpu_count(unsigned int n);
 void host_set_log_quiet(bool quiet);
+/* Sends mm_port_log() output into buf (NUL-terminated, truncated when
+ * full) instead of stdout, until host_log_capture(NULL, 0). */
+void host_log_capture(char *buf, size_t size);
+size_t host_log_captured(void); /* bytes captured so far */
 
 /*
  * Backs "physical" [0, max end of map) with a lazily committed anonymous

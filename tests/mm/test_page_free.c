@@ -6,6 +6,24 @@
  */
 #include "page_test_util.h"
 
+/* "pfn 0x<hex>" as the panics print a frame (static buffer). */
+static const char *pfn_needle(uint64_t pfn)
+{
+	static char buf[32];
+	static const char hex[] = "0123456789abcdef";
+	const char *prefix = "pfn 0x";
+	int n = 0, sh = 60;
+
+	while (*prefix)
+		buf[n++] = *prefix++;
+	while (sh > 0 && !((pfn >> sh) & 0xf))
+		sh -= 4;
+	for (; sh >= 0; sh -= 4)
+		buf[n++] = hex[(pfn >> sh) & 0xf];
+	buf[n] = '\0';
+	return buf;
+}
+
 KTEST(page_free, double_free_is_caught)
 {
 	struct buddyinfo start;
@@ -15,10 +33,12 @@ KTEST(page_free, double_free_is_caught)
 	KT_ASSERT(p != NULL);
 	__free_pages(p, 0);
 	KT_EXPECT_PANIC_MSG(__free_pages(p, 0), "double free");
+	KT_EXPECT(ktest_panic_contains(pfn_needle(page_to_pfn(p))));
 	p = alloc_pages(GFP_KERNEL, 3); /* buddy path */
 	KT_ASSERT(p != NULL);
 	__free_pages(p, 3);
 	KT_EXPECT_PANIC_MSG(__free_pages(p, 3), "double free");
+	KT_EXPECT(ktest_panic_contains(pfn_needle(page_to_pfn(p))));
 	page_test_end(&start);
 }
 
@@ -61,13 +81,28 @@ KTEST(page_free, bad_addresses_are_caught)
 	unsigned long va = __get_free_page(GFP_KERNEL);
 	KT_ASSERT(va != 0);
 	KT_EXPECT_PANIC_MSG(free_pages(va + 8, 0), "misaligned address");
-	KT_EXPECT_PANIC_MSG(free_pages(va + MM_PAGE_SIZE, 1), "");
 	free_pages(va, 0);
+	/* an order-1 block's second frame is misaligned for order 1 */
+	va = __get_free_pages(GFP_KERNEL, 1);
+	KT_ASSERT(va != 0);
+	KT_EXPECT_PANIC_MSG(free_pages(va + MM_PAGE_SIZE, 1),
+			    "misaligned address");
+	KT_EXPECT(ktest_panic_contains("for order 1"));
+	free_pages(va, 1);
 	/* just past the end of managed RAM, and in the first hole if any */
 	const struct mm_span *last = mm_span_get(mm_span_count() - 1);
 	uint64_t beyond = (last->base_pfn + last->nr_frames) << MM_PAGE_SHIFT;
 	KT_EXPECT_PANIC_MSG(free_pages((unsigned long)phys_to_virt(beyond), 0),
 			    "outside managed memory");
+	if (mm_region_count() > 1) {
+		const struct mm_region *r0 = mm_region_get(0);
+		uint64_t hole = (r0->base_pfn + r0->nr_frames) << MM_PAGE_SHIFT;
+		KT_EXPECT(pfn_to_page(hole >> MM_PAGE_SHIFT) == NULL);
+		KT_EXPECT_PANIC_MSG(free_pages((unsigned long)phys_to_virt(hole), 0),
+				    "outside managed memory");
+	} else {
+		ktest_printf("# skip: one region, no hole between regions\n");
+	}
 	KT_EXPECT_PANIC_MSG(__free_pages((struct page *)&start, 0),
 			    "not a struct page");
 	KT_EXPECT_PANIC_MSG(__free_pages(mm_pages + mm_nr_frames, 0),
@@ -91,6 +126,7 @@ KTEST(page_free, reserved_and_never_allocated_frames_are_caught)
 	}
 	KT_ASSERT(res != MM_NO_PAGE); /* the allocator's own metadata at least */
 	KT_EXPECT_PANIC_MSG(__free_pages(&mm_pages[res], 0), "reserved frame");
+	KT_EXPECT(ktest_panic_contains(pfn_needle(page_to_pfn(&mm_pages[res]))));
 	if (never != MM_NO_PAGE)
 		KT_EXPECT_PANIC_MSG(__free_pages(&mm_pages[never], 0), "double free");
 	KT_EXPECT_PANIC_MSG(__free_pages(&mm_pages[res], MM_MAX_ORDER + 1),
@@ -116,6 +152,8 @@ KTEST(page_free, write_after_free_is_reported_with_the_frame)
 	struct page *q = NULL;
 	KT_EXPECT_PANIC_MSG(q = alloc_pages(GFP_KERNEL, 0), "write after free");
 	KT_EXPECT(q == NULL);
+	/* the report names the frame */
+	KT_EXPECT(ktest_panic_contains(pfn_needle(pfn)));
 	/* the frame was handed out when the check fired: give it back */
 	__free_pages(pfn_to_page(pfn), 0);
 	/* big blocks are checked too: corrupt the last line of a frame */

@@ -164,6 +164,82 @@ KTEST(page_gfp, nofail_succeeds_through_a_shrinker_and_panics_when_impossible)
 	page_test_end(&p.start);
 }
 
+/* A shrinker that claims progress on every call and frees nothing: the
+ * worst case for __GFP_NOFAIL, which must still end (in an out-of-memory
+ * panic), not retry forever. */
+static unsigned long liar_calls;
+
+static unsigned long liar_scan(struct shrinker *s, gfp_t gfp, unsigned long nr)
+{
+	liar_calls++;
+	return 1;
+}
+
+KTEST(page_gfp, nofail_never_loops_forever_on_false_progress)
+{
+	struct pressure p = { .hog = { 0 } };
+	struct shrinker liar = { .scan = liar_scan, .name = "test-liar" };
+
+	page_test_quiesce();
+	page_test_begin(&p.start);
+	pressure_begin(&p);
+	register_shrinker(&liar);
+	liar_calls = 0;
+	unsigned long r = mm_stats.reclaim_rounds;
+	KT_EXPECT_PANIC_MSG(alloc_pages(GFP_KERNEL | __GFP_NOFAIL, 0),
+			    "out of memory");
+	/* it did retry while "progress" was reported, a bounded number of
+	 * times */
+	ktest_printf("# %lu reclaim rounds, %lu calls of the lying shrinker\n",
+		     mm_stats.reclaim_rounds - r, liar_calls);
+	KT_EXPECT(mm_stats.reclaim_rounds - r > 1);
+	KT_EXPECT(liar_calls > 1);
+	unregister_shrinker(&liar);
+	pressure_end(&p);
+	page_test_end(&p.start);
+}
+
+/* __GFP_HIGH alone (no __GFP_ATOMIC): no reclaim, half the min reserve;
+ * GFP_ATOMIC still gets a quarter of min more after it. */
+KTEST(page_gfp, high_uses_its_share_of_the_reserve_under_pressure)
+{
+	struct pressure p = { .hog = { 0 } };
+	struct test_shrinker ts;
+	struct held high = { 0 }, atomic = { 0 };
+
+	page_test_quiesce();
+	page_test_begin(&p.start);
+	test_shrinker_init(&ts, "test-high", 0);
+	KT_ASSERT_EQ(test_shrinker_fill(&ts, 4), 4);
+	pressure_begin(&p);
+
+	KT_EXPECT(alloc_pages(GFP_NOWAIT | __GFP_NOWARN, 0) == NULL);
+	unsigned long budget = page_budget(GFP_NOWAIT | __GFP_HIGH);
+	unsigned long got = 0;
+	while (held_take(&high, GFP_NOWAIT | __GFP_HIGH | __GFP_NOWARN, 0))
+		got++;
+	ktest_printf("# __GFP_HIGH took %lu frames below min (budget %lu)\n",
+		     got, budget);
+	KT_EXPECT_EQ(got, budget);
+	KT_EXPECT(got > 0);
+	KT_EXPECT_EQ(ts.calls, 0); /* __GFP_HIGH alone never reclaims */
+	/* GFP_ATOMIC goes deeper than __GFP_HIGH */
+	drain_all_pages();
+	unsigned long abudget = page_budget(GFP_ATOMIC);
+	unsigned long agot = 0;
+	while (held_take(&atomic, GFP_ATOMIC | __GFP_NOWARN, 0))
+		agot++;
+	KT_EXPECT_EQ(agot, abudget);
+	KT_EXPECT(agot > 0);
+	KT_EXPECT_EQ(ts.calls, 0);
+
+	held_free_all(&atomic);
+	held_free_all(&high);
+	pressure_end(&p);
+	test_shrinker_done(&ts);
+	page_test_end(&p.start);
+}
+
 KTEST(page_gfp, nowarn_silences_the_failure_report)
 {
 	struct buddyinfo start;
