@@ -3,7 +3,8 @@
 # slower than TCG, so it is opt-in).
 qemu_accel() {
 	if [ "${KVM:-0}" = 1 ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
-		echo "-accel kvm"
+		# QEMU tries them in order: TCG if KVM fails to start.
+		echo "-accel kvm -accel tcg"
 	else
 		echo "-accel tcg"
 	fi
