@@ -31,24 +31,40 @@ static const char *const kmalloc_names[2][KMALLOC_CLASSES] = {
 	  "dma-kmalloc-256", "dma-kmalloc-512", "dma-kmalloc-1k",
 	  "dma-kmalloc-2k", "dma-kmalloc-4k", "dma-kmalloc-8k" },
 };
-/* Class of sizes 1..192, by (size - 1) / 8. */
-static const uint8_t small_class[24] = {
-	0, 1, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4,
-	5, 5, 5, 5, 6, 6, 6, 6, 6, 6, 6, 6,
-};
+/*
+ * The cache for each size, by (size + 7) / 8: byte offsets into
+ * kmalloc_caches[0] in units of 64 (struct kmem_cache is 64-byte aligned),
+ * so kmalloc's fast path finds its cache with one load and a shift.
+ * Built by kmalloc_init().
+ */
+#define KMALLOC_STEPS (KMALLOC_MAX_CACHE_SIZE / 8 + 1)
+static uint8_t kmalloc_cache_by_step[KMALLOC_STEPS];
 static struct kmem_cache kmalloc_caches[2][KMALLOC_CLASSES];
+_Static_assert(sizeof(struct kmem_cache) % 64 == 0 &&
+	       (KMALLOC_CLASSES - 1) * sizeof(struct kmem_cache) / 64 <= 255,
+	       "kmalloc_cache_by_step holds a cache offset / 64 in a byte");
 
 _Static_assert(KMALLOC_MAX_CACHE_SIZE == 8192, "classes end at 8 KiB");
 _Static_assert((KMALLOC_LARGE_HEAD & ~KMALLOC_LARGE_MASK) == 0 &&
 	       (KMALLOC_LARGE_TAIL & ~KMALLOC_LARGE_MASK) == 0,
 	       "large markers leave bits 1..23 for the order");
 
-/* Size class index of size (1 .. KMALLOC_MAX_CACHE_SIZE). */
-static inline unsigned int kmalloc_class(size_t size)
+/* Size class index of size (1 .. KMALLOC_MAX_CACHE_SIZE): the first
+ * class that holds it. */
+static unsigned int kmalloc_class(size_t size)
 {
-	if (size <= 192)
-		return small_class[(size - 1) >> 3];
-	return (unsigned int)(64 - __builtin_clzll(size - 1)) - 1;
+	unsigned int i = 0;
+
+	while (kmalloc_sizes[i] < size)
+		i++;
+	return i;
+}
+
+/* The (non-DMA) cache for size (1 .. KMALLOC_MAX_CACHE_SIZE). */
+static inline struct kmem_cache *kmalloc_cache_for(size_t size)
+{
+	return (struct kmem_cache *)((char *)kmalloc_caches[0] +
+				     (size_t)kmalloc_cache_by_step[(size + 7) >> 3] * 64);
 }
 
 /* Alignment of a class: the largest power of two dividing it, <= a page. */
@@ -69,6 +85,10 @@ static inline unsigned int order_for(size_t size)
 
 void kmalloc_init(void)
 {
+	for (size_t step = 1; step < KMALLOC_STEPS; step++)
+		kmalloc_cache_by_step[step] = (uint8_t)(kmalloc_class(step * 8) *
+							sizeof(struct kmem_cache) / 64);
+	kmalloc_cache_by_step[0] = kmalloc_cache_by_step[1];
 	for (int dma = 0; dma < 2; dma++)
 		for (int i = 0; i < KMALLOC_CLASSES; i++) {
 			struct kmem_cache *s = &kmalloc_caches[dma][i];
@@ -126,17 +146,30 @@ __attribute__((noinline)) static void kfree_large(void *p, unsigned long priv)
 
 /* ---- the family ---- */
 
-void *kmalloc(size_t size, gfp_t gfp)
+/* kmalloc beyond the fast path: large, zero, DMA and zeroed requests. */
+__attribute__((noinline)) static void *kmalloc_checked(size_t size, gfp_t gfp)
 {
-	if (__builtin_expect(size > KMALLOC_MAX_CACHE_SIZE, 0))
+	if (size > KMALLOC_MAX_CACHE_SIZE)
 		return kmalloc_large(size, gfp);
-	if (__builtin_expect(size == 0, 0))
+	if (size == 0)
 		return ZERO_SIZE_PTR;
-	if (__builtin_expect(gfp & __GFP_DMA32, 0))
+	if (gfp & __GFP_DMA32)
 		slab_panic("kmalloc: __GFP_DMA32 is not a slab flag (size %zu, "
 			   "gfp 0x%x): use GFP_DMA or alloc_pages", size, gfp);
-	return slab_alloc_inline(&kmalloc_caches[!!(gfp & __GFP_DMA)][kmalloc_class(size)],
-				 gfp);
+	struct kmem_cache *s = kmalloc_cache_for(size);
+	if (gfp & __GFP_DMA) /* the same class in the second row */
+		s += KMALLOC_CLASSES;
+	return slab_alloc_inline(s, gfp);
+}
+
+void *kmalloc(size_t size, gfp_t gfp)
+{
+	/* One test sends sizes 0 and > KMALLOC_MAX_CACHE_SIZE, zone modifiers
+	 * and zeroing to the checked path. */
+	if (unlikely(size - 1 >= KMALLOC_MAX_CACHE_SIZE ||
+		     (gfp & (__GFP_DMA | __GFP_DMA32 | __GFP_ZERO))))
+		return kmalloc_checked(size, gfp);
+	return slab_alloc_inline(kmalloc_cache_for(size), gfp);
 }
 
 void *kzalloc(size_t size, gfp_t gfp)
@@ -158,14 +191,13 @@ void *kcalloc(size_t n, size_t size, gfp_t gfp)
 	return kmalloc_array(n, size, gfp | __GFP_ZERO);
 }
 
-void kfree(const void *p)
+/* kfree's checks in full (the fast path's test failed: a large block, an
+ * object in frame 1 of an off-slab slab, or a bad pointer). */
+__attribute__((noinline)) static void kfree_checked(void *obj)
 {
-	void *obj = (void *)(uintptr_t)p;
-
-	if (ZERO_OR_NULL_PTR(obj))
-		return;
 	struct page *page = slab_virt_to_page(obj);
-	if (__builtin_expect(!page, 0))
+
+	if (unlikely(!page))
 		slab_panic("kfree: invalid free of %p (not in managed memory)", obj);
 	unsigned long priv = page_private(page);
 	if (priv & 1) {
@@ -173,6 +205,23 @@ void kfree(const void *p)
 		return;
 	}
 	slab_free_inline(slab_cache_check(obj, priv, "kfree"), obj, "kfree");
+}
+
+void kfree(const void *p)
+{
+	void *obj = (void *)(uintptr_t)p;
+
+	if (ZERO_OR_NULL_PTR(obj))
+		return;
+	uint64_t pa = mm_port_virt_to_phys(obj);
+	unsigned long priv = page_private(slab_pa_to_page_hinted(pa));
+	struct kmem_cache *s = (struct kmem_cache *)(priv - SLAB_PRIV_CACHE);
+	if (likely((priv & 7) == SLAB_PRIV_CACHE && s->magic == SLAB_CACHE_MAGIC &&
+		   slab_is_slot_start(s, pa))) {
+		slab_free_push(s, obj, "kfree");
+		return;
+	}
+	kfree_checked(obj);
 }
 
 size_t ksize(const void *p)

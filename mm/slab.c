@@ -29,6 +29,16 @@
  *   slab. The free list is threaded through the free slots (SLUB's free
  *   pointer). See the pictures in mm/slab_internal.h.
  *
+ * - The fast paths (kmem_cache_alloc/free, kmalloc/kfree) are one call of
+ *   mm_port_cpu_id(), a few loads and two stores: the frame of an address
+ *   comes from slab's own copy of the frame allocator's spans (the span of
+ *   the last lookup answers with one compare), kmem_cache_free proves the
+ *   frame is a slab of its cache with one compare of page_private(), the
+ *   slot check is a multiply (slab_divides), and anything unusual (a frame
+ *   the hint misses, frame 1 of an off-slab slab, a bad pointer, a large
+ *   block, zeroing, GFP_DMA) falls to a checked path out of line that
+ *   repeats every check in full. The always-on checks are the same on both.
+ *
  * - Per-CPU discipline, instead of disabling interrupts on every operation:
  *   each array has a `busy` word. The owning CPU sets it, works on the array,
  *   clears it. Code that finds it set (an interrupt handler that interrupted
@@ -337,8 +347,8 @@ static struct kmem_cpu_cache *cpu_array_install(struct kmem_cache *s,
 	if (!get_objects(ac, (void **)&c, 1, agfp))
 		return NULL;
 	slab_debug_on_alloc(ac, c, "kmem_cache_alloc");
-	c->busy = 0;
-	c->avail = 0;
+	c->state = cpu_state_idle(0);
+	c->slot[0] = NULL;
 	c->limit = s->cpu_limit;
 	c->batch = s->cpu_batch;
 
@@ -371,7 +381,7 @@ unsigned long slab_drop_cpu_arrays(struct kmem_cache *s, bool all_cpus)
 		mm_port_irq_restore(irq);
 		if (!c)
 			continue;
-		frames += put_objects(s, c->objs, c->avail);
+		frames += put_objects(s, cpu_objs(c), c->avail);
 		frames += cpu_array_free(c);
 	}
 	return frames;
@@ -407,9 +417,9 @@ void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp)
 	c->busy = 1;
 	slab_barrier();
 	if (c->avail == 0)
-		c->avail = get_objects(s, c->objs, c->batch, gfp);
+		c->avail = get_objects(s, cpu_objs(c), c->batch, gfp);
 	if (c->avail)
-		obj = c->objs[--c->avail];
+		obj = cpu_objs(c)[--c->avail];
 	slab_barrier();
 	c->busy = 0;
 	return obj;
@@ -440,9 +450,54 @@ void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp)
 
 /* ---- free ---- */
 
+/* ---- address to frame (see slab_pa_to_page) ---- */
+
+static struct slab_span slab_spans[MM_MAX_SPANS];
+static size_t slab_nr_spans;
+static const struct slab_span slab_no_span; /* matches no address */
+const struct page slab_no_page;             /* page_private 0 */
+const struct slab_span *slab_span_hint = &slab_no_span;
+
+void slab_spans_init(void)
+{
+	size_t n = mm_span_count();
+
+	if (n > MM_MAX_SPANS)
+		slab_panic("slab_spans_init: %zu spans (at most %d)", n, MM_MAX_SPANS);
+	__atomic_store_n(&slab_span_hint, &slab_no_span, __ATOMIC_RELAXED);
+	for (size_t i = 0; i < n; i++) {
+		const struct mm_span *sp = mm_span_get(i);
+		slab_spans[i].pa_lo = sp->base_pfn << MM_PAGE_SHIFT;
+		slab_spans[i].bytes = sp->nr_frames << MM_PAGE_SHIFT;
+		slab_spans[i].page_bias = (uintptr_t)(mm_pages + sp->first_index) -
+					  (uintptr_t)sp->base_pfn * sizeof(struct page);
+	}
+	slab_nr_spans = n;
+}
+
+const struct slab_span *slab_span_find(uint64_t pa)
+{
+	size_t lo = 0, hi = slab_nr_spans;
+
+	/* Spans are sorted by address and never overlap. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct slab_span *sp = &slab_spans[mid];
+		if (pa < sp->pa_lo) {
+			hi = mid;
+		} else if (pa - sp->pa_lo >= sp->bytes) {
+			lo = mid + 1;
+		} else {
+			__atomic_store_n(&slab_span_hint, sp, __ATOMIC_RELAXED);
+			return sp;
+		}
+	}
+	return NULL;
+}
+
 unsigned long slab_page_private_of(const void *obj)
 {
-	struct page *page = virt_to_page(obj);
+	struct page *page = slab_virt_to_page(obj);
 
 	return page ? page_private(page) : 0;
 }
@@ -468,8 +523,7 @@ struct slab *slab_of_object(struct kmem_cache *s, const void *obj)
 	if (!s->offslab)
 		return (struct slab *)((char *)mm_port_phys_to_virt(base) +
 				       slab_bytes(s) - sizeof(struct slab));
-	return (struct slab *)page_private(
-		virt_to_page(mm_port_phys_to_virt(base + MM_PAGE_SIZE)));
+	return (struct slab *)page_private(slab_pa_to_page(base + MM_PAGE_SIZE));
 }
 
 void slab_free_slow(struct kmem_cache *s, void *obj)
@@ -491,13 +545,13 @@ void slab_free_slow(struct kmem_cache *s, void *obj)
 		/* Full: the oldest batch goes back to the slabs. */
 		uint32_t b = c->batch;
 		unsigned long irq = mm_port_lock(&s->lock);
-		put_locked(s, c->objs, b, &to_free);
+		put_locked(s, cpu_objs(c), b, &to_free);
 		mm_port_unlock(&s->lock, irq);
-		__builtin_memmove(c->objs, c->objs + b,
+		__builtin_memmove(cpu_objs(c), cpu_objs(c) + b,
 				  (c->avail - b) * sizeof(void *));
 		c->avail -= b;
 	}
-	c->objs[c->avail++] = obj;
+	cpu_objs(c)[c->avail++] = obj;
 	slab_barrier();
 	c->busy = 0;
 	slab_free_chain(to_free);
@@ -522,7 +576,10 @@ void slab_double_free(struct kmem_cache *s, const void *obj, const char *fn)
 	slab_panic("%s: double free of %p in cache %s", fn, obj, s->name);
 }
 
-void kmem_cache_free(struct kmem_cache *s, void *obj)
+/* kmem_cache_free's checks in full, in their order (the fast path's test
+ * failed: a bad pointer, or an object in frame 1 of an off-slab slab). */
+__attribute__((noinline)) static void cache_free_checked(struct kmem_cache *s,
+							 void *obj)
 {
 	struct kmem_cache *owner = slab_cache_of(obj, "kmem_cache_free");
 
@@ -531,25 +588,46 @@ void kmem_cache_free(struct kmem_cache *s, void *obj)
 	slab_free_inline(s, obj, "kmem_cache_free");
 }
 
+void kmem_cache_free(struct kmem_cache *s, void *obj)
+{
+	uint64_t pa = mm_port_virt_to_phys(obj);
+	const struct page *page = slab_pa_to_page_hinted(pa);
+
+	/* One compare proves the frame belongs to a slab of s (page_private
+	 * is the cache only on slab frames of a live cache); then the slot. */
+	if (unlikely(page_private(page) != ((uintptr_t)s | SLAB_PRIV_CACHE) ||
+		     !slab_is_slot_start(s, pa))) {
+		cache_free_checked(s, obj);
+		return;
+	}
+	slab_free_push(s, obj, "kmem_cache_free");
+}
+
 /* ---- bulk ---- */
 
 size_t kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t n, void **p)
 {
-	struct kmem_cpu_cache *c = s->cpu[mm_port_cpu_id()];
+	unsigned int cpu = mm_port_cpu_id();
+	struct kmem_cpu_cache *c = s->cpu[cpu];
 	size_t done = 0;
 
+	/* A CPU that allocates in bulk gets an array like any other, so the
+	 * objects the matching free_bulk parks there come back without a lock. */
+	if (unlikely(c == NULL) && !(s->flags & SLAB_NO_CPU_CACHE))
+		c = cpu_array_install(s, cpu, gfp);
 	if (likely(c != NULL && !c->busy)) {
 		c->busy = 1;
 		slab_barrier();
 		uint32_t take = c->avail < n ? c->avail : (uint32_t)n;
-		c->avail -= take;
-		__builtin_memcpy(p, c->objs + c->avail, take * sizeof(void *));
+		uint32_t left = c->avail - take;
+		__builtin_memcpy(p, cpu_objs(c) + left, take * sizeof(void *));
 		slab_barrier();
-		c->busy = 0;
+		c->state = cpu_state_idle(left);
 		done = take;
 	}
 	for (size_t i = 0; i < done; i++)
 		slab_debug_on_alloc(s, p[i], "kmem_cache_alloc_bulk");
+	/* The rest straight from the slabs, as many per lock as asked for. */
 	while (done < n) {
 		size_t want = n - done;
 		uint32_t got = get_objects(s, p + done,
@@ -571,19 +649,25 @@ size_t kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t n, void **p
 
 void kmem_cache_free_bulk(struct kmem_cache *s, size_t n, void **p)
 {
-	/* The checks of kmem_cache_free; the cache lookup is skipped for an
+	/* The checks of kmem_cache_free; the frame lookup is skipped for an
 	 * object in the same slab (physical block) as the one before. */
+	const uint64_t mask = s->slab_mask;
 	uint64_t checked_base = ~0ull;
 	for (size_t i = 0; i < n; i++) {
-		uint64_t base = mm_port_virt_to_phys(p[i]) & ~s->slab_mask;
-		if (base != checked_base) {
-			struct kmem_cache *owner =
-				slab_cache_of(p[i], "kmem_cache_free_bulk");
-			if (unlikely(owner != s))
-				slab_bad_free(s, owner, p[i], "kmem_cache_free_bulk");
-			checked_base = base;
+		uint64_t pa = mm_port_virt_to_phys(p[i]);
+		if ((pa & ~mask) != checked_base) {
+			const struct page *page = slab_pa_to_page_hinted(pa);
+			if (unlikely(page_private(page) !=
+				     ((uintptr_t)s | SLAB_PRIV_CACHE))) {
+				struct kmem_cache *owner =
+					slab_cache_of(p[i], "kmem_cache_free_bulk");
+				if (unlikely(owner != s))
+					slab_bad_free(s, owner, p[i],
+						      "kmem_cache_free_bulk");
+			}
+			checked_base = pa & ~mask;
 		}
-		if (unlikely(!slab_is_object_start(s, p[i])))
+		if (unlikely(!slab_is_slot_start(s, pa)))
 			slab_bad_free(s, s, p[i], "kmem_cache_free_bulk");
 	}
 	/* All valid: only now change their state (a panic above leaves every
@@ -598,12 +682,12 @@ void kmem_cache_free_bulk(struct kmem_cache *s, size_t n, void **p)
 		slab_barrier();
 		uint32_t room = c->limit - c->avail;
 		uint32_t put = room < n ? room : (uint32_t)n;
-		__builtin_memcpy(c->objs + c->avail, p, put * sizeof(void *));
-		c->avail += put;
+		__builtin_memcpy(cpu_objs(c) + c->avail, p, put * sizeof(void *));
 		slab_barrier();
-		c->busy = 0;
+		c->state = cpu_state_idle(c->avail + put);
 		done = put;
 	}
+	/* What does not fit goes back to the slabs under one lock. */
 	while (done < n) {
 		size_t left = n - done;
 		uint32_t k = left > 0xffffffffu ? 0xffffffffu : (uint32_t)left;

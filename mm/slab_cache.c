@@ -130,6 +130,7 @@ void slab_cache_setup(struct kmem_cache *s, const char *name, size_t size,
 	s->offslab = !onslab;
 	s->order = pick_order(s->size, onslab, &s->objs_per_slab);
 	s->slab_mask = (MM_PAGE_SIZE << s->order) - 1;
+	s->slab_used = s->objs_per_slab * s->size;
 	s->magic = SLAB_CACHE_MAGIC;
 	s->cpu_limit = s->size <= 256 ? SLAB_CPU_LIMIT_MAX :
 		       s->size <= 1024 ? 60 : s->size <= 4096 ? 24 : 8;
@@ -320,6 +321,7 @@ void slab_init(void)
 	slab_caches = NULL;
 	slab_caches_lock = (mm_spinlock_t)MM_SPINLOCK_INIT;
 	leaked_objects = 0;
+	slab_spans_init();
 	slab_cache_setup(&slab_cache_cache, "kmem_cache", sizeof(struct kmem_cache),
 			 SLAB_CACHE_LINE, SLAB_STATIC | SLAB_FORCE_ONSLAB, NULL);
 	slab_cache_setup(&slab_desc_cache, "slab_desc", sizeof(struct slab), 8,

@@ -77,24 +77,48 @@
 #define SLAB_STATE_FREE  0xf4eef4eeull
 
 /*
- * The per-CPU object array ("magazine"): objs[0..avail) are free objects
- * owned by one CPU. Discipline (no lock, no atomic instruction): only the
- * owning CPU touches it, and only with `busy` set; code that finds `busy`
- * already set (an interrupt handler that interrupted the owner, or reclaim
- * entered from the owner's own slow path) leaves the array alone and takes
- * the locked path. On one CPU an interrupt runs to completion before the
- * interrupted code resumes, so a compiler barrier orders the flag and the
- * array. See mm/slab.c.
+ * The per-CPU object array ("magazine"): slot[1..avail] are free objects
+ * owned by one CPU, slot[avail] the one handed out next; slot[0] is always
+ * NULL, so "the last object freed" is slot[avail] even when avail is 0 (the
+ * double-free check needs no emptiness test). Discipline (no lock, no atomic
+ * instruction): only the owning CPU touches it, and only with `busy` set;
+ * code that finds `busy` already set (an interrupt handler that interrupted
+ * the owner, or reclaim entered from the owner's own slow path) leaves the
+ * array alone and takes the locked path. On one CPU an interrupt runs to
+ * completion before the interrupted code resumes, so a compiler barrier
+ * orders the flag and the array. The fast paths end an operation with one
+ * store to `state` (busy = 0 and the new avail). See mm/slab.c.
  */
 struct kmem_cpu_cache {
-	uint32_t busy;
-	uint32_t avail;
+	union {
+		struct {
+			uint32_t busy;
+			uint32_t avail;
+		};
+		uint64_t state;    /* busy | (uint64_t)avail << 32 */
+	};
 	uint32_t limit;
 	uint32_t batch; /* objects moved per refill or flush */
-	void *objs[];
+	void *slot[];   /* slot[0] = NULL, then the objects */
 };
 #define SLAB_CPU_LIMIT_MAX 120
-#define SLAB_CPU_ARRAY_BYTES (sizeof(struct kmem_cpu_cache) + SLAB_CPU_LIMIT_MAX * sizeof(void *))
+#define SLAB_CPU_ARRAY_BYTES \
+	(sizeof(struct kmem_cpu_cache) + (SLAB_CPU_LIMIT_MAX + 1) * sizeof(void *))
+_Static_assert(offsetof(struct kmem_cpu_cache, avail) == 4 &&
+	       offsetof(struct kmem_cpu_cache, state) == 0,
+	       "state holds busy in its low half and avail in its high half");
+
+/* The objects of an array: cpu_objs(c)[0 .. avail). */
+static inline void **cpu_objs(struct kmem_cpu_cache *c)
+{
+	return c->slot + 1;
+}
+
+/* The state word of an idle array holding n objects. */
+static inline uint64_t cpu_state_idle(uint32_t n)
+{
+	return (uint64_t)n << 32;
+}
 
 enum slab_list_id { SLAB_LIST_NONE, SLAB_LIST_PARTIAL, SLAB_LIST_FULL, SLAB_LIST_EMPTY };
 
@@ -117,14 +141,17 @@ struct slab_list {
 };
 
 struct kmem_cache {
-	/* hot: read on every allocation and free */
-	struct kmem_cpu_cache *cpu[MM_MAX_CPUS];
+	/* hot: read on every allocation and free (the first line also holds
+	 * cpu[0..3]) */
 	uint32_t magic;            /* SLAB_CACHE_MAGIC while the cache lives */
-	uint32_t offslab;          /* descriptors from slab_desc_cache */
-	uint64_t slab_mask;        /* slab bytes - 1: offset of a physical address */
 	uint32_t size;             /* slot stride */
-	uint32_t object_size;      /* usable bytes (ksize) */
+	uint64_t slab_mask;        /* slab bytes - 1: offset of a physical address */
 	uint64_t recip;            /* ceil(2^64 / size): slot index by multiply */
+	uint32_t slab_used;        /* objs_per_slab * size: slot bytes of a slab */
+	uint32_t object_size;      /* usable bytes (ksize) */
+	struct kmem_cpu_cache *cpu[MM_MAX_CPUS];
+
+	uint32_t offslab;          /* descriptors from slab_desc_cache */
 	uint32_t fp_offset;        /* free pointer within a free slot */
 	uint32_t meta_offset;      /* debug: state word (red zone ends here) */
 	uint32_t objs_per_slab;
@@ -143,6 +170,7 @@ struct kmem_cache {
 	char name[SLAB_NAME_MAX];
 } __attribute__((aligned(64)));
 _Static_assert(_Alignof(struct kmem_cache) >= 8, "low bits of a cache pointer are free for tags");
+_Static_assert(offsetof(struct kmem_cache, cpu) == 32, "hot fields and cpu[0] share a line");
 
 /* ---- named helpers ---- */
 
@@ -166,6 +194,14 @@ static inline uint64_t slab_reciprocal(uint32_t d)
 static inline uint32_t slab_index_of(uint64_t off, uint64_t recip)
 {
 	return (uint32_t)(((unsigned __int128)off * recip) >> 64);
+}
+
+/* size divides off, for off < 2^32 and recip = slab_reciprocal(size): one
+ * multiply (Lemire, Kaser, Kurz 2019: n % d == 0 iff n * ceil(2^64 / d)
+ * mod 2^64 < ceil(2^64 / d), for 32-bit n and d). */
+static inline bool slab_divides(uint64_t off, uint64_t recip)
+{
+	return off * recip < recip;
 }
 
 static inline void *slab_get_fp(const struct kmem_cache *s, const void *obj)
@@ -248,16 +284,53 @@ static inline void slab_debug_on_free(struct kmem_cache *s, void *obj,
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
 /*
- * virt_to_page() without the call, for kfree's fast path: the frame
- * allocator's span hint (mm/page_alloc_internal.h) hits for nearly every
- * lookup. NULL outside managed RAM, like virt_to_page.
+ * Physical address to struct page for the fast paths: the span of the last
+ * lookup (slab's own copy of the frame allocator's spans, each with a
+ * precomputed base) answers nearly every lookup with one compare. Entries
+ * never change after slab_init(), so a stale hint is still a valid entry.
  */
+struct slab_span {
+	uint64_t pa_lo;       /* first byte of the span */
+	uint64_t bytes;       /* 0 in the "no span" entry */
+	uintptr_t page_bias;  /* struct page of pa: page_bias + (pa >> 12) * 8 */
+};
+extern const struct slab_span *slab_span_hint;
+/* The entry holding pa (and the hint becomes it), or NULL outside managed
+ * RAM. */
+const struct slab_span *slab_span_find(uint64_t pa);
+/* Rebuilds the entries from the frame allocator's spans (slab_init). */
+void slab_spans_init(void);
+
+static inline struct page *slab_pa_to_page(uint64_t pa)
+{
+	const struct slab_span *sp = __atomic_load_n(&slab_span_hint, __ATOMIC_RELAXED);
+
+	if (unlikely(pa - sp->pa_lo >= sp->bytes) && !(sp = slab_span_find(pa)))
+		return NULL;
+	return (struct page *)(sp->page_bias +
+			       (uintptr_t)(pa >> MM_PAGE_SHIFT) * sizeof(struct page));
+}
+
+/*
+ * For the fast paths: the frame of pa when the hint holds it, else a frame
+ * whose page_private() is 0, which no fast-path test accepts, so the caller
+ * falls back to its fully checked path (which searches).
+ */
+extern const struct page slab_no_page;
+static inline const struct page *slab_pa_to_page_hinted(uint64_t pa)
+{
+	const struct slab_span *sp = __atomic_load_n(&slab_span_hint, __ATOMIC_RELAXED);
+
+	if (unlikely(pa - sp->pa_lo >= sp->bytes))
+		return &slab_no_page;
+	return (const struct page *)(sp->page_bias +
+				     (uintptr_t)(pa >> MM_PAGE_SHIFT) * sizeof(struct page));
+}
+
+/* virt_to_page() for slab: NULL outside managed RAM. */
 static inline struct page *slab_virt_to_page(const void *va)
 {
-	uint64_t pfn = mm_port_virt_to_phys(va) >> MM_PAGE_SHIFT;
-	const struct mm_span *span = pfn_to_span(pfn);
-
-	return span ? &mm_pages[span_index(span, pfn)] : NULL;
+	return slab_pa_to_page(mm_port_virt_to_phys(va));
 }
 
 /* The cache of a slab frame from its page_private() value; panics naming
@@ -283,34 +356,39 @@ static inline struct kmem_cache *slab_cache_check(const void *obj,
 	return s;
 }
 
-/* obj is the start of a slot (one multiply, no division). */
+/* The physical address pa is the start of a slot of s (a multiply, no
+ * division, no branch). */
+static inline bool slab_is_slot_start(const struct kmem_cache *s, uint64_t pa)
+{
+	uint64_t off = pa & s->slab_mask;
+
+	return slab_divides(off, s->recip) & (off < s->slab_used);
+}
+
+/* obj is the start of a slot. */
 static inline bool slab_is_object_start(const struct kmem_cache *s,
 					const void *obj)
 {
-	uint64_t off = mm_port_virt_to_phys(obj) & s->slab_mask;
-	uint32_t idx = slab_index_of(off, s->recip);
-
-	return (uint64_t)idx * s->size == off && idx < s->objs_per_slab;
+	return slab_is_slot_start(s, mm_port_virt_to_phys(obj));
 }
 
 /* Pops from this CPU's array; NULL when it is missing, empty or busy. */
 static inline void *slab_cpu_pop(struct kmem_cache *s)
 {
 	struct kmem_cpu_cache *c = s->cpu[mm_port_cpu_id()];
-	void *obj = NULL;
 
 	if (likely(c != NULL && !c->busy)) {
 		c->busy = 1;
 		slab_barrier();
 		uint32_t n = c->avail;
-		if (likely(n)) {
-			obj = c->objs[n - 1];
-			c->avail = n - 1;
-		}
+		void *obj = c->slot[n]; /* slot[0] is NULL: empty */
+		if (likely(obj != NULL))
+			n--;
 		slab_barrier();
-		c->busy = 0;
+		c->state = cpu_state_idle(n);
+		return obj;
 	}
-	return obj;
+	return NULL;
 }
 
 /* Everything but a plain pop: refill (obj NULL), debug checks, zeroing. */
@@ -327,12 +405,14 @@ static inline void *slab_alloc_inline(struct kmem_cache *s, gfp_t gfp)
 	return slab_alloc_finish(s, obj, gfp);
 }
 
-/* Frees obj, which the caller found in a slab of s. */
-static inline void slab_free_inline(struct kmem_cache *s, void *obj,
-				    const char *fn)
+/*
+ * Frees obj, which the caller checked is an object start of s: pushes it on
+ * this CPU's array, or takes the locked path when the array is missing, busy
+ * or full. Panics when obj is the last object freed (a double free in a row).
+ */
+static inline void slab_free_push(struct kmem_cache *s, void *obj,
+				  const char *fn)
 {
-	if (unlikely(!slab_is_object_start(s, obj)))
-		slab_bad_free(s, s, obj, fn);
 	slab_debug_on_free(s, obj, fn);
 
 	struct kmem_cpu_cache *c = s->cpu[mm_port_cpu_id()];
@@ -340,20 +420,29 @@ static inline void slab_free_inline(struct kmem_cache *s, void *obj,
 		c->busy = 1;
 		slab_barrier();
 		uint32_t n = c->avail;
-		bool dup = n && c->objs[n - 1] == obj;
-		if (likely(n < c->limit && !dup)) {
-			c->objs[n] = obj;
-			c->avail = n + 1;
+		void *top = c->slot[n]; /* the last object freed, or NULL */
+		if (likely(n < c->limit && top != obj)) {
+			c->slot[n + 1] = obj;
 			slab_barrier();
-			c->busy = 0;
+			c->state = cpu_state_idle(n + 1);
 			return;
 		}
 		slab_barrier();
 		c->busy = 0;
-		if (dup) /* the last object freed, freed again */
+		if (top == obj) /* the last object freed, freed again */
 			slab_double_free(s, obj, fn);
 	}
 	slab_free_slow(s, obj);
+}
+
+/* Frees obj, which the caller found in a slab of s: checks it is an object
+ * start (panics naming fn otherwise), then as slab_free_push. */
+static inline void slab_free_inline(struct kmem_cache *s, void *obj,
+				    const char *fn)
+{
+	if (unlikely(!slab_is_object_start(s, obj)))
+		slab_bad_free(s, s, obj, fn);
+	slab_free_push(s, obj, fn);
 }
 
 /* ---- mm/kmalloc.c ---- */
