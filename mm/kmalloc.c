@@ -7,8 +7,8 @@
  * frames are marked in page_private() so kfree() tells them from slabs
  * without a header: the first frame holds KMALLOC_LARGE_HEAD | order << 1,
  * the others KMALLOC_LARGE_TAIL (a pointer into the middle is refused).
- * Slab frames hold a struct slab pointer, which is 8-byte aligned, so bit 0
- * tells the two apart.
+ * Slab frames hold a cache pointer tagged 0b010 (mm/slab_internal.h), so
+ * bit 0 tells the two apart.
  */
 #include "slab_internal.h"
 
@@ -191,8 +191,8 @@ void *kcalloc(size_t n, size_t size, gfp_t gfp)
 	return kmalloc_array(n, size, gfp | __GFP_ZERO);
 }
 
-/* kfree's checks in full (the fast path's test failed: a large block, an
- * object in frame 1 of an off-slab slab, or a bad pointer). */
+/* kfree's checks in full (the fast path's test failed: a large block, a
+ * frame the span hint misses, or a bad pointer). */
 __attribute__((noinline)) static void kfree_checked(void *obj)
 {
 	struct page *page = slab_virt_to_page(obj);
@@ -215,7 +215,7 @@ void kfree(const void *p)
 		return;
 	uint64_t pa = mm_port_virt_to_phys(obj);
 	unsigned long priv = page_private(slab_pa_to_page_hinted(pa));
-	struct kmem_cache *s = (struct kmem_cache *)(priv - SLAB_PRIV_CACHE);
+	struct kmem_cache *s = slab_priv_cache(priv);
 	if (likely((priv & 7) == SLAB_PRIV_CACHE && s->magic == SLAB_CACHE_MAGIC &&
 		   slab_is_slot_start(s, pa))) {
 		slab_free_push(s, obj, "kfree");

@@ -35,9 +35,11 @@
  *   the last lookup answers with one compare), kmem_cache_free proves the
  *   frame is a slab of its cache with one compare of page_private(), the
  *   slot check is a multiply (slab_divides), and anything unusual (a frame
- *   the hint misses, frame 1 of an off-slab slab, a bad pointer, a large
- *   block, zeroing, GFP_DMA) falls to a checked path out of line that
- *   repeats every check in full. The always-on checks are the same on both.
+ *   the hint misses, a bad pointer, a large block, zeroing, GFP_DMA) falls
+ *   to a checked path out of line that repeats every check in full. The
+ *   always-on checks are the same on both. Off-slab descriptors are found
+ *   through bits of page_private() that a cache pointer leaves free, so
+ *   every frame of a slab reads the same to the fast paths.
  *
  * - Per-CPU discipline, instead of disabling interrupts on every operation:
  *   each array has a `busy` word. The owning CPU sets it, works on the array,
@@ -165,11 +167,20 @@ static struct slab *new_slab(struct kmem_cache *s, gfp_t gfp)
 	slab->magic = SLAB_MAGIC;
 	slab->list = SLAB_LIST_NONE;
 	slab->next = slab->prev = NULL;
-	for (uintptr_t off = 0; off < slab_bytes(s); off += MM_PAGE_SIZE)
+	/* Off-slab: the descriptor's address / 64 in the spare bits of frames
+	 * 0 and 1 (picture in mm/slab_internal.h). */
+	uint64_t desc = 0;
+	if (s->offslab) {
+		uint64_t pa = mm_port_virt_to_phys(slab);
+		if ((pa & (SLAB_DESC_ALIGN - 1)) || pa >= SLAB_DESC_PA_LIMIT)
+			slab_panic("new_slab: cache %s: descriptor at physical 0x%llx "
+				   "is not 64-byte aligned below 16 TiB",
+				   s->name, (unsigned long long)pa);
+		desc = pa / SLAB_DESC_ALIGN;
+	}
+	for (uintptr_t off = 0, i = 0; off < slab_bytes(s); off += MM_PAGE_SIZE, i++)
 		set_page_private(virt_to_page((void *)(base + off)),
-				 s->offslab && off == MM_PAGE_SIZE ?
-				 (unsigned long)slab :
-				 (unsigned long)s | SLAB_PRIV_CACHE);
+				 slab_priv_make(s, i < 2 ? (uint32_t)(desc >> (19 * i)) & 0x7ffff : 0));
 
 	/* Thread the free list in address order; construct every slot. */
 	void *next = NULL;
@@ -456,6 +467,7 @@ static struct slab_span slab_spans[MM_MAX_SPANS];
 static size_t slab_nr_spans;
 static const struct slab_span slab_no_span; /* matches no address */
 const struct page slab_no_page;             /* page_private 0 */
+uintptr_t slab_ptr_top;
 const struct slab_span *slab_span_hint = &slab_no_span;
 
 void slab_spans_init(void)
@@ -523,7 +535,14 @@ struct slab *slab_of_object(struct kmem_cache *s, const void *obj)
 	if (!s->offslab)
 		return (struct slab *)((char *)mm_port_phys_to_virt(base) +
 				       slab_bytes(s) - sizeof(struct slab));
-	return (struct slab *)page_private(slab_pa_to_page(base + MM_PAGE_SIZE));
+	uint64_t lo = slab_priv_spare(page_private(slab_pa_to_page(base)));
+	uint64_t hi = slab_priv_spare(page_private(slab_pa_to_page(base + MM_PAGE_SIZE)));
+	struct slab *slab = mm_port_phys_to_virt(((hi << 19) | lo) * SLAB_DESC_ALIGN);
+	if (MM_DEBUG && (slab->magic != SLAB_MAGIC || slab->cache != s ||
+			 mm_port_virt_to_phys((void *)slab->base) != base))
+		slab_panic("slab_of_object: cache %s: no descriptor for %p (0x%llx)",
+			   s->name, obj, (unsigned long long)((hi << 19) | lo));
+	return slab;
 }
 
 void slab_free_slow(struct kmem_cache *s, void *obj)
@@ -577,7 +596,7 @@ void slab_double_free(struct kmem_cache *s, const void *obj, const char *fn)
 }
 
 /* kmem_cache_free's checks in full, in their order (the fast path's test
- * failed: a bad pointer, or an object in frame 1 of an off-slab slab). */
+ * failed: a bad pointer, or a frame the span hint misses). */
 __attribute__((noinline)) static void cache_free_checked(struct kmem_cache *s,
 							 void *obj)
 {
@@ -595,7 +614,7 @@ void kmem_cache_free(struct kmem_cache *s, void *obj)
 
 	/* One compare proves the frame belongs to a slab of s (page_private
 	 * is the cache only on slab frames of a live cache); then the slot. */
-	if (unlikely(page_private(page) != ((uintptr_t)s | SLAB_PRIV_CACHE) ||
+	if (unlikely(!slab_priv_is(page_private(page), s) ||
 		     !slab_is_slot_start(s, pa))) {
 		cache_free_checked(s, obj);
 		return;
@@ -657,8 +676,7 @@ void kmem_cache_free_bulk(struct kmem_cache *s, size_t n, void **p)
 		uint64_t pa = mm_port_virt_to_phys(p[i]);
 		if ((pa & ~mask) != checked_base) {
 			const struct page *page = slab_pa_to_page_hinted(pa);
-			if (unlikely(page_private(page) !=
-				     ((uintptr_t)s | SLAB_PRIV_CACHE))) {
+			if (unlikely(!slab_priv_is(page_private(page), s))) {
 				struct kmem_cache *owner =
 					slab_cache_of(p[i], "kmem_cache_free_bulk");
 				if (unlikely(owner != s))

@@ -55,7 +55,8 @@ static unsigned int pick_order(uint32_t size, bool onslab, uint32_t *objs)
 	uint64_t best_n = 0, best_waste_frac = ~0ull;
 	bool best_ok = false;
 
-	/* Off-slab slabs keep their descriptor pointer in frame 1: order >= 1. */
+	/* Off-slab slabs keep their descriptor's address in frames 0 and 1
+	 * (mm/slab_internal.h): order >= 1. */
 	for (unsigned int o = onslab ? 0 : 1; o <= SLAB_MAX_PREFERRED_ORDER; o++) {
 		uint64_t bytes = MM_PAGE_SIZE << o;
 		uint64_t usable = bytes - (onslab ? sizeof(struct slab) : 0);
@@ -98,6 +99,11 @@ void slab_cache_setup(struct kmem_cache *s, const char *name, size_t size,
 	size_t stride;
 	size_t i;
 
+	/* page_private keeps bits 47..6 of the cache pointer (slab_priv_make) */
+	if (((uintptr_t)s & ~SLAB_PRIV_PTR) != slab_ptr_top)
+		slab_panic("kmem_cache_create: cache %s at %p is outside the half "
+			   "of the address space of slab_cache_cache (%p)",
+			   name ? name : "?", (void *)s, (void *)&slab_cache_cache);
 	__builtin_memset(s, 0, sizeof(*s));
 	for (i = 0; name && name[i] && i < SLAB_NAME_MAX - 1; i++)
 		s->name[i] = name[i];
@@ -131,6 +137,7 @@ void slab_cache_setup(struct kmem_cache *s, const char *name, size_t size,
 	s->order = pick_order(s->size, onslab, &s->objs_per_slab);
 	s->slab_mask = (MM_PAGE_SIZE << s->order) - 1;
 	s->slab_used = s->objs_per_slab * s->size;
+	s->priv_key = slab_priv_make(s, 0);
 	s->magic = SLAB_CACHE_MAGIC;
 	s->cpu_limit = s->size <= 256 ? SLAB_CPU_LIMIT_MAX :
 		       s->size <= 1024 ? 60 : s->size <= 4096 ? 24 : 8;
@@ -322,9 +329,10 @@ void slab_init(void)
 	slab_caches_lock = (mm_spinlock_t)MM_SPINLOCK_INIT;
 	leaked_objects = 0;
 	slab_spans_init();
+	slab_ptr_top = (uintptr_t)&slab_cache_cache & ~SLAB_PRIV_PTR;
 	slab_cache_setup(&slab_cache_cache, "kmem_cache", sizeof(struct kmem_cache),
 			 SLAB_CACHE_LINE, SLAB_STATIC | SLAB_FORCE_ONSLAB, NULL);
-	slab_cache_setup(&slab_desc_cache, "slab_desc", sizeof(struct slab), 8,
+	slab_cache_setup(&slab_desc_cache, "slab_desc", sizeof(struct slab), SLAB_DESC_ALIGN,
 			 SLAB_STATIC | SLAB_FORCE_ONSLAB, NULL);
 	slab_cache_setup(&slab_cpu_array_cache, "slab_cpu_array",
 			 SLAB_CPU_ARRAY_BYTES, SLAB_CACHE_LINE,

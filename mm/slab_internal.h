@@ -18,11 +18,21 @@
  * SLUB does); the offset in the slab is the physical address modulo the
  * slab size, since frame blocks are naturally aligned. Only the slow paths
  * need the struct slab: on-slab it sits at the slab's tail; off-slab
- * (order >= 1 then) its pointer is the page_private() of the second frame:
+ * (order >= 1 then) its address is packed into the bits of frames 0 and 1
+ * that a cache pointer leaves free, so every frame still reads as the
+ * cache with no branch (a word the fast paths cannot tell apart costs a
+ * mispredicted branch on a third of kfree()s in mixed-size churn):
  *
- *   frame:          0              1             2 .. 2^order-1
- *   page_private:   cache|2        cache|2       cache|2        (on-slab)
- *                   cache|2        struct slab * cache|2        (off-slab)
+ *   63        48 47                               6 5     3 2   0
+ *   +-----------+----------------------------------+-------+-----+
+ *   | spare hi  | cache pointer, bits 47..6        | spare | 010 |
+ *   | (16 bits) | (bits 63..48 are slab_ptr_top)   | lo (3)|     |
+ *   +-----------+----------------------------------+-------+-----+
+ *
+ *   spare = (hi << 3) | lo, 19 bits per frame; off-slab slabs: frame 0
+ *   holds bits 0..18 and frame 1 bits 19..37 of the descriptor's physical
+ *   address / 64 (descriptors are 64-byte aligned and below 16 TiB); all
+ *   other frames, and on-slab slabs, hold spare = 0.
  *
  * kmalloc's large blocks use odd values (mm/kmalloc.c).
  *
@@ -58,6 +68,10 @@
 #define SLAB_MAGIC 0x51ab0b1eu
 #define SLAB_CACHE_MAGIC 0xcac4ecacu
 #define SLAB_PRIV_CACHE 0x2ul       /* page_private tag: a struct kmem_cache */
+#define SLAB_PRIV_PTR 0x0000ffffffffffc0ul /* the cache pointer's bits */
+#define SLAB_PRIV_SPARE 0xffff000000000038ul /* 19 bits free for slab's use */
+#define SLAB_DESC_ALIGN 64          /* off-slab descriptors: address / 64 ... */
+#define SLAB_DESC_PA_LIMIT (1ull << 44) /* ... below 16 TiB: 38 bits, 2 frames */
 #define SLAB_MAX_PREFERRED_ORDER 3  /* slabs of up to 32 KiB when they fit */
 #define SLAB_OFFSLAB_MIN 512        /* slots this large keep the descriptor off-slab */
 #define SLAB_MAX_OBJECT_SIZE (1u << 20)
@@ -134,6 +148,9 @@ struct slab {
 	uint32_t pad;
 };
 _Static_assert(sizeof(struct slab) == 56, "struct slab layout");
+_Static_assert((SLAB_PRIV_PTR | SLAB_PRIV_SPARE | 7) == ~0ul &&
+	       (SLAB_PRIV_PTR & SLAB_PRIV_SPARE) == 0,
+	       "page_private of a slab frame: tag, spare bits and cache pointer");
 
 struct slab_list {
 	struct slab head;          /* sentinel: head.next is the first slab */
@@ -149,6 +166,7 @@ struct kmem_cache {
 	uint64_t recip;            /* ceil(2^64 / size): slot index by multiply */
 	uint32_t slab_used;        /* objs_per_slab * size: slot bytes of a slab */
 	uint32_t object_size;      /* usable bytes (ksize) */
+	uint64_t priv_key;         /* page_private of its slab frames, spare bits 0 */
 	struct kmem_cpu_cache *cpu[MM_MAX_CPUS];
 
 	uint32_t offslab;          /* descriptors from slab_desc_cache */
@@ -169,8 +187,9 @@ struct kmem_cache {
 	struct kmem_cache *next;   /* on the global cache list */
 	char name[SLAB_NAME_MAX];
 } __attribute__((aligned(64)));
-_Static_assert(_Alignof(struct kmem_cache) >= 8, "low bits of a cache pointer are free for tags");
-_Static_assert(offsetof(struct kmem_cache, cpu) == 32, "hot fields and cpu[0] share a line");
+_Static_assert(_Alignof(struct kmem_cache) >= 64,
+	       "bits 5..0 of a cache pointer are free for the tag and spare bits");
+_Static_assert(offsetof(struct kmem_cache, cpu) == 40, "hot fields and cpu[0] share a line");
 
 /* ---- named helpers ---- */
 
@@ -220,6 +239,38 @@ static inline uintptr_t slab_bytes(const struct kmem_cache *s)
 }
 
 #define slab_barrier() __asm__ volatile("" ::: "memory")
+
+/* ---- page_private of a slab frame (picture at the top) ---- */
+
+/* Bits 63..48 of every cache pointer (set by slab_init; slab_cache_setup
+ * checks each cache against it). */
+extern uintptr_t slab_ptr_top;
+
+static inline unsigned long slab_priv_make(const struct kmem_cache *s,
+					   uint32_t spare)
+{
+	return ((uintptr_t)s & SLAB_PRIV_PTR) | ((unsigned long)(spare & 7) << 3) |
+	       ((unsigned long)(spare >> 3) << 48) | SLAB_PRIV_CACHE;
+}
+
+/* The cache of a word tagged SLAB_PRIV_CACHE (two ALU operations). */
+static inline struct kmem_cache *slab_priv_cache(unsigned long priv)
+{
+	return (struct kmem_cache *)((priv & SLAB_PRIV_PTR) | slab_ptr_top);
+}
+
+/* The 19 spare bits of a word. */
+static inline uint32_t slab_priv_spare(unsigned long priv)
+{
+	return (uint32_t)(((priv >> 48) << 3) | ((priv >> 3) & 7));
+}
+
+/* priv is a frame of a slab of s (whatever its spare bits); s->priv_key is
+ * slab_priv_make(s, 0). */
+static inline bool slab_priv_is(unsigned long priv, const struct kmem_cache *s)
+{
+	return (priv & ~SLAB_PRIV_SPARE) == s->priv_key;
+}
 
 /* ---- mm/slab.c: object paths ---- */
 extern struct kmem_cache slab_cpu_array_cache; /* per-CPU arrays */
@@ -339,18 +390,9 @@ static inline struct kmem_cache *slab_cache_check(const void *obj,
 						  unsigned long priv,
 						  const char *fn)
 {
-	struct kmem_cache *s;
-
-	if (likely((priv & 7) == SLAB_PRIV_CACHE)) {
-		s = (struct kmem_cache *)(priv & ~7ul);
-	} else {
-		/* the second frame of an off-slab slab: its descriptor */
-		struct slab *slab = (struct slab *)priv;
-		if (!priv || (priv & 7) || (MM_DEBUG && !virt_to_page(slab)) ||
-		    slab->magic != SLAB_MAGIC)
-			slab_bad_pointer(obj, fn);
-		s = slab->cache;
-	}
+	if (unlikely((priv & 7) != SLAB_PRIV_CACHE))
+		slab_bad_pointer(obj, fn);
+	struct kmem_cache *s = slab_priv_cache(priv);
 	if (unlikely(s->magic != SLAB_CACHE_MAGIC))
 		slab_bad_pointer(obj, fn);
 	return s;
