@@ -26,6 +26,8 @@
  * (page_private) holds a tag (layout: mm/contig_internal.h):
  *   first frame:  CONTIG_TAG_HEAD | malloc type index | number of frames
  *   other frames: CONTIG_TAG_TAIL | offset from the first frame
+ * with low bits that no other owner's check takes for a pointer (kfree and
+ * ksize of contigmalloc memory panic "not a slab object").
  * contigfree checks the state and the tag of the first frame under the zone
  * locks, clears every tag (so a second free finds none) and returns the run
  * with buddy_release_range().
@@ -148,11 +150,11 @@ static void contig_tag(uint64_t pfn, uint64_t nr, unsigned int type_index)
 	struct mm_region *r = pfn_to_region(pfn);
 	struct page *pages = &r->pages[pfn - r->base_pfn]; /* one region */
 
-	set_page_private(&pages[0], CONTIG_TAG_HEAD |
-					    ((uint64_t)type_index << CONTIG_TYPE_SHIFT) |
-					    nr);
+	set_page_private(&pages[0], contig_make_tag(CONTIG_TAG_HEAD,
+						    type_index, nr));
 	for (uint64_t i = 1; i < nr; i++)
-		set_page_private(&pages[i], CONTIG_TAG_TAIL | i);
+		set_page_private(&pages[i],
+				 contig_make_tag(CONTIG_TAG_TAIL, 0, i));
 }
 
 static void contig_check_result(uint64_t pa, uint64_t bytes, vm_paddr_t low,
@@ -269,13 +271,9 @@ void contigfree(void *addr, unsigned long size, struct malloc_type *type)
 	unsigned int kind = ps_kind(r->state[pfn - r->base_pfn]);
 	struct page *pages = &r->pages[pfn - r->base_pfn];
 	unsigned long tag = page_private(&pages[0]);
-	uint64_t nr = tag & CONTIG_VALUE_MASK;
-	bool head = kind == PS_CONTIG &&
-		    (tag & CONTIG_TAG_MASK) == CONTIG_TAG_HEAD;
-
-	unsigned int tidx = (unsigned int)((tag >> CONTIG_TYPE_SHIFT) &
-					   CONTIG_TYPE_MASK);
-	struct malloc_type *owner = malloc_type_from_index(tidx);
+	uint64_t nr = contig_tag_value(tag);
+	bool head = kind == PS_CONTIG && contig_tag_is(tag, CONTIG_TAG_HEAD);
+	struct malloc_type *owner = malloc_type_from_index(contig_tag_type(tag));
 	bool type_ok = !owner || owner == type;
 
 	if (head && nr == want && type_ok &&
@@ -292,7 +290,7 @@ void contigfree(void *addr, unsigned long size, struct malloc_type *type)
 	if (kind == PS_FREE || kind == PS_PCP)
 		mm_panic("contigfree: double free or never allocated (addr %p: "
 			 "the frame is free)", addr);
-	if (kind == PS_CONTIG && (tag & CONTIG_TAG_MASK) == CONTIG_TAG_TAIL)
+	if (kind == PS_CONTIG && contig_tag_is(tag, CONTIG_TAG_TAIL))
 		mm_panic("contigfree: not an address contigmalloc returned "
 			 "(addr %p is %llu pages into an allocation)",
 			 addr, (unsigned long long)nr);

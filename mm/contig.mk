@@ -6,3 +6,6 @@ TESTS_HOST += tests/host/test_contig_host.c
 # What mm64 prints (boot report, failure reports, vmstat -m, slab leaks),
 # captured and read back: host only (tests/host/test_reports_host.c).
 TESTS_HOST += tests/host/test_reports_host.c
+# mm_init on sloppy and impossible maps, shrinker registration mistakes
+# (host only: tests/host/test_init_host.c).
+TESTS_HOST += tests/host/test_init_host.c

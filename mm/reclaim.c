@@ -18,9 +18,11 @@ void shrinkers_reset(void)
 
 int register_shrinker(struct shrinker *s)
 {
-	if (!s || !s->scan)
-		mm_panic("register_shrinker: shrinker %p has no scan function",
-			 (void *)s);
+	if (!s)
+		mm_panic("register_shrinker: shrinker is NULL");
+	if (!s->scan)
+		mm_panic("register_shrinker: shrinker %s has no scan function "
+			 "(%p)", s->name ? s->name : "?", (void *)s);
 	unsigned long irq = mm_port_lock(&shrinker_lock);
 	for (struct shrinker *p = shrinkers; p; p = p->next) {
 		if (p == s) {

@@ -87,14 +87,13 @@ static const char *map_line_at_zero(void)
 
 KTEST(reports_host, boot_report_has_every_part)
 {
-	struct held_block {
-		struct page *p;
-	} blocks[16];
-
 	/* 64 MiB above 4 GiB allocated, so the map shows '#' there. */
-	for (int i = 0; i < 16; i++) {
-		blocks[i].p = alloc_pages(GFP_HIGHUSER | __GFP_NOWARN, MM_MAX_ORDER);
-		KT_ASSERT(blocks[i].p != NULL);
+	enum { NBLOCKS = ((64 << 20 >> MM_PAGE_SHIFT) >> MM_MAX_ORDER) + 1 };
+	static struct page *blocks[NBLOCKS];
+
+	for (int i = 0; i < NBLOCKS; i++) {
+		blocks[i] = alloc_pages(GFP_HIGHUSER | __GFP_NOWARN, MM_MAX_ORDER);
+		KT_ASSERT(blocks[i] != NULL);
 	}
 	/* and a cache with 5 live objects, for its slabinfo row */
 	struct kmem_cache *c = kmem_cache_create("t-slabinfo", 100, 0, 0, NULL);
@@ -111,8 +110,8 @@ KTEST(reports_host, boot_report_has_every_part)
 	host_log_capture(logbuf, sizeof(logbuf));
 	mm_report();
 	host_log_capture(NULL, 0);
-	for (int i = 0; i < 16; i++)
-		__free_pages(blocks[i].p, MM_MAX_ORDER);
+	for (int i = 0; i < NBLOCKS; i++)
+		__free_pages(blocks[i], MM_MAX_ORDER);
 	for (int i = 0; i < 5; i++)
 		kmem_cache_free(c, objs[i]);
 	kmem_cache_destroy(c);

@@ -107,10 +107,9 @@ static uint64_t ct_oracle(unsigned long size, uint64_t low, uint64_t high,
 				} else if (ps_kind(st) == PS_ALLOC) {
 					step = 1ull << ps_order(st);
 				} else if (ps_kind(st) == PS_CONTIG &&
-					   (tag & CONTIG_TAG_MASK) ==
-						   CONTIG_TAG_HEAD &&
-					   (tag & CONTIG_VALUE_MASK)) {
-					step = tag & CONTIG_VALUE_MASK;
+					   contig_tag_is(tag, CONTIG_TAG_HEAD) &&
+					   contig_tag_value(tag)) {
+					step = contig_tag_value(tag);
 				}
 			}
 			if (free && run == UINT64_MAX)
@@ -345,6 +344,36 @@ KTEST(contig, write_after_free_is_reported_with_the_frame)
 	KT_EXPECT_EQ(q, p);
 	if (q)
 		contigfree(q, 4 * 4096, M_CONTIGTEST);
+	ct_end(&snap);
+}
+
+/* ---- other allocators' frees on contigmalloc memory ---- */
+
+/* kfree() and ksize() read page_private() of whatever frame they get; the
+ * contig tags must read as "not a slab object", never as a slab's cache
+ * pointer or a large kmalloc block (runs of 1..9 frames cover every value
+ * of the low bits the count used to occupy). */
+KTEST(contig, kfree_of_contigmalloc_memory_is_refused)
+{
+	struct ct_snapshot snap;
+	char *volatile runs[9];
+
+	ct_begin(&snap);
+	for (int i = 0; i < 9; i++) {
+		runs[i] = contigmalloc((unsigned long)(i + 1) * 4096,
+				       M_CONTIGTEST, M_NOWAIT, 0, ~0ull, 4096, 0);
+		KT_ASSERT(runs[i] != NULL);
+	}
+	for (int i = 0; i < 9; i++) {
+		KT_EXPECT_PANIC_MSG(kfree(runs[i]), "not a slab object");
+		KT_EXPECT_PANIC_MSG(ksize(runs[i]), "not a slab object");
+		if (i > 0) /* a tail frame */
+			KT_EXPECT_PANIC_MSG(kfree(runs[i] + i * 4096),
+					    "not a slab object");
+	}
+	/* and contigfree still takes them back */
+	for (int i = 0; i < 9; i++)
+		contigfree(runs[i], (unsigned long)(i + 1) * 4096, M_CONTIGTEST);
 	ct_end(&snap);
 }
 
