@@ -18,6 +18,7 @@ static uint64_t metadata_bytes;
 struct page *mm_pages;
 uint8_t *mm_page_state;
 uint64_t mm_nr_frames;
+uint64_t mm_zone_start_index[MM_NR_ZONES];
 
 size_t mm_region_count(void)
 {
@@ -172,6 +173,15 @@ static void build_spans(void)
 			};
 			pfn = stop;
 		}
+	}
+	/* zone z starts at the first span of zone z or above */
+	for (int z = 0; z < MM_NR_ZONES; z++) {
+		mm_zone_start_index[z] = mm_nr_frames;
+		for (size_t i = 0; i < nspans; i++)
+			if (spans[i].zone >= (enum zone_type)z) {
+				mm_zone_start_index[z] = spans[i].first_index;
+				break;
+			}
 	}
 }
 

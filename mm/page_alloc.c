@@ -325,7 +325,7 @@ free_pages_slow(struct page *page, unsigned int order)
 		}
 	}
 	if (order == 0 && mm_pcp_enabled) {
-		pcp_free(s->zone, idx);
+		pcp_free(s->zone, idx, mm_page_state[idx]);
 		return;
 	}
 	struct zone *z = &mm_zones[s->zone];
@@ -341,16 +341,15 @@ void __free_pages(struct page *page, unsigned int order)
 	 * onto this CPU's list. Anything else takes the checked path. */
 	uint64_t idx = (uint64_t)(page - mm_pages);
 
-	if (order == 0 && mm_pcp_enabled && idx < mm_nr_frames &&
-	    (mm_page_state[idx] & ~PS_POISON) == ps_make(0, PS_ALLOC, 0)) {
-		const struct mm_span *s = index_to_span(idx);
+	if (order == 0 && mm_pcp_enabled && idx < mm_nr_frames) {
+		uint8_t st = mm_page_state[idx];
 
-		if (s) {
+		if ((st & ~PS_POISON) == ps_make(0, PS_ALLOC, 0)) {
 			if (MM_DEBUG && mm_poison_enabled) {
-				poison_frame(span_pfn(s, idx));
-				mm_page_state[idx] |= PS_POISON;
+				poison_frame(span_pfn(index_to_span(idx), idx));
+				st |= PS_POISON;
 			}
-			pcp_free(s->zone, idx);
+			pcp_free(index_zone(idx), idx, st);
 			return;
 		}
 	}

@@ -53,6 +53,11 @@ enum zone_wmark { WMARK_MIN, WMARK_LOW, WMARK_HIGH, MM_NR_WMARK };
 
 #define MM_NO_PAGE UINT32_MAX /* list end */
 
+/* Per-CPU list sizes (mm/zone.c sets them per zone; mm/pcp.h sizes its
+ * rings for them). */
+#define PCP_BATCH_MAX 31u
+#define PCP_HIGH_MAX (6u * PCP_BATCH_MAX)
+
 struct free_area {
 	uint32_t head;     /* first block's index, MM_NO_PAGE when empty */
 	uint64_t nr_blocks;
@@ -70,7 +75,7 @@ struct zone {
 	/* Frames zone z keeps against an allocation that could have used the
 	 * higher zone c (lowmem_reserve[c]); 0 for c <= z. */
 	uint64_t lowmem_reserve[MM_NR_ZONES];
-	uint32_t pcp_batch, pcp_high;
+	uint32_t pcp_batch, pcp_high; /* <= PCP_BATCH_MAX, PCP_HIGH_MAX */
 	struct free_area area[MM_MAX_ORDER + 1];
 };
 
@@ -141,6 +146,18 @@ static inline const struct mm_span *index_to_span(uint64_t idx)
 }
 size_t mm_span_count(void);
 const struct mm_span *mm_span_get(size_t i);
+
+/* Global indices grow with the pfn, so each zone's frames are one run of
+ * indices: mm_zone_start_index[z] is the first index of a frame in zone z
+ * or above (mm_nr_frames when there is none). */
+extern uint64_t mm_zone_start_index[MM_NR_ZONES];
+
+/* The zone of the frame at global index idx (< mm_nr_frames). */
+static inline enum zone_type index_zone(uint64_t idx)
+{
+	return (enum zone_type)((idx >= mm_zone_start_index[ZONE_DMA32]) +
+				(idx >= mm_zone_start_index[ZONE_NORMAL]));
+}
 
 static inline uint64_t page_index(const struct page *page)
 {

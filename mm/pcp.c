@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Per-CPU lists of order-0 frames, one per CPU and zone. An order-0 free
- * pushes the frame at the head (hot: likely still in this CPU's cache); an
- * allocation pops the head, or the tail with __GFP_COLD (the frame freed
- * longest ago). An empty list refills `batch` frames from the buddy lists
+ * Per-CPU lists of order-0 frames, one per CPU and zone (rings of frame
+ * indices: mm/pcp.h). An order-0 free pushes the frame at the head (hot:
+ * likely still in this CPU's cache); an allocation pops the head, or the
+ * tail with __GFP_COLD (the frame freed longest ago). An empty list refills `batch` frames from the buddy lists
  * under one zone lock; a list above `high` drains `batch` frames from its
  * tail. Frames on these lists are "allocated" for the buddy and the freemap
  * but count in nr_free_pages(); reclaim and drain_all_pages() return them.
@@ -27,8 +27,10 @@ bool mm_pcp_enabled = true;
 void pcp_reset(void)
 {
 	for (int c = 0; c < MM_MAX_CPUS; c++)
-		for (int z = 0; z < MM_NR_ZONES; z++)
-			mm_pcp[c].list[z] = (struct pcp_list){ MM_NO_PAGE, MM_NO_PAGE, 0 };
+		for (int z = 0; z < MM_NR_ZONES; z++) {
+			mm_pcp[c].list[z].head = 0;
+			mm_pcp[c].list[z].count = 0;
+		}
 }
 
 /* Gives up to n frames from the tail of l back to the buddy; zone lock held. */
@@ -78,7 +80,7 @@ struct page *pcp_alloc(struct zone *z, gfp_t gfp, enum zone_type classzone)
 	if (!page && l->count) {
 		uint32_t idx = (gfp & __GFP_COLD) ? pcp_pop_tail(l) : pcp_pop_head(l);
 
-		mm_page_state[idx] = ps_make(mm_page_state[idx], PS_ALLOC, 0);
+		pcp_mark_alloc(idx);
 		page = &mm_pages[idx];
 	}
 	mm_port_irq_restore(irq);

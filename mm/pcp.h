@@ -10,9 +10,27 @@
 
 #include "page_alloc_internal.h"
 
+/*
+ * A list is a ring of frame indices, so pushing and popping never touch a
+ * struct page (no links to write, no neighbour to fix up):
+ *
+ *   slot[]: [ ... | tail (cold) | ... | head - 1 (hot) | head | ... ]
+ *                 <------------ count frames ------------>
+ *
+ * The frames are at positions head - count .. head - 1 (mod PCP_SLOTS);
+ * head - 1 is the hot end (last freed), head - count the cold end. A list
+ * holds at most pcp_high + 1 frames (a free drains a batch once it is above
+ * pcp_high) and a refill fills an empty list with at most a batch.
+ */
+#define PCP_SLOTS 256u
+_Static_assert((PCP_SLOTS & (PCP_SLOTS - 1)) == 0, "PCP_SLOTS is a power of two");
+_Static_assert(PCP_HIGH_MAX + 1 <= PCP_SLOTS && PCP_BATCH_MAX <= PCP_SLOTS,
+	       "a per-CPU list fits its ring");
+
 struct pcp_list {
-	uint32_t head, tail; /* frame indices, MM_NO_PAGE when empty */
-	uint32_t count;
+	uint32_t head;  /* position after the hot end (wraps) */
+	uint32_t count; /* frames on the list */
+	uint32_t slot[PCP_SLOTS];
 };
 
 struct pcp_cpu {
@@ -21,56 +39,30 @@ struct pcp_cpu {
 
 extern struct pcp_cpu mm_pcp[MM_MAX_CPUS];
 
-static inline void pcp_push_head(struct pcp_list *l, uint32_t idx)
+/* The ring slot at position pos (any uint32_t: positions wrap). */
+static inline uint32_t *pcp_slot(struct pcp_list *l, uint32_t pos)
 {
-	struct page *p = &mm_pages[idx];
-
-	p->lru.prev = MM_NO_PAGE;
-	p->lru.next = l->head;
-	if (l->head != MM_NO_PAGE)
-		mm_pages[l->head].lru.prev = idx;
-	else
-		l->tail = idx;
-	l->head = idx;
-	l->count++;
+	return &l->slot[pos & (PCP_SLOTS - 1)];
 }
 
 static inline void pcp_push_tail(struct pcp_list *l, uint32_t idx)
 {
-	struct page *p = &mm_pages[idx];
-
-	p->lru.next = MM_NO_PAGE;
-	p->lru.prev = l->tail;
-	if (l->tail != MM_NO_PAGE)
-		mm_pages[l->tail].lru.next = idx;
-	else
-		l->head = idx;
-	l->tail = idx;
 	l->count++;
+	*pcp_slot(l, l->head - l->count) = idx;
 }
 
+/* Callers check l->count first. */
 static inline uint32_t pcp_pop_head(struct pcp_list *l)
 {
-	uint32_t idx = l->head;
-
-	l->head = mm_pages[idx].lru.next;
-	if (l->head != MM_NO_PAGE)
-		mm_pages[l->head].lru.prev = MM_NO_PAGE;
-	else
-		l->tail = MM_NO_PAGE;
+	l->head--;
 	l->count--;
-	return idx;
+	return *pcp_slot(l, l->head);
 }
 
 static inline uint32_t pcp_pop_tail(struct pcp_list *l)
 {
-	uint32_t idx = l->tail;
+	uint32_t idx = *pcp_slot(l, l->head - l->count);
 
-	l->tail = mm_pages[idx].lru.prev;
-	if (l->tail != MM_NO_PAGE)
-		mm_pages[l->tail].lru.next = MM_NO_PAGE;
-	else
-		l->head = MM_NO_PAGE;
 	l->count--;
 	return idx;
 }
@@ -78,33 +70,54 @@ static inline uint32_t pcp_pop_tail(struct pcp_list *l)
 /* Drains a batch of the list (too long) to the buddy; takes the zone lock. */
 void pcp_drain_batch(struct pcp_list *l, enum zone_type zone);
 
+/* The state byte of a frame leaving a per-CPU list as allocated: only
+ * debug builds poison, so only they keep the poison bit for the check. */
+static inline void pcp_mark_alloc(uint64_t idx)
+{
+	if (MM_DEBUG)
+		mm_page_state[idx] = ps_make(mm_page_state[idx], PS_ALLOC, 0);
+	else
+		mm_page_state[idx] = ps_make(0, PS_ALLOC, 0);
+}
+
 /* Fast path: a frame from this CPU's list of zone z, or NULL when empty. */
 static inline struct page *pcp_take(enum zone_type z, gfp_t gfp)
 {
 	unsigned long irq = mm_port_irq_save();
 	struct pcp_list *l = &mm_pcp[mm_port_cpu_id()].list[z];
+	uint32_t head = l->head, n = l->count;
 	struct page *page = NULL;
 
-	if (l->count) {
-		uint32_t idx = (gfp & __GFP_COLD) ? pcp_pop_tail(l) : pcp_pop_head(l);
+	if (n) {
+		uint32_t pos = head - n; /* cold end */
 
-		mm_page_state[idx] = ps_make(mm_page_state[idx], PS_ALLOC, 0);
+		if (!(gfp & __GFP_COLD)) {
+			pos = head - 1; /* hot end */
+			l->head = pos;
+		}
+		l->count = n - 1;
+		uint32_t idx = *pcp_slot(l, pos);
+		pcp_mark_alloc(idx);
 		page = &mm_pages[idx];
 	}
 	mm_port_irq_restore(irq);
 	return page;
 }
 
-/* An order-0 frame (global index idx, zone z) onto this CPU's list, at the
- * hot end; a batch goes back to the buddy when the list is too long. */
-static inline void pcp_free(enum zone_type z, uint64_t idx)
+/* An order-0 frame (global index idx, zone z, state byte st: allocated,
+ * maybe poisoned) onto this CPU's list, at the hot end; a batch goes back
+ * to the buddy when the list is too long. */
+static inline void pcp_free(enum zone_type z, uint64_t idx, uint8_t st)
 {
 	unsigned long irq = mm_port_irq_save();
 	struct pcp_list *l = &mm_pcp[mm_port_cpu_id()].list[z];
+	uint32_t head = l->head, n = l->count + 1;
 
-	mm_page_state[idx] = ps_make(mm_page_state[idx], PS_PCP, 0);
-	pcp_push_head(l, (uint32_t)idx);
-	if (l->count > mm_zones[z].pcp_high)
+	mm_page_state[idx] = ps_make(st, PS_PCP, 0);
+	*pcp_slot(l, head) = (uint32_t)idx;
+	l->head = head + 1;
+	l->count = n;
+	if (n > mm_zones[z].pcp_high)
 		pcp_drain_batch(l, z);
 	mm_port_irq_restore(irq);
 }

@@ -110,8 +110,9 @@ void zone_setup_watermarks(void)
 		}
 		/* per-CPU lists: batch ~ 1/1024 of the zone, 1..31; high 6x */
 		uint64_t batch = z->managed >> 10;
-		z->pcp_batch = batch < 1 ? 1 : batch > 31 ? 31 : (uint32_t)batch;
-		z->pcp_high = 6 * z->pcp_batch;
+		z->pcp_batch = batch < 1 ? 1 : batch > PCP_BATCH_MAX ? PCP_BATCH_MAX :
+			       (uint32_t)batch;
+		z->pcp_high = PCP_HIGH_MAX / PCP_BATCH_MAX * z->pcp_batch;
 	}
 	setup_first_zones();
 }
