@@ -382,11 +382,13 @@ KTEST(contig, kfree_of_contigmalloc_memory_is_refused)
 static void *ct_held;
 static unsigned long ct_held_bytes;
 static unsigned ct_shrinker_calls;
+static gfp_t ct_shrinker_gfp;
 
 static unsigned long ct_scan(struct shrinker *s, gfp_t gfp,
 			     unsigned long nr_to_free)
 {
 	ct_shrinker_calls++;
+	ct_shrinker_gfp = gfp;
 	if (!ct_held)
 		return 0;
 	contigfree(ct_held, ct_held_bytes, M_CONTIGTEST);
@@ -421,6 +423,7 @@ KTEST(contig, reclaim_only_without_nowait)
 			       pa + bytes, 4096, 0);
 
 	KT_EXPECT(ct_shrinker_calls >= 1);
+	KT_EXPECT_EQ(ct_shrinker_gfp, GFP_KERNEL); /* reclaims as GFP_KERNEL */
 	KT_EXPECT(contig_stats.reclaim_rounds > rounds);
 	KT_EXPECT(ct_held == NULL);
 	KT_ASSERT(p != NULL);
