@@ -30,7 +30,7 @@
  *   pointer). See the pictures in mm/slab_internal.h.
  *
  * - The fast paths (kmem_cache_alloc/free, kmalloc/kfree) are one call of
- *   mm_port_cpu_id(), a few loads and two stores: the frame of an address
+ *   mm_port_cpu_id(), a few loads and stores, no lock: the frame of an address
  *   comes from slab's own copy of the frame allocator's spans (the span of
  *   the last lookup answers with one compare), kmem_cache_free proves the
  *   frame is a slab of its cache with one compare of page_private(), the
@@ -358,7 +358,8 @@ static struct kmem_cpu_cache *cpu_array_install(struct kmem_cache *s,
 	if (!get_objects(ac, (void **)&c, 1, agfp))
 		return NULL;
 	slab_debug_on_alloc(ac, c, "kmem_cache_alloc");
-	c->state = cpu_state_idle(0);
+	c->busy = 0;
+	c->avail = 0;
 	c->slot[0] = NULL;
 	c->limit = s->cpu_limit;
 	c->batch = s->cpu_batch;
@@ -640,8 +641,9 @@ size_t kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t n, void **p
 		uint32_t take = c->avail < n ? c->avail : (uint32_t)n;
 		uint32_t left = c->avail - take;
 		__builtin_memcpy(p, cpu_objs(c) + left, take * sizeof(void *));
+		c->avail = left;
 		slab_barrier();
-		c->state = cpu_state_idle(left);
+		c->busy = 0;
 		done = take;
 	}
 	for (size_t i = 0; i < done; i++)
@@ -701,8 +703,9 @@ void kmem_cache_free_bulk(struct kmem_cache *s, size_t n, void **p)
 		uint32_t room = c->limit - c->avail;
 		uint32_t put = room < n ? room : (uint32_t)n;
 		__builtin_memcpy(cpu_objs(c) + c->avail, p, put * sizeof(void *));
+		c->avail += put;
 		slab_barrier();
-		c->state = cpu_state_idle(c->avail + put);
+		c->busy = 0;
 		done = put;
 	}
 	/* What does not fit goes back to the slabs under one lock. */
