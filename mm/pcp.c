@@ -77,7 +77,14 @@ struct page *pcp_alloc(struct zone *z, gfp_t gfp, enum zone_type classzone)
 		}
 		mm_port_unlock(&z->lock, zirq);
 	}
-	if (!page && l->count) {
+	/* A request falling back from a higher zone must leave this zone's
+	 * lowmem_reserve against it, even when frames sit on the list (a
+	 * GFP_DMA user just freed them): count them like free frames against
+	 * the mark. A racy read of z->free is fine for a threshold. */
+	bool fallback_too_low = z->lowmem_reserve[classzone] != 0 &&
+		__atomic_load_n(&z->free, __ATOMIC_RELAXED) + l->count <=
+			zone_alloc_mark(z, gfp, classzone);
+	if (!page && l->count && !fallback_too_low) {
 		uint32_t idx = (gfp & __GFP_COLD) ? pcp_pop_tail(l) : pcp_pop_head(l);
 
 		pcp_mark_alloc(idx);

@@ -6,6 +6,7 @@
  * reserve; test shrinkers count their calls and free frames they hold.
  */
 #include "page_test_util.h"
+#include "pcp.h"
 
 struct pressure {
 	struct buddyinfo start;
@@ -355,4 +356,40 @@ KTEST(page_gfp, high_priority_reserve_shares)
 		KT_EXPECT_EQ(zone_alloc_mark(z, GFP_ATOMIC, zi),
 			     min - min / 2 - min / 4);
 	}
+}
+
+/* GFP_KERNEL falling back to ZONE_DMA must leave min + lowmem_reserve[Normal]
+ * free there. Frames a GFP_DMA user just freed sit on this CPU's DMA list,
+ * and pcp_alloc() hands them to any request without a mark check. */
+KTEST(page_gfp, fallback_keeps_lowmem_reserve_with_frames_on_cpu_lists)
+{
+	const gfp_t TAKE = GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN;
+	struct buddyinfo start;
+	struct held hog = { 0 }, dma = { 0 }, got = { 0 };
+	struct zone *z = &mm_zones[ZONE_DMA];
+
+	page_test_quiesce();
+	page_test_begin(&start);
+	held_take_all(&hog, TAKE);
+	drain_all_pages();
+	for (int i = 0; i < 8; i++) /* GFP_DMA may go down to min */
+		KT_ASSERT(held_take(&dma, GFP_KERNEL | GFP_DMA | __GFP_NOWARN, 0));
+	held_free_all(&dma); /* onto this CPU's DMA list */
+	uint64_t on_list = mm_pcp[mm_port_cpu_id()].list[ZONE_DMA].count;
+	uint64_t avail = z->free + on_list;
+	uint64_t mark = zone_alloc_mark(z, TAKE, ZONE_NORMAL);
+	unsigned long n = 0;
+	struct page *p;
+	while ((p = held_take(&got, TAKE, 0)))
+		n += pfn_zone(page_to_pfn(p)) == ZONE_DMA;
+	ktest_printf("# ZONE_DMA: %llu free + %llu on the CPU list, GFP_KERNEL "
+		     "mark %llu (min %llu + lowmem_reserve %llu); GFP_KERNEL "
+		     "then took %lu DMA frames\n",
+		     (unsigned long long)z->free, (unsigned long long)on_list,
+		     (unsigned long long)mark, (unsigned long long)z->wmark[WMARK_MIN],
+		     (unsigned long long)z->lowmem_reserve[ZONE_NORMAL], n);
+	KT_EXPECT(n <= (avail > mark ? avail - mark : 0));
+	held_free_all(&got);
+	held_free_all(&hog);
+	page_test_end(&start);
 }
