@@ -91,10 +91,13 @@ void buddy_free_block_locked(const struct mm_span *s, uint64_t pfn,
 		if (ps_kind(st) != PS_FREE || ps_order(st) != order)
 			break;
 		area_del(&z->area[order], bidx);
-		mm_page_state[bidx] = ps_make(st, PS_NONE, 0);
+		/* a first frame that goes inside the merged block keeps its
+		 * links (or its owner's word): PS_PRIV_DIRTY */
+		mm_page_state[bidx] = ps_make(st, PS_NONE, 0) | PS_PRIV_DIRTY;
 		if (bpfn < pfn) { /* the lower half heads the merged block */
 			uint64_t idx = span_index(s, pfn);
-			mm_page_state[idx] = ps_make(mm_page_state[idx], PS_NONE, 0);
+			mm_page_state[idx] = ps_make(mm_page_state[idx], PS_NONE, 0) |
+					     PS_PRIV_DIRTY;
 			pfn = bpfn;
 		}
 		order++;
@@ -223,7 +226,7 @@ void buddy_release_range(uint64_t pfn, uint64_t nr)
 				 ps_kind(st));
 	}
 	for (uint64_t p = pfn; p < end; p++) {
-		r->state[p - r->base_pfn] = PS_NONE;
+		r->state[p - r->base_pfn] = PS_NONE | PS_PRIV_DIRTY; /* tags */
 		if (MM_DEBUG && mm_poison_enabled) {
 			poison_frame(p);
 			r->state[p - r->base_pfn] |= PS_POISON;

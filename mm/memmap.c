@@ -223,8 +223,9 @@ void memmap_setup(const struct mm_range *map, size_t n,
 	}
 	metadata_bytes = early_allocated_bytes() - before;
 	/* Every frame starts "inside a block", unpoisoned. The struct pages
-	 * need no initialisation: links are written when a frame is freed. */
-	__builtin_memset(mm_page_state, PS_NONE, mm_nr_frames);
+	 * need no initialisation: links are written when a frame is freed,
+	 * and PS_PRIV_DIRTY has the owner word cleared at its first use. */
+	__builtin_memset(mm_page_state, PS_NONE | PS_PRIV_DIRTY, mm_nr_frames);
 	build_spans();
 }
 

@@ -112,9 +112,9 @@ struct mm_span {
 #define MM_MAX_REGIONS 128
 #define MM_MAX_SPANS (MM_MAX_REGIONS + 2)
 
-extern struct page *mm_pages;     /* every struct page, by global index */
-extern uint8_t *mm_page_state;    /* every state byte, by global index */
-extern uint64_t mm_nr_frames;     /* global indices in use */
+/* mm_pages, mm_page_state, mm_nr_frames: declared in <mm/page_alloc.h>
+ * (set_page_private() needs them): every struct page and every state byte,
+ * by global index, and the number of global indices in use. */
 
 size_t mm_region_count(void);
 struct mm_region *mm_region_get(size_t i);
@@ -181,8 +181,19 @@ static inline uint64_t span_index(const struct mm_span *s, uint64_t pfn)
  *                   PS_PCP   on a per-CPU list (order 0)
  *                   PS_RESERVED never handed out
  *                   PS_CONTIG claimed by buddy_claim_range_locked
- *   bits 3-6  order (PS_FREE, PS_ALLOC)
+ *   bits 3-6  order (PS_FREE, PS_ALLOC); on a PS_NONE frame bit 3 is
+ *             PS_PRIV_DIRTY: its struct page may hold a word that is not 0
  *   bit  7    poisoned (debug: the frame holds the free pattern)
+ *
+ * page_alloc.h promises page_private() is 0 on every frame of a fresh
+ * block. Only the first frame of a block is written by the allocator (free
+ * lists link through it), so that one is cleared on every allocation; a
+ * frame inside a block is cleared only when PS_PRIV_DIRTY says it may hold
+ * something: set at boot (struct pages start uninitialised), when a block's
+ * first frame becomes a frame inside a merged block, when contig gives a run
+ * back, and by set_page_private() with a value other than 0 on a frame
+ * inside an allocated block. So a frame whose owner never set its word, or
+ * set it back to 0, costs nothing when it is handed out again.
  */
 enum page_kind {
 	PS_NONE = 0,
@@ -196,6 +207,9 @@ enum page_kind {
 #define PS_ORDER_SHIFT 3
 #define PS_ORDER_MASK 0x78u
 #define PS_POISON 0x80u
+#define PS_PRIV_DIRTY MM_PAGE_PRIVATE_DIRTY /* PS_NONE frames only */
+_Static_assert(PS_PRIV_DIRTY == 1u << PS_ORDER_SHIFT,
+	       "PS_PRIV_DIRTY is the low order bit, unused on PS_NONE frames");
 
 static inline unsigned int ps_kind(uint8_t s)
 {
@@ -290,8 +304,17 @@ void pcp_reset(void);
 void zone_setup_watermarks(void);
 /* The lowest free count zone z must keep for this request (watermark share
  * by gfp plus lowmem_reserve against classzone). */
-uint64_t zone_alloc_mark(const struct zone *z, gfp_t gfp,
-			 enum zone_type classzone);
+static inline uint64_t zone_alloc_mark(const struct zone *z, gfp_t gfp,
+				       enum zone_type classzone)
+{
+	uint64_t min = z->wmark[WMARK_MIN], mark = min;
+
+	if (gfp & __GFP_HIGH)
+		mark -= min / 2;
+	if (gfp & __GFP_ATOMIC)
+		mark -= min / 4;
+	return mark + z->lowmem_reserve[classzone];
+}
 /* The highest zone gfp allows (the first of its zonelist). */
 static inline enum zone_type gfp_classzone(gfp_t gfp)
 {

@@ -117,18 +117,6 @@ void zone_setup_watermarks(void)
 	setup_first_zones();
 }
 
-uint64_t zone_alloc_mark(const struct zone *z, gfp_t gfp,
-			 enum zone_type classzone)
-{
-	uint64_t min = z->wmark[WMARK_MIN], mark = min;
-
-	if (gfp & __GFP_HIGH)
-		mark -= min / 2;
-	if (gfp & __GFP_ATOMIC)
-		mark -= min / 4;
-	return mark + z->lowmem_reserve[classzone];
-}
-
 /* The interrupt states the inner locks saved; written and read only while
  * all zone locks are held. */
 static unsigned long inner_irq[MM_NR_ZONES];

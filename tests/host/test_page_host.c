@@ -55,6 +55,54 @@ KTEST(page_host, tiny_arena_oom_is_deterministic)
 	host_mm_default();
 }
 
+/* Struct pages start uninitialised (a real machine's RAM holds anything):
+ * junk in every one before mm_init, then every frame handed out, tagged,
+ * given back and merged; the block that comes back must be all zeros. In
+ * the 64-frame arena (61 free frames) the one order-5 block holds half of
+ * them, so it is made of tagged frames. */
+KTEST(page_host, owner_words_are_zero_after_junk_and_merges)
+{
+	static const struct mm_range map[] = {
+		{ 1 * MiB, 64 * MM_PAGE_SIZE, MM_RANGE_USABLE },
+	};
+	struct page *f[64];
+	int n = 0;
+
+	tiny_arena();
+	__builtin_memset(mm_pages, 0xa5, mm_nr_frames * sizeof(struct page));
+	mm_init(map, 1, NULL, 0); /* same arena, same layout, junk kept */
+	mm_pcp_enabled = false;   /* order 0 straight from the buddy lists */
+	while (n < 64 && (f[n] = alloc_pages(GFP_ATOMIC | __GFP_NOWARN, 0))) {
+		KT_EXPECT_EQ(page_private(f[n]), 0);
+		set_page_private(f[n], 0x5a5a0000ul + (unsigned long)n);
+		n++;
+	}
+	KT_EXPECT(n >= 32);
+	for (int i = 0; i < n; i++)
+		__free_pages(f[i], 0);
+	KT_EXPECT_EQ(mm_zones[ZONE_DMA].area[5].nr_blocks, 1);
+	struct page *b = alloc_pages(GFP_KERNEL, 5);
+	KT_ASSERT(b != NULL);
+	unsigned long nonzero = 0;
+	for (int i = 0; i < 32; i++) {
+		nonzero += page_private(&b[i]) != 0;
+		set_page_private(&b[i], 0x77000000ul + (unsigned long)i);
+	}
+	KT_EXPECT_EQ(nonzero, 0);
+	__free_pages(b, 5);
+	/* the tagged order-5 block split into order-0 frames: all clean */
+	n = 0;
+	while (n < 64 && (f[n] = alloc_pages(GFP_ATOMIC | __GFP_NOWARN, 0))) {
+		KT_EXPECT_EQ(page_private(f[n]), 0);
+		n++;
+	}
+	for (int i = 0; i < n; i++)
+		__free_pages(f[i], 0);
+	mm_pcp_enabled = true;
+	mm_check_invariants();
+	host_mm_default();
+}
+
 KTEST(page_host, holes_cost_nothing)
 {
 	/* RAM at 0-1 GiB and 64-65 GiB: the same frame metadata as 2 GiB */
