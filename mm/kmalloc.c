@@ -40,6 +40,13 @@ static const char *const kmalloc_names[2][KMALLOC_CLASSES] = {
 #define KMALLOC_STEPS (KMALLOC_MAX_CACHE_SIZE / 8 + 1)
 static uint8_t kmalloc_cache_by_step[KMALLOC_STEPS];
 static struct kmem_cache kmalloc_caches[2][KMALLOC_CLASSES];
+
+/* s points into kmalloc's static caches, so reading it is safe (its magic
+ * then tells a cache start from a stray pointer into the array). */
+bool kmalloc_is_static_cache(const struct kmem_cache *s)
+{
+	return (uintptr_t)s - (uintptr_t)kmalloc_caches < sizeof(kmalloc_caches);
+}
 _Static_assert(sizeof(struct kmem_cache) % 64 == 0 &&
 	       (KMALLOC_CLASSES - 1) * sizeof(struct kmem_cache) / 64 <= 255,
 	       "kmalloc_cache_by_step holds a cache offset / 64 in a byte");
@@ -216,8 +223,11 @@ void kfree(const void *p)
 	uint64_t pa = mm_port_virt_to_phys(obj);
 	unsigned long priv = page_private(slab_pa_to_page_hinted(pa));
 	struct kmem_cache *s = slab_priv_cache(priv);
-	if (likely((priv & 7) == SLAB_PRIV_CACHE && s->magic == SLAB_CACHE_MAGIC &&
-		   slab_is_slot_start(s, pa))) {
+	/* Only kmalloc's own caches are trusted here without a lookup; an
+	 * object of another cache, or a word that merely looks like a slab
+	 * tag, takes the checked path (slab_cache_ptr_valid). */
+	if (likely((priv & 7) == SLAB_PRIV_CACHE && kmalloc_is_static_cache(s) &&
+		   s->magic == SLAB_CACHE_MAGIC && slab_is_slot_start(s, pa))) {
 		slab_free_push(s, obj, "kfree");
 		return;
 	}

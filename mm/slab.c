@@ -520,6 +520,22 @@ void slab_bad_pointer(const void *obj, const char *fn)
 	slab_panic("%s: invalid free of %p (not a slab object)", fn, obj);
 }
 
+bool slab_cache_ptr_valid(const struct kmem_cache *s)
+{
+	if (s == &slab_cache_cache || s == &slab_desc_cache ||
+	    s == &slab_cpu_array_cache || kmalloc_is_static_cache(s))
+		return true;
+	/* Otherwise it must be a live slot of slab_cache_cache: its frame
+	 * carries that cache's tag and s is a slot start there. */
+	struct page *page = slab_virt_to_page(s);
+	if (!page)
+		return false;
+	unsigned long priv = page_private(page);
+	return (priv & 7) == SLAB_PRIV_CACHE &&
+	       slab_priv_cache(priv) == &slab_cache_cache &&
+	       slab_is_slot_start(&slab_cache_cache, mm_port_virt_to_phys(s));
+}
+
 struct kmem_cache *slab_cache_of(const void *obj, const char *fn)
 {
 	struct page *page = slab_virt_to_page(obj);

@@ -279,6 +279,16 @@ void slab_free_slow(struct kmem_cache *s, void *obj);
 /* Cold reports (panics): a pointer that is no slab object; a free into the
  * wrong cache or not at an object start; a double free. */
 _Noreturn void slab_bad_pointer(const void *obj, const char *fn);
+
+/*
+ * slab_cache_ptr_valid - s may be dereferenced as a cache: one of the static
+ * caches (kmalloc's, the internal ones) or an object that slab_cache_cache
+ * handed out. Reads nothing at s. A page_private() word that only looks like
+ * a slab tag (an owner's own value on a frame from alloc_pages()) fails here
+ * instead of being followed.
+ */
+bool slab_cache_ptr_valid(const struct kmem_cache *s);
+bool kmalloc_is_static_cache(const struct kmem_cache *s); /* mm/kmalloc.c */
 _Noreturn void slab_bad_free(struct kmem_cache *s, struct kmem_cache *owner,
 			     const void *obj, const char *fn);
 _Noreturn void slab_double_free(struct kmem_cache *s, const void *obj,
@@ -380,7 +390,7 @@ static inline struct kmem_cache *slab_cache_check(const void *obj,
 	if (unlikely((priv & 7) != SLAB_PRIV_CACHE))
 		slab_bad_pointer(obj, fn);
 	struct kmem_cache *s = slab_priv_cache(priv);
-	if (unlikely(s->magic != SLAB_CACHE_MAGIC))
+	if (unlikely(!slab_cache_ptr_valid(s) || s->magic != SLAB_CACHE_MAGIC))
 		slab_bad_pointer(obj, fn);
 	return s;
 }

@@ -316,3 +316,27 @@ KTEST(kmalloc, random_churn_no_overlap)
 		}
 	KT_EXPECT_EQ(settled_free(), start);
 }
+
+/* A frame from alloc_pages() whose owner word happens to look like a slab
+ * tag (low bits 0b010) is not a kmalloc object: kfree and ksize refuse it
+ * with a message instead of following the word as a cache pointer. */
+KTEST(kmalloc, kfree_of_a_frame_whose_owner_word_looks_like_a_slab_tag)
+{
+	static const unsigned long fakes[] = {
+		0x1002ul, 0x2ul, 0x00007fffffffffc2ul, 0xffffffffffffffc2ul,
+	};
+	struct page *pg = alloc_pages(GFP_KERNEL, 0);
+
+	KT_ASSERT(pg != NULL);
+	void *va = page_address(pg);
+	for (unsigned i = 0; i < sizeof(fakes) / sizeof(fakes[0]); i++) {
+		set_page_private(pg, fakes[i]);
+		KT_EXPECT_PANIC_MSG(kfree(va), "not a slab object");
+		KT_EXPECT_PANIC_MSG(ksize(va), "not a slab object");
+	}
+	/* A tag that points at real RAM which is not a cache: this frame. */
+	set_page_private(pg, ((unsigned long)va & 0x0000ffffffffffc0ul) | 2);
+	KT_EXPECT_PANIC_MSG(kfree(va), "not a slab object");
+	set_page_private(pg, 0);
+	__free_pages(pg, 0);
+}
