@@ -63,7 +63,20 @@ for row in "${selected[@]}"; do
 	log=$logs/$name.log
 	echo "== $name: qemu $margs ($cmdline)"
 	start=$(date +%s)
-	timeout "$TIMEOUT" qemu-system-x86_64 $margs $accel -cdrom "$iso" $QEMU_DEVICES </dev/null >"$log" 2>&1
+	timeout "$TIMEOUT" qemu-system-x86_64 $margs $accel -cdrom "$iso" $QEMU_DEVICES </dev/null >"$log" 2>&1 &
+	qemu_pid=$!
+	hv_error=0
+	# On a KVM internal error QEMU pauses the guest instead of exiting:
+	# stop it at once rather than wait for the timeout.
+	while kill -0 $qemu_pid 2>/dev/null; do
+		if grep -q "KVM internal error" "$log" 2>/dev/null; then
+			hv_error=1
+			pkill -TERM -P $qemu_pid 2>/dev/null
+			break
+		fi
+		sleep 0.2
+	done
+	wait $qemu_pid
 	status=$?
 	secs=$(( $(date +%s) - start ))
 	summary=$(tr -d '\r' <"$log" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
@@ -72,11 +85,15 @@ for row in "${selected[@]}"; do
 		p=${summary%% passed*}; f=${summary#*, }; f=${f%% failed}
 	fi
 	if [ -z "$summary" ]; then
-		case $status in
-			124) verdict="TIMEOUT after ${TIMEOUT}s" ;;
-			0) verdict="CRASH (reset without a summary: triple fault?)" ;;
-			*) verdict="CRASH (status $status, no summary)" ;;
-		esac
+		if [ $hv_error = 1 ]; then
+			verdict="CRASH (KVM internal error: the hypervisor cannot run this guest; use TCG)"
+		elif [ $status = 124 ]; then
+			verdict="TIMEOUT after ${TIMEOUT}s"
+		elif [ $status = 0 ]; then
+			verdict="CRASH (reset without a summary: triple fault?)"
+		else
+			verdict="CRASH (status $status, no summary)"
+		fi
 		f=$((f + 1))
 	elif [ "$f" != 0 ] || [ $status != $QEMU_EXIT_PASS ]; then
 		verdict="FAIL (status $status)"
