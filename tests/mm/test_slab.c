@@ -449,3 +449,46 @@ KTEST(slab, bad_create_arguments_panic)
 	KT_EXPECT_PANIC_MSG(kmem_cache_create("t-bad", 64, 48, 0, NULL), "not a power of two");
 	KT_EXPECT_PANIC_MSG(kmem_cache_create("t-bad", 64, 0, 0x800, NULL), "unknown flags");
 }
+
+/* The bit tricks behind kfree's O(1) checks, each against plain arithmetic:
+ * slab_divides (is off a multiple of the slot size) and slab_index_of (which
+ * slot) for every slot size the allocator can choose, at offsets across a
+ * 4 MiB slab and at random offsets below 2^32. */
+KTEST(slab, divides_and_index_of_match_division)
+{
+	static const uint32_t sizes[] = { 8, 16, 24, 40, 56, 64, 72, 96, 104, 128,
+					  192, 200, 256, 520, 832, 1024, 1032,
+					  2048, 3000, 4096, 8192, 12288, 65536,
+					  1u << 20 };
+	for (unsigned i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		uint32_t d = sizes[i];
+		uint64_t r = slab_reciprocal(d);
+		for (uint64_t off = 0; off < (4u << 20); off += 1 + (off % 7) * 13) {
+			KT_ASSERT_EQ(slab_divides(off, r), off % d == 0);
+			KT_ASSERT_EQ(slab_index_of(off, r), off / d);
+		}
+		for (int k = 0; k < 2000; k++) {
+			uint64_t off = ktest_rand_below(1ull << 32);
+			off -= off % d; /* a multiple, and its neighbours */
+			KT_ASSERT(slab_divides(off, r));
+			KT_ASSERT_EQ(slab_index_of(off, r), off / d);
+			if (off + 1 < (1ull << 32))
+				KT_ASSERT_EQ(slab_divides(off + 1, r), d == 1);
+		}
+	}
+}
+
+/* page_private packing: the cache pointer and the 19 spare bits round-trip,
+ * and the tag stays SLAB_PRIV_CACHE whatever the spare bits are. */
+KTEST(slab, page_private_packing_round_trips)
+{
+	const struct kmem_cache *s = &slab_cache_cache;
+
+	for (int k = 0; k < 5000; k++) {
+		uint32_t spare = (uint32_t)ktest_rand_below(1u << 19);
+		unsigned long w = slab_priv_make(s, spare);
+		KT_ASSERT_EQ(w & 7, SLAB_PRIV_CACHE);
+		KT_ASSERT_EQ(slab_priv_cache(w), s);
+		KT_ASSERT_EQ(slab_priv_spare(w), spare);
+	}
+}
