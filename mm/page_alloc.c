@@ -298,6 +298,7 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 			page->private = 0;
 			return page;
 		}
+		return alloc_pages_slow(gfp, 0); /* order need not live across */
 	}
 	return alloc_pages_slow(gfp, order);
 }
