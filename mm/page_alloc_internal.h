@@ -345,7 +345,8 @@ static inline void gfp_check(const char *fn, gfp_t gfp)
 		gfp_check_slow(fn, gfp);
 }
 
-/* poison.c (MM_DEBUG): fill/check the sampled lines of a frame. */
+/* poison.c (MM_DEBUG): fill/check a freed frame (all of it, or sampled lines
+ * with MM_POISON_SAMPLED). */
 void poison_frame(uint64_t pfn);
 /* Returns the offset of the first corrupted byte or -1. */
 long poison_check_frame(uint64_t pfn, uint64_t *found);

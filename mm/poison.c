@@ -1,20 +1,29 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Debug poisoning (MM_DEBUG): a freed frame gets a pattern in three sampled
- * cache lines (the first, the last, and one chosen by the pfn), checked when
- * the frame is handed out again. Writing three lines instead of 4 KiB keeps
- * it cheap under emulation; the moving middle line still catches most
- * stray writes. Frames free since boot are not poisoned (lazy: only a free
- * poisons), which the poison bit of the state byte records.
+ * Debug poisoning (MM_DEBUG): a freed frame is filled with a pattern that is
+ * checked when the frame is handed out again, so a write after free is
+ * reported with the frame. By default the whole frame is poisoned and
+ * checked. -DMM_POISON_SAMPLED=1 poisons three cache lines instead (the
+ * first, the last, and one chosen by the pfn), much cheaper under
+ * emulation but blind to most of the frame. Frames free since boot are not
+ * poisoned (lazy: only a free poisons), which the poison bit of the state
+ * byte records.
  */
 #include "page_alloc_internal.h"
 
 #define POISON_LINE 64
 #define POISON_WORD 0x6b6b6b6b6b6b6b6bull
 
-/* Byte offset of the i-th sampled line of frame pfn (i = 0, 1, 2). */
+#ifndef MM_POISON_SAMPLED
+#define MM_POISON_SAMPLED 0
+#endif
+#define POISON_LINES (MM_POISON_SAMPLED ? 3 : (int)(MM_PAGE_SIZE / POISON_LINE))
+
+/* Byte offset of the i-th poisoned line of frame pfn. */
 static inline uint64_t poison_line_offset(uint64_t pfn, int i)
 {
+	if (!MM_POISON_SAMPLED)
+		return POISON_LINE * (uint64_t)i;
 	if (i == 0)
 		return 0;
 	if (i == 1)
@@ -26,7 +35,7 @@ void poison_frame(uint64_t pfn)
 {
 	uint8_t *base = mm_port_phys_to_virt(pfn << MM_PAGE_SHIFT);
 
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < POISON_LINES; i++) {
 		uint64_t *w = (uint64_t *)(base + poison_line_offset(pfn, i));
 		for (int k = 0; k < POISON_LINE / 8; k++)
 			w[k] = POISON_WORD;
@@ -37,7 +46,7 @@ long poison_check_frame(uint64_t pfn, uint64_t *found)
 {
 	const uint8_t *base = mm_port_phys_to_virt(pfn << MM_PAGE_SHIFT);
 
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < POISON_LINES; i++) {
 		uint64_t off = poison_line_offset(pfn, i);
 		const uint64_t *w = (const uint64_t *)(base + off);
 		for (int k = 0; k < POISON_LINE / 8; k++) {
