@@ -347,6 +347,11 @@ static inline void gfp_check(const char *fn, gfp_t gfp)
 
 /* poison.c (MM_DEBUG): fill/check a freed frame (all of it, or sampled lines
  * with MM_POISON_SAMPLED). */
+#ifdef MM_POISON_SAMPLED
+#define MM_POISON_SAMPLED_BUILD MM_POISON_SAMPLED
+#else
+#define MM_POISON_SAMPLED_BUILD 0
+#endif
 void poison_frame(uint64_t pfn);
 /* Returns the offset of the first corrupted byte or -1. */
 long poison_check_frame(uint64_t pfn, uint64_t *found);

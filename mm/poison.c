@@ -14,15 +14,12 @@
 #define POISON_LINE 64
 #define POISON_WORD 0x6b6b6b6b6b6b6b6bull
 
-#ifndef MM_POISON_SAMPLED
-#define MM_POISON_SAMPLED 0
-#endif
-#define POISON_LINES (MM_POISON_SAMPLED ? 3 : (int)(MM_PAGE_SIZE / POISON_LINE))
+#define POISON_LINES (MM_POISON_SAMPLED_BUILD ? 3 : (int)(MM_PAGE_SIZE / POISON_LINE))
 
 /* Byte offset of the i-th poisoned line of frame pfn. */
 static inline uint64_t poison_line_offset(uint64_t pfn, int i)
 {
-	if (!MM_POISON_SAMPLED)
+	if (!MM_POISON_SAMPLED_BUILD)
 		return POISON_LINE * (uint64_t)i;
 	if (i == 0)
 		return 0;

@@ -170,6 +170,34 @@ KTEST(page_free, write_after_free_is_reported_with_the_frame)
 	page_test_end(&start);
 }
 
+/* The whole frame is poisoned (not only sampled lines): a single stray byte
+ * at any offset of a free frame is reported at the next allocation. */
+KTEST(page_free, write_after_free_anywhere_in_the_frame)
+{
+	struct buddyinfo start;
+
+	if (!MM_DEBUG || MM_POISON_SAMPLED_BUILD) {
+		ktest_printf("# skip: whole-frame poisoning is off in this build\n");
+		return;
+	}
+	page_test_begin(&start);
+	for (int k = 0; k < 16; k++) {
+		struct page *p = alloc_pages(GFP_KERNEL, 0);
+		KT_ASSERT(p != NULL);
+		uint64_t pfn = page_to_pfn(p);
+		uint8_t *b = page_address(p);
+		uint64_t off = ktest_rand_below(MM_PAGE_SIZE);
+		__free_pages(p, 0);
+		b[off] ^= 0x01; /* one bit, anywhere */
+		KT_EXPECT_PANIC_MSG(alloc_pages(GFP_KERNEL, 0), "write after free");
+		KT_EXPECT(ktest_panic_contains(pfn_needle(pfn)));
+		/* repair the byte and give back the frame the check handed out */
+		b[off] ^= 0x01;
+		__free_pages(pfn_to_page(pfn), 0);
+	}
+	page_test_end(&start);
+}
+
 KTEST(page_free, claim_and_release_a_run)
 {
 	struct buddyinfo start;
