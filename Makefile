@@ -49,7 +49,7 @@ INC  := -Iinclude -Imm -Ikernel -Itests/lib
 KCFLAGS := -std=gnu11 -ffreestanding -fno-pie -fno-pic -mcmodel=kernel \
 	-mno-red-zone -mgeneral-regs-only -fno-stack-protector \
 	-fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
-	-O2 -g $(WARN) $(INC)
+	-O2 -g $(WARN) $(INC) -DMM_PORT_INLINE='"mm_port_inline.h"'
 KLDFLAGS := -nostdlib -static -no-pie -Wl,-n -Wl,-T,linker.ld \
 	-Wl,-z,max-page-size=0x1000 -Wl,--no-warn-rwx-segments
 NASMFLAGS := -f elf64 -g -F dwarf
@@ -97,7 +97,8 @@ $(BUILD)/%.iso: $(BUILD)/%.elf tools/mkiso.sh
 # ---- the host build: the same hardware-free code under ASan/UBSan ----
 HOSTCFLAGS := -std=gnu11 -g -O1 -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=undefined \
-	$(WARN) $(INC) -Itests/host -DKTEST_HOSTED=1 -DMM_DEBUG=1
+	$(WARN) $(INC) -Itests/host -DKTEST_HOSTED=1 -DMM_DEBUG=1 \
+	-DMM_PORT_INLINE='"mm_port_host_inline.h"'
 HOST_C    := $(HOSTABLE_SRCS) $(MM_SRCS) tests/lib/ktest.c \
 	$(HOST_RUNNER_SRCS) $(TESTS_COMMON) $(TESTS_HOST) $(EXTRA_TESTS)
 HOST_OBJS := $(patsubst %,$(BUILD)/host/%.o,$(HOST_C))
@@ -110,7 +111,8 @@ $(BUILD)/host-tests: $(HOST_OBJS) $(EXTRA_STAMP)
 
 # ---- benchmarks: host, -O2, debug checks off ----
 BENCHCFLAGS := -std=gnu11 -O2 -g -march=x86-64-v2 $(WARN) $(INC) -Itests/host \
-	-DKTEST_HOSTED=1 -DMM_DEBUG=0 -DMM_BENCH=1
+	-DKTEST_HOSTED=1 -DMM_DEBUG=0 -DMM_BENCH=1 \
+	-DMM_PORT_INLINE='"mm_port_host_inline.h"'
 BENCH_C    := $(MM_SRCS) $(BENCH_SRCS)
 BENCH_OBJS := $(patsubst %,$(BUILD)/bench/%.o,$(BENCH_C))
 $(BUILD)/bench/%.c.o: %.c

@@ -18,19 +18,8 @@
 
 uintptr_t mm_port_direct_map_offset = DIRECT_MAP_BASE;
 
-unsigned long mm_port_irq_save(void)
-{
-	unsigned long flags;
-
-	__asm__ volatile("pushfq; popq %0; cli" : "=r"(flags) : : "memory");
-	return flags;
-}
-
-void mm_port_irq_restore(unsigned long irq_state)
-{
-	/* popfq puts IF back as it was; the other flags are unchanged. */
-	__asm__ volatile("pushq %0; popfq" : : "r"(irq_state) : "memory", "cc");
-}
+/* mm_port_irq_save/restore and mm_port_cpu_id are inline:
+ * kernel/mm_port_inline.h (the Makefile builds with MM_PORT_INLINE). */
 
 unsigned long mm_port_lock(mm_spinlock_t *lock)
 {
@@ -46,11 +35,6 @@ void mm_port_unlock(mm_spinlock_t *lock, unsigned long irq_state)
 {
 	__atomic_store_n(&lock->locked, 0, __ATOMIC_RELEASE);
 	mm_port_irq_restore(irq_state);
-}
-
-unsigned int mm_port_cpu_id(void)
-{
-	return this_cpu_id();
 }
 
 unsigned int mm_port_cpu_count(void)

@@ -48,13 +48,25 @@ typedef struct mm_spinlock {
 unsigned long mm_port_lock(mm_spinlock_t *lock);
 void mm_port_unlock(mm_spinlock_t *lock, unsigned long irq_state);
 
-/* Interrupts off/on on this CPU without a lock: guards per-CPU data. */
+/* ---- per-CPU fast-path hooks ----
+ * mm_port_irq_save/restore: interrupts off/on on this CPU without a lock
+ * (guards per-CPU data). mm_port_cpu_id: this CPU, 0 .. cpu_count - 1.
+ * Every per-CPU-list and slab fast path calls these three, so a port may
+ * supply them inline: build mm/ with -DMM_PORT_INLINE='"header.h"', a header
+ * that defines them as static inline functions with these contracts (this
+ * kernel: kernel/mm_port_inline.h; the host: tests/host/mm_port_host_inline.h).
+ * Without it they are ordinary functions of the port's file.
+ */
+#define MM_MAX_CPUS 64
+#ifdef MM_PORT_INLINE
+#include MM_PORT_INLINE
+#else
 unsigned long mm_port_irq_save(void);
 void mm_port_irq_restore(unsigned long irq_state);
+unsigned int mm_port_cpu_id(void);    /* 0 .. mm_port_cpu_count() - 1 */
+#endif
 
 /* ---- CPUs ---- */
-#define MM_MAX_CPUS 64
-unsigned int mm_port_cpu_id(void);    /* 0 .. mm_port_cpu_count() - 1 */
 unsigned int mm_port_cpu_count(void); /* <= MM_MAX_CPUS */
 
 /* ---- time ---- */

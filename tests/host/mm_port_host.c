@@ -16,12 +16,12 @@
 
 uintptr_t mm_port_direct_map_offset;
 
-static _Thread_local unsigned int host_cpu;
+_Thread_local unsigned int mm_host_cpu; /* read inline: mm_port_host_inline.h */
 static unsigned int host_cpus = 2;
 
 void host_set_cpu(unsigned int cpu)
 {
-	host_cpu = cpu;
+	mm_host_cpu = cpu;
 }
 
 void host_set_cpu_count(unsigned int n)
@@ -43,20 +43,7 @@ void mm_port_unlock(mm_spinlock_t *lock, unsigned long irq_state)
 	__atomic_store_n(&lock->locked, 0, __ATOMIC_RELEASE);
 }
 
-unsigned long mm_port_irq_save(void)
-{
-	return 0;
-}
-
-void mm_port_irq_restore(unsigned long irq_state)
-{
-	(void)irq_state;
-}
-
-unsigned int mm_port_cpu_id(void)
-{
-	return host_cpu;
-}
+/* mm_port_irq_save/restore and mm_port_cpu_id: mm_port_host_inline.h. */
 
 unsigned int mm_port_cpu_count(void)
 {
