@@ -50,6 +50,14 @@ double bench_cycles_per_ns(void); /* TSC rate, measured once at start */
 double bench_measure(const char *label, void (*fn)(void *arg, uint64_t iters),
 		     void *arg, uint64_t iters, int runs);
 
+/*
+ * bench_measure, then the same batches timed by thread CPU time (a second
+ * row, "[cpu]"): on a shared machine that row leaves out time spent
+ * descheduled.
+ */
+void bench_measure_cpu(const char *label, void (*fn)(void *arg, uint64_t iters),
+		       void *arg, uint64_t iters, int runs);
+
 /* Prints a row of figures measured some other way. */
 void bench_row(const char *label, double ns, double cycles, const char *note);
 void bench_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -121,6 +121,36 @@ double bench_measure(const char *label, void (*fn)(void *arg, uint64_t iters),
 	return med_ns;
 }
 
+static uint64_t thread_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+void bench_measure_cpu(const char *label, void (*fn)(void *arg, uint64_t iters),
+		       void *arg, uint64_t iters, int runs)
+{
+	uint64_t ns[64];
+	char cpu_label[96];
+
+	bench_measure(label, fn, arg, iters, runs);
+	if (runs < 5)
+		runs = 5;
+	if (runs > 64)
+		runs = 64;
+	for (int r = 0; r < runs; r++) {
+		uint64_t t0 = thread_ns();
+		fn(arg, iters);
+		ns[r] = thread_ns() - t0;
+	}
+	double med = (double)bench_percentile(ns, (size_t)runs, 50) / (double)iters;
+	snprintf(cpu_label, sizeof(cpu_label), "%s [cpu]", label);
+	bench_row(cpu_label, med, med * bench_cycles_per_ns(),
+		  "thread CPU time, median");
+}
+
 int main(int argc, char **argv)
 {
 	const char *glob = argc > 1 ? argv[1] : NULL;

@@ -38,36 +38,6 @@ static void init8(void)
 	host_mm_init(map8, 5, res8, 2);
 }
 
-static uint64_t thread_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-/* bench_measure, then the same by thread CPU time (median of runs): on a
- * shared machine the second row does not count time spent descheduled. */
-static void measure(const char *label, void (*fn)(void *, uint64_t), void *arg,
-		    uint64_t iters, int runs)
-{
-	uint64_t ns[16];
-	char cpu_label[96];
-
-	bench_measure(label, fn, arg, iters, runs);
-	if (runs > 16)
-		runs = 16;
-	for (int r = 0; r < runs; r++) {
-		uint64_t t0 = thread_ns();
-		fn(arg, iters);
-		ns[r] = thread_ns() - t0;
-	}
-	double med = (double)bench_percentile(ns, (size_t)runs, 50) / (double)iters;
-	snprintf(cpu_label, sizeof(cpu_label), "%s [cpu]", label);
-	bench_row(cpu_label, med, med * bench_cycles_per_ns(),
-		  "thread CPU time, median");
-}
-
 static void pair_fn(void *arg, uint64_t iters)
 {
 	unsigned int order = (unsigned int)(uintptr_t)arg;
@@ -82,7 +52,7 @@ static void pair_fn(void *arg, uint64_t iters)
 BENCH(page, order0_pair_pcp)
 {
 	init8();
-	measure("order-0 alloc+free pair, per-CPU list", pair_fn,
+	bench_measure_cpu("order-0 alloc+free pair, per-CPU list", pair_fn,
 		      (void *)0, 2000000, 9);
 }
 
@@ -90,7 +60,7 @@ BENCH(page, order0_pair_buddy)
 {
 	init8();
 	mm_pcp_enabled = false;
-	measure("order-0 alloc+free pair, buddy lists (pcp off)", pair_fn,
+	bench_measure_cpu("order-0 alloc+free pair, buddy lists (pcp off)", pair_fn,
 		      (void *)0, 2000000, 9);
 	mm_pcp_enabled = true;
 }
@@ -98,7 +68,7 @@ BENCH(page, order0_pair_buddy)
 BENCH(page, order9_pair)
 {
 	init8();
-	measure("order-9 alloc+free pair", pair_fn, (void *)9, 500000, 9);
+	bench_measure_cpu("order-9 alloc+free pair", pair_fn, (void *)9, 500000, 9);
 }
 
 /* ---- churn: a table of slots, each op frees a full slot or fills an
@@ -144,7 +114,7 @@ static void churn_run(const char *label, size_t slots, unsigned int max_order,
 		c.slot[k] = alloc_pages(GFP_KERNEL | __GFP_NOWARN, o);
 		c.order[k] = (uint8_t)o;
 	}
-	measure(label, churn_fn, &c, iters, 7);
+	bench_measure_cpu(label, churn_fn, &c, iters, 7);
 	for (size_t k = 0; k < slots; k++)
 		if (c.slot[k])
 			__free_pages(c.slot[k], c.order[k]);

@@ -37,34 +37,6 @@ static void init1g(void)
 	host_mm_init(map, 1, res, 1);
 }
 
-static uint64_t thread_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-/* bench_measure, then the same by thread CPU time (median of runs). */
-static void measure(const char *label, void (*fn)(void *, uint64_t), void *arg,
-		    uint64_t iters, int runs)
-{
-	uint64_t ns[16];
-	char cpu_label[96];
-
-	bench_measure(label, fn, arg, iters, runs);
-	if (runs > 16)
-		runs = 16;
-	for (int r = 0; r < runs; r++) {
-		uint64_t t0 = thread_ns();
-		fn(arg, iters);
-		ns[r] = thread_ns() - t0;
-	}
-	double med = (double)bench_percentile(ns, (size_t)runs, 50) / (double)iters;
-	snprintf(cpu_label, sizeof(cpu_label), "%s [cpu]", label);
-	bench_row(cpu_label, med, med * bench_cycles_per_ns(), "thread CPU time, median");
-}
-
 /* ---- the workloads, on either allocator ---- */
 
 struct allocator {
@@ -147,7 +119,7 @@ static void run_mixed(const char *label, const struct allocator *ops, uint32_t n
 	struct mixed m;
 
 	mixed_setup(&m, ops, nlive);
-	measure(label, mixed_fn, &m, 2000000, 7);
+	bench_measure_cpu(label, mixed_fn, &m, 2000000, 7);
 	mixed_teardown(&m);
 }
 
@@ -168,7 +140,7 @@ BENCH(slab, cache_pair)
 {
 	init1g();
 	struct kmem_cache *c = kmem_cache_create("bench-64", 64, 0, 0, NULL);
-	measure("kmem_cache alloc+free pair (64 B)", cache_pair_fn, c,
+	bench_measure_cpu("kmem_cache alloc+free pair (64 B)", cache_pair_fn, c,
 		10000000, 9);
 	kmem_cache_destroy(c);
 }
@@ -185,7 +157,7 @@ static void kmalloc64_fn(void *arg, uint64_t iters)
 BENCH(slab, kmalloc64_pair)
 {
 	init1g();
-	measure("kmalloc(64)+kfree pair", kmalloc64_fn, NULL, 10000000, 9);
+	bench_measure_cpu("kmalloc(64)+kfree pair", kmalloc64_fn, NULL, 10000000, 9);
 }
 
 BENCH(slab, mixed4096)
@@ -218,7 +190,7 @@ BENCH(slab, bulk64)
 {
 	init1g();
 	struct kmem_cache *c = kmem_cache_create("bench-bulk", 64, 0, 0, NULL);
-	measure("kmem_cache bulk 64 alloc+free, per object", bulk_fn, c,
+	bench_measure_cpu("kmem_cache bulk 64 alloc+free, per object", bulk_fn, c,
 		BULK * 200000, 9);
 	kmem_cache_destroy(c);
 }
@@ -236,7 +208,7 @@ static void libc_pair_fn(void *arg, uint64_t iters)
 
 BENCH(libc, pair64)
 {
-	measure("malloc(64)+free pair", libc_pair_fn, NULL, 10000000, 9);
+	bench_measure_cpu("malloc(64)+free pair", libc_pair_fn, NULL, 10000000, 9);
 }
 
 BENCH(libc, mixed4096)
@@ -264,6 +236,6 @@ static void libc_bulk_fn(void *arg, uint64_t iters)
 
 BENCH(libc, bulk64)
 {
-	measure("64 malloc(64) then 64 free, per object", libc_bulk_fn,
+	bench_measure_cpu("64 malloc(64) then 64 free, per object", libc_bulk_fn,
 		NULL, BULK * 200000, 9);
 }
