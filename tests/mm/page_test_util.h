@@ -62,4 +62,8 @@ void page_test_end(const struct buddyinfo *start);
  * change the outcome of a pressure test. */
 void page_test_quiesce(void);
 
+/* "pfn 0x<hex>" as the panics print it, into buf (at least 24 bytes): tests
+ * check that a panic names the frame. */
+const char *page_test_pfn_needle(char *buf, uint64_t pfn);
+
 #endif

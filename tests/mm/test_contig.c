@@ -19,6 +19,7 @@
 #include "contig_internal.h"
 #include "test_contig.h"
 #include "page_alloc_internal.h"
+#include "page_test_util.h"
 
 MALLOC_DEFINE(M_CONTIGTEST, "contigtest", "contigmalloc tests");
 
@@ -289,23 +290,6 @@ KTEST(contig, invalid_frees_caught)
 
 /* ---- write after free (debug builds) ---- */
 
-/* "pfn 0x<hex>" into buf (at least 24 bytes), as the panics print it. */
-static const char *ct_pfn_needle(char *buf, uint64_t pfn)
-{
-	static const char hex[] = "0123456789abcdef";
-	const char *prefix = "pfn 0x";
-	int n = 0, sh = 60;
-
-	while (*prefix)
-		buf[n++] = *prefix++;
-	while (sh > 0 && !((pfn >> sh) & 0xf))
-		sh -= 4;
-	for (; sh >= 0; sh -= 4)
-		buf[n++] = hex[(pfn >> sh) & 0xf];
-	buf[n] = '\0';
-	return buf;
-}
-
 /* contigfree poisons the run; a stray write into it is reported, naming
  * the frame, by the next contigmalloc that claims it (the claim itself does
  * not check poison, so contigmalloc does). */
@@ -332,7 +316,7 @@ KTEST(contig, write_after_free_is_reported_with_the_frame)
 	KT_EXPECT_PANIC_MSG(q = contigmalloc(4 * 4096, M_CONTIGTEST, M_NOWAIT,
 					     pa, pa + 4 * 4096, 4096, 0),
 			    "write after free");
-	KT_EXPECT(ktest_panic_contains(ct_pfn_needle(needle,
+	KT_EXPECT(ktest_panic_contains(page_test_pfn_needle(needle,
 						     (pa >> 12) + 2)));
 	KT_EXPECT(q == NULL);
 	/* The run was handed out when the check fired: give it back. */

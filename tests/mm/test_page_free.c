@@ -7,21 +7,12 @@
 #include "page_test_util.h"
 
 /* "pfn 0x<hex>" as the panics print a frame (static buffer). */
+/* "pfn 0x..." of a panic message (one static buffer: one use at a time). */
 static const char *pfn_needle(uint64_t pfn)
 {
 	static char buf[32];
-	static const char hex[] = "0123456789abcdef";
-	const char *prefix = "pfn 0x";
-	int n = 0, sh = 60;
 
-	while (*prefix)
-		buf[n++] = *prefix++;
-	while (sh > 0 && !((pfn >> sh) & 0xf))
-		sh -= 4;
-	for (; sh >= 0; sh -= 4)
-		buf[n++] = hex[(pfn >> sh) & 0xf];
-	buf[n] = '\0';
-	return buf;
+	return page_test_pfn_needle(buf, pfn);
 }
 
 KTEST(page_free, double_free_is_caught)

@@ -149,3 +149,19 @@ void page_test_quiesce(void)
 	mm_direct_reclaim(GFP_KERNEL, ~0ul);
 	drain_all_pages();
 }
+
+const char *page_test_pfn_needle(char *buf, uint64_t pfn)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *prefix = "pfn 0x";
+	int n = 0, sh = 60;
+
+	while (*prefix)
+		buf[n++] = *prefix++;
+	while (sh > 0 && !((pfn >> sh) & 0xf))
+		sh -= 4;
+	for (; sh >= 0; sh -= 4)
+		buf[n++] = hex[(pfn >> sh) & 0xf];
+	buf[n] = '\0';
+	return buf;
+}
