@@ -50,10 +50,14 @@
  * >= order(n)) before any alignment test, and the linear scan it falls back
  * to is O(frames).
  *
- * Lazy summaries. set_free/set_used change bitmap words (plain stores for
- * whole words, atomic and/or for partial words: a word may hold frames of
- * two zones, which are updated under different zone locks) and mark the
- * word and its ancestors dirty, stopping at the first ancestor already dirty.
+ * Lazy summaries. set_free/set_used change bitmap words and mark the word
+ * and its ancestors dirty, stopping at the first ancestor already dirty.
+ * Zones are updated under different locks, so a word holding frames of two
+ * zones takes a locked and/or; zone edges are multiples of 4096 frames, so
+ * that is at most the one word straddling each edge, and only when the
+ * region's base is not a multiple of 64 frames (freemap_init finds them).
+ * Every other word, and each zone's share of the free count, is written
+ * only under one zone lock: a plain load and store.
  * freemap_sync (run by freemap_find) recomputes exactly the dirty nodes,
  * children first. An update is therefore a few word operations (amortized
  * O(1) dirty marks), and a search pays once for all summaries changed since
@@ -67,6 +71,8 @@
 #include "freemap_bits.h"
 
 #include <mm/port.h>
+
+#include "page_alloc_internal.h" /* zones: the lock domains */
 
 #ifndef MM_DEBUG
 #define MM_DEBUG 0
@@ -84,6 +90,20 @@
 #define FM_MAX_FRAMES ((1ull << 32) - 64)
 
 #define FM_FANOUT (1u << FREEMAP_FANOUT_SHIFT)
+
+_Static_assert(FREEMAP_DOMAINS == MM_NR_ZONES, "one lock domain per zone");
+/* Where lock domain d ends (d < FREEMAP_DOMAINS - 1). */
+static const uint64_t fm_domain_end[FREEMAP_DOMAINS - 1] = {
+	ZONE_DMA_END_PFN, ZONE_DMA32_END_PFN
+};
+_Static_assert(ZONE_DMA_END_PFN % 64 == 0 && ZONE_DMA32_END_PFN % 64 == 0,
+	       "zone edges at whole words when the base is");
+
+/* The lock domain (zone) of frame pfn. */
+static inline unsigned pfn_domain(uint64_t pfn)
+{
+	return (unsigned)pfn_zone(pfn);
+}
 
 /* Frames a node of this level covers (its nominal length). */
 static inline uint64_t node_len(unsigned level)
@@ -158,8 +178,9 @@ static inline bool node_dirty(const struct freemap *fm, unsigned k, uint64_t i)
 }
 
 /* Marks word w and its ancestors dirty; stops at the first ancestor that
- * already is (its own ancestors are, by the invariant). */
-static void mark_dirty(struct freemap *fm, uint64_t w)
+ * already is (its own ancestors are, by the invariant). Dirty words are
+ * shared between zones (a level-k word covers 4096 * 8^k frames): atomic. */
+static void mark_dirty_from(struct freemap *fm, uint64_t w)
 {
 	for (unsigned k = 0; k < fm->levels; k++, w >>= FREEMAP_FANOUT_SHIFT) {
 		uint64_t *d = &fm->dirty[k][w / 64], m = 1ull << (w % 64);
@@ -168,6 +189,14 @@ static void mark_dirty(struct freemap *fm, uint64_t w)
 			return;
 		__atomic_fetch_or(d, m, __ATOMIC_RELAXED);
 	}
+}
+
+/* mark_dirty_from with the common case inline: the word already dirty. */
+static inline void mark_dirty(struct freemap *fm, uint64_t w)
+{
+	if (!((__atomic_load_n(&fm->dirty[0][w / 64], __ATOMIC_RELAXED) >>
+	       (w % 64)) & 1))
+		mark_dirty_from(fm, w);
 }
 
 /* Recomputes node i of level k and every dirty node below it. */
@@ -239,7 +268,18 @@ void freemap_init(struct freemap *fm, uint64_t base_pfn, uint64_t nr_frames,
 	__builtin_memset(storage, 0, bytes);
 	fm->base_pfn = base_pfn;
 	fm->nr_frames = nr_frames;
-	fm->nr_free = 0;
+	for (unsigned d = 0; d < FREEMAP_DOMAINS; d++)
+		fm->nr_free[d] = 0;
+	/* The word straddling a zone edge inside the map, if the edge is not
+	 * at a word's start, holds frames of two zones. */
+	for (unsigned d = 0; d < FREEMAP_DOMAINS - 1; d++) {
+		uint64_t e = fm_domain_end[d];
+
+		fm->shared_word[d] = UINT64_MAX;
+		if (e > base_pfn && e - base_pfn < nr_frames &&
+		    (e - base_pfn) % FM_WORD_BITS)
+			fm->shared_word[d] = (e - base_pfn) / FM_WORD_BITS;
+	}
 	fm->bits = (uint64_t *)p;
 	p += words * sizeof(uint64_t);
 	fm->levels = 0;
@@ -264,57 +304,215 @@ void freemap_init(struct freemap *fm, uint64_t base_pfn, uint64_t nr_frames,
 
 /* ---- updates ---- */
 
-static void check_range(const struct freemap *fm, const char *fn,
-			uint64_t pfn, uint64_t nr)
+static __attribute__((noinline, cold)) void
+range_panic(const struct freemap *fm, const char *fn, uint64_t pfn, uint64_t nr)
 {
-	if (pfn < fm->base_pfn || nr > fm->nr_frames ||
-	    pfn - fm->base_pfn > fm->nr_frames - nr)
-		FM_PANIC("%s: range outside the map (pfn 0x%llx, nr %llu, map "
-			 "0x%llx+%llu)",
-			 fn, (unsigned long long)pfn, (unsigned long long)nr,
-			 (unsigned long long)fm->base_pfn,
-			 (unsigned long long)fm->nr_frames);
+	FM_PANIC("%s: range outside the map (pfn 0x%llx, nr %llu, map "
+		 "0x%llx+%llu)",
+		 fn, (unsigned long long)pfn, (unsigned long long)nr,
+		 (unsigned long long)fm->base_pfn,
+		 (unsigned long long)fm->nr_frames);
 }
 
-static void set_bits(struct freemap *fm, uint64_t pfn, uint64_t nr,
-		     bool free, const char *fn)
+/* Whether [pfn, pfn + nr) lies inside the map (no overflow). */
+static inline bool range_inside(const struct freemap *fm, uint64_t pfn,
+				uint64_t nr)
 {
-	if (nr == 0)
-		return;
-	check_range(fm, fn, pfn, nr);
+	return pfn >= fm->base_pfn && nr <= fm->nr_frames &&
+	       pfn - fm->base_pfn <= fm->nr_frames - nr;
+}
 
-	uint64_t first = pfn - fm->base_pfn, end = first + nr;
-	uint64_t wlo = first / FM_WORD_BITS, whi = (end - 1) / FM_WORD_BITS;
+static inline void check_range(const struct freemap *fm, const char *fn,
+			       uint64_t pfn, uint64_t nr)
+{
+	if (!range_inside(fm, pfn, nr))
+		range_panic(fm, fn, pfn, nr);
+}
 
-	for (uint64_t w = wlo; w <= whi; w++) {
-		unsigned from = w == wlo ? (unsigned)(first % FM_WORD_BITS) : 0;
-		unsigned to = w == whi ? (unsigned)((end - 1) % FM_WORD_BITS) + 1
-				       : 64;
-		uint64_t m = bit_range_mask(from, to), old;
+/* Whether map-relative word w may hold frames of two zones. */
+static inline bool word_shared(const struct freemap *fm, uint64_t w)
+{
+	return w == fm->shared_word[0] || w == fm->shared_word[1];
+}
+_Static_assert(FREEMAP_DOMAINS - 1 == 2, "word_shared tests two edges");
 
-		/* A partial word may hold frames of two zones, updated under
-		 * different zone locks: atomic. A whole word is all ours. */
-		if (m == ~0ull) {
-			old = fm->bits[w];
-			fm->bits[w] = free ? ~0ull : 0;
-		} else if (free) {
-			old = __atomic_fetch_or(&fm->bits[w], m, __ATOMIC_RELAXED);
-		} else {
-			old = __atomic_fetch_and(&fm->bits[w], ~m,
-						 __ATOMIC_RELAXED);
+/* Sets (free) or clears the bits m of word w; returns the old word. Only a
+ * word two zones share (and m is then partial) needs a locked and/or; any
+ * other word is written only under one zone's lock. */
+static inline uint64_t word_update(struct freemap *fm, uint64_t w, uint64_t m,
+				   bool free)
+{
+	uint64_t *p = &fm->bits[w], old;
+
+	if (m != ~0ull && word_shared(fm, w))
+		return free ? __atomic_fetch_or(p, m, __ATOMIC_RELAXED)
+			    : __atomic_fetch_and(p, ~m, __ATOMIC_RELAXED);
+	old = __atomic_load_n(p, __ATOMIC_RELAXED);
+	__atomic_store_n(p, free ? old | m : old & ~m, __ATOMIC_RELAXED);
+	return old;
+}
+
+/* Adds (free) or takes nr from the lock domain counter d: one writer at a
+ * time (the zone lock), so no locked add. */
+static inline void count_add(struct freemap *fm, unsigned d, uint64_t nr,
+			     bool free)
+{
+	uint64_t n = __atomic_load_n(&fm->nr_free[d], __ATOMIC_RELAXED);
+
+	__atomic_store_n(&fm->nr_free[d], free ? n + nr : n - nr,
+			 __ATOMIC_RELAXED);
+}
+
+/* Counts [pfn, pfn + nr), which crosses a zone edge, split at the edges
+ * (such a caller holds both zones' locks). */
+static __attribute__((noinline)) void
+count_split(struct freemap *fm, uint64_t pfn, uint64_t nr, bool free)
+{
+	uint64_t end = pfn + nr;
+
+	for (uint64_t p = pfn; p < end;) {
+		unsigned d = pfn_domain(p);
+		uint64_t stop = d < FREEMAP_DOMAINS - 1 && fm_domain_end[d] < end
+					? fm_domain_end[d]
+					: end;
+
+		count_add(fm, d, stop - p, free);
+		p = stop;
+	}
+}
+
+/* Counts [pfn, pfn + nr) in its zone's counter (the buddy's blocks never
+ * cross a zone edge). */
+static inline void count_range(struct freemap *fm, uint64_t pfn, uint64_t nr,
+			       bool free)
+{
+	unsigned d = pfn_domain(pfn);
+
+	if (d == pfn_domain(pfn + nr - 1))
+		count_add(fm, d, nr, free);
+	else
+		count_split(fm, pfn, nr, free);
+}
+
+/* Marks words lo..hi and their ancestors dirty, a level at a time; stops at
+ * the first level where all of the range already is. */
+static void mark_dirty_range(struct freemap *fm, uint64_t lo, uint64_t hi)
+{
+	/* common case: one dirty word, already all dirty */
+	if (lo / 64 == hi / 64) {
+		uint64_t m = word_run_mask((unsigned)(lo % 64),
+					   (unsigned)(hi % 64));
+
+		if ((__atomic_load_n(&fm->dirty[0][lo / 64], __ATOMIC_RELAXED) &
+		     m) == m)
+			return;
+	}
+	for (unsigned k = 0; k < fm->levels;
+	     k++, lo >>= FREEMAP_FANOUT_SHIFT, hi >>= FREEMAP_FANOUT_SHIFT) {
+		bool was_dirty = true;
+
+		for (uint64_t i = lo / 64; i <= hi / 64; i++) {
+			uint64_t *d = &fm->dirty[k][i];
+			uint64_t m = bit_range_mask(i == lo / 64 ? lo % 64 : 0,
+						    i == hi / 64 ? hi % 64 + 1 : 64);
+
+			if ((__atomic_load_n(d, __ATOMIC_RELAXED) & m) != m) {
+				__atomic_fetch_or(d, m, __ATOMIC_RELAXED);
+				was_dirty = false;
+			}
 		}
+		if (was_dirty)
+			return;
+	}
+}
+
+/* A range of several words: partial words at the ends (word_update), whole
+ * words between (each all ours: a plain store). */
+static void set_words(struct freemap *fm, uint64_t first, uint64_t end,
+		      bool free, const char *fn)
+{
+	uint64_t wlo = first / FM_WORD_BITS, whi = (end - 1) / FM_WORD_BITS;
+	uint64_t mlo = word_run_mask((unsigned)(first % FM_WORD_BITS), 63);
+	uint64_t mhi = word_run_mask(0, (unsigned)((end - 1) % FM_WORD_BITS));
+	uint64_t bad = 0; /* frames already in the new state (debug) */
+	uint64_t old = word_update(fm, wlo, mlo, free);
+
+	bad |= (free ? old : ~old) & mlo;
+	for (uint64_t w = wlo + 1; w < whi; w++) {
+		if (MM_DEBUG)
+			bad |= free ? fm->bits[w] : ~fm->bits[w];
+		__atomic_store_n(&fm->bits[w], free ? ~0ull : 0,
+				 __ATOMIC_RELAXED);
+	}
+	old = word_update(fm, whi, mhi, free);
+	bad |= (free ? old : ~old) & mhi;
+	FM_ASSERT(bad == 0, "%s: a frame is already %s (pfn 0x%llx, nr %llu)",
+		  fn, free ? "free" : "used",
+		  (unsigned long long)(fm->base_pfn + first),
+		  (unsigned long long)(end - first));
+	mark_dirty_range(fm, wlo, whi);
+}
+
+/* Everything but the fast path of set_bits: ranges of several words, and a
+ * word two zones share (locked update, and the count split at the edge). */
+static __attribute__((noinline)) void set_bits_slow(struct freemap *fm,
+						    uint64_t pfn, uint64_t nr,
+						    bool free, const char *fn)
+{
+	uint64_t first = pfn - fm->base_pfn, end = first + nr;
+	uint64_t w = first / FM_WORD_BITS;
+
+	if (w == (end - 1) / FM_WORD_BITS) {
+		uint64_t m = word_run_mask((unsigned)(first % FM_WORD_BITS),
+					   (unsigned)((end - 1) % FM_WORD_BITS));
+		uint64_t old = word_update(fm, w, m, free);
 
 		FM_ASSERT(free ? (old & m) == 0 : (old & m) == m,
 			  "%s: a frame is already %s (pfn 0x%llx, nr %llu)",
 			  fn, free ? "free" : "used", (unsigned long long)pfn,
 			  (unsigned long long)nr);
-	}
-	if (free)
-		__atomic_fetch_add(&fm->nr_free, nr, __ATOMIC_RELAXED);
-	else
-		__atomic_fetch_sub(&fm->nr_free, nr, __ATOMIC_RELAXED);
-	for (uint64_t w = wlo; w <= whi; w++)
 		mark_dirty(fm, w);
+	} else {
+		set_words(fm, first, end, free, fn);
+	}
+	count_range(fm, pfn, nr, free);
+}
+
+/* Inlined into set_free and set_used (free is a constant there). Fast
+ * path, the buddy's common case: a block inside one word (order <= 6) of
+ * one zone, whose summary is already stale. It makes no call but tail
+ * calls, so it needs no stack frame. */
+static inline __attribute__((always_inline)) void
+set_bits(struct freemap *fm, uint64_t pfn, uint64_t nr, bool free,
+	 const char *fn)
+{
+	if (nr == 0)
+		return;
+	if (!range_inside(fm, pfn, nr)) {
+		range_panic(fm, fn, pfn, nr);
+		return;
+	}
+
+	uint64_t first = pfn - fm->base_pfn, last = first + nr - 1;
+	uint64_t w = first / FM_WORD_BITS;
+
+	if (w != last / FM_WORD_BITS || word_shared(fm, w)) {
+		set_bits_slow(fm, pfn, nr, free, fn);
+		return;
+	}
+	/* The word is ours alone (zone lock): a plain read-modify-write. */
+	uint64_t m = word_run_mask((unsigned)(first % FM_WORD_BITS),
+				   (unsigned)(last % FM_WORD_BITS));
+	uint64_t *p = &fm->bits[w];
+	uint64_t old = __atomic_load_n(p, __ATOMIC_RELAXED);
+
+	FM_ASSERT(free ? (old & m) == 0 : (old & m) == m,
+		  "%s: a frame is already %s (pfn 0x%llx, nr %llu)", fn,
+		  free ? "free" : "used", (unsigned long long)pfn,
+		  (unsigned long long)nr);
+	__atomic_store_n(p, free ? old | m : old & ~m, __ATOMIC_RELAXED);
+	count_add(fm, pfn_domain(pfn), nr, free); /* one word: one zone */
+	mark_dirty(fm, w);
 }
 
 void freemap_set_free(struct freemap *fm, uint64_t pfn, uint64_t nr)
@@ -477,7 +675,7 @@ uint64_t freemap_find(struct freemap *fm, uint64_t lo, uint64_t hi,
 	if (hi > end)
 		hi = end;
 	if (nr == 0 || lo >= hi || hi - lo < nr || (boundary && nr > boundary) ||
-	    fm->nr_free < nr)
+	    freemap_nr_free(fm) < nr)
 		return FREEMAP_NONE;
 	freemap_sync(fm);
 	if (fm->level[fm->levels - 1][0].longest < nr)
@@ -516,7 +714,7 @@ uint64_t freemap_find(struct freemap *fm, uint64_t lo, uint64_t hi,
 
 void freemap_check(struct freemap *fm)
 {
-	uint64_t words = fm->level_len[0], free = 0;
+	uint64_t words = fm->level_len[0], free[FREEMAP_DOMAINS] = { 0 };
 
 	freemap_sync(fm);
 	for (unsigned k = 0; k < fm->levels; k++)
@@ -529,7 +727,22 @@ void freemap_check(struct freemap *fm)
 	for (uint64_t w = 0; w < words; w++) {
 		struct freemap_sum s = word_summary(fm->bits[w]);
 
-		free += (uint64_t)__builtin_popcountll(fm->bits[w]);
+		uint64_t s0 = fm->base_pfn + w * FM_WORD_BITS;
+		uint64_t last = w == words - 1
+					? fm->base_pfn + fm->nr_frames - 1
+					: s0 + 63;
+		unsigned d0 = pfn_domain(s0), d1 = pfn_domain(last);
+		/* edges are 4096 frames apart or more: one per word at most */
+		unsigned k = d0 == d1 ? 64 : (unsigned)(fm_domain_end[d0] - s0);
+
+		if (d0 != d1 && !word_shared(fm, w))
+			FM_PANIC("freemap_check: word %llu spans two zones but "
+				 "is not marked shared",
+				 (unsigned long long)w);
+		free[d0] += (uint64_t)__builtin_popcountll(
+			fm->bits[w] & bit_range_mask(0, k));
+		free[d1] += (uint64_t)__builtin_popcountll(
+			fm->bits[w] & bit_range_mask(k, 64));
 		if (!sum_equal(s, fm->level[0][w]))
 			FM_PANIC("freemap_check: stale word summary (word %llu)",
 				 (unsigned long long)w);
@@ -538,10 +751,12 @@ void freemap_check(struct freemap *fm)
 	    (fm->bits[words - 1] >> (fm->nr_frames % 64)) != 0)
 		FM_PANIC("freemap_check: bits set past the end (0x%llx)",
 			 (unsigned long long)fm->bits[words - 1]);
-	if (free != fm->nr_free)
-		FM_PANIC("freemap_check: free count %llu, bitmap has %llu",
-			 (unsigned long long)fm->nr_free,
-			 (unsigned long long)free);
+	for (unsigned d = 0; d < FREEMAP_DOMAINS; d++)
+		if (free[d] != fm->nr_free[d])
+			FM_PANIC("freemap_check: free count %llu in zone %u, "
+				 "bitmap has %llu",
+				 (unsigned long long)fm->nr_free[d], d,
+				 (unsigned long long)free[d]);
 	for (unsigned k = 1; k < fm->levels; k++)
 		for (uint64_t i = 0; i < fm->level_len[k]; i++)
 			if (!sum_equal(node_from_children(fm, k, i),

@@ -25,10 +25,14 @@
  * lines.
  *
  * Locking: set_free/set_used may run concurrently on one freemap under
- * different zone locks when a region spans zones (they use atomics where
- * two zones can share a word). freemap_find and freemap_sync rewrite the
- * summaries: the caller must exclude every updater (contigmalloc holds all
- * zone locks).
+ * different zone locks when a region spans zones. Each zone's frames are
+ * counted in their own counter, and a bitmap word is updated with a locked
+ * instruction only when it holds frames of two zones (at most one word per
+ * zone edge, and none when the edge is a multiple of 64 frames from the
+ * region's base): everything else is written only under one zone's lock.
+ * A range that crosses a zone edge needs both zones' locks. freemap_find
+ * and freemap_sync rewrite the summaries: the caller must exclude every
+ * updater (contigmalloc holds all zone locks).
  */
 #ifndef MM_FREEMAP_H
 #define MM_FREEMAP_H
@@ -40,6 +44,8 @@
 #define FREEMAP_FANOUT_SHIFT 3 /* 8 children per summary node */
 #define FREEMAP_MAX_LEVELS 12 /* 64 * 8^11 frames: far beyond 2^32 */
 #define FREEMAP_NONE UINT64_MAX /* freemap_find(): nothing fits */
+/* Lock domains: one per zone (mm/page_alloc_internal.h pfn_zone()). */
+#define FREEMAP_DOMAINS 3
 
 struct freemap_sum {
 	uint32_t prefix;  /* free frames at the node's start */
@@ -51,7 +57,10 @@ _Static_assert(sizeof(struct freemap_sum) == 12, "freemap_sum is 3 words");
 struct freemap {
 	uint64_t base_pfn;  /* pfn of bit 0 */
 	uint64_t nr_frames; /* bits in use */
-	uint64_t nr_free;   /* bits set */
+	/* bits set, by zone: each written only under its zone's lock */
+	uint64_t nr_free[FREEMAP_DOMAINS];
+	/* map-relative words holding frames of two zones, UINT64_MAX: none */
+	uint64_t shared_word[FREEMAP_DOMAINS - 1];
 	uint64_t *bits;     /* 1 = free */
 	unsigned int levels; /* summary levels; level levels-1 has one node */
 	uint64_t level_len[FREEMAP_MAX_LEVELS];
@@ -105,7 +114,11 @@ void freemap_sync(struct freemap *fm);
 /* Free frames in the map (sum of set bits). */
 static inline uint64_t freemap_nr_free(const struct freemap *fm)
 {
-	return fm->nr_free;
+	uint64_t n = 0;
+
+	for (unsigned d = 0; d < FREEMAP_DOMAINS; d++)
+		n += __atomic_load_n(&fm->nr_free[d], __ATOMIC_RELAXED);
+	return n;
 }
 
 /* Debug: syncs, then recomputes every summary from the bitmap; panics on a

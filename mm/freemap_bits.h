@@ -58,6 +58,13 @@ static inline uint64_t bit_range_mask(unsigned from, unsigned to)
 	return hi & ~lo;
 }
 
+/* Bits [from, last] of a word set, 0 <= from <= last <= 63: no branch (every
+ * shift is below 64), unlike bit_range_mask. */
+static inline uint64_t word_run_mask(unsigned from, unsigned last)
+{
+	return (~0ull << from) & (~0ull >> (63 - last));
+}
+
 /* x rounded up to a multiple of the power of two a. */
 static inline uint64_t align_up_pow2(uint64_t x, uint64_t a)
 {

@@ -55,6 +55,10 @@ KTEST(freemap, bit_range_mask_align_boundary)
 	KT_EXPECT_EQ(bit_range_mask(64, 64), 0);
 	KT_EXPECT_EQ(bit_range_mask(4, 8), 0xf0);
 	KT_EXPECT_EQ(bit_range_mask(63, 64), 1ull << 63);
+	for (unsigned from = 0; from < 64; from++)
+		for (unsigned last = from; last < 64; last++)
+			KT_ASSERT_EQ(word_run_mask(from, last),
+				     bit_range_mask(from, last + 1));
 	KT_EXPECT_EQ(align_up_pow2(0, 8), 0);
 	KT_EXPECT_EQ(align_up_pow2(1, 8), 8);
 	KT_EXPECT_EQ(align_up_pow2(8, 8), 8);
@@ -207,6 +211,9 @@ KTEST(freemap, bad_calls_panic)
 	freemap_set_free(&fmt_map, 10, 5);
 	KT_EXPECT_PANIC_MSG(freemap_set_free(&fmt_map, 14, 1), "already free");
 	KT_EXPECT_PANIC_MSG(freemap_set_used(&fmt_map, 9, 2), "already used");
+	/* ranges of several words */
+	KT_EXPECT_PANIC_MSG(freemap_set_used(&fmt_map, 12, 88), "already used");
+	KT_EXPECT_PANIC_MSG(freemap_set_free(&fmt_map, 0, 100), "already free");
 #endif
 }
 
@@ -288,4 +295,55 @@ KTEST(freemap, random_against_oracle_large)
 	ktest_printf("# %llu queries, %llu found a run\n",
 		     (unsigned long long)fmt_asked, (unsigned long long)fmt_found);
 	KT_EXPECT(fmt_found > fmt_asked / 10 && fmt_found < fmt_asked);
+}
+
+/* Maps across the zone edges (16 MiB and 4 GiB, pfns 4096 and 1M): only the
+ * word straddling an edge, when the base puts one there, takes locked
+ * updates, and each zone's free frames are counted apart (freemap_check
+ * recounts them zone by zone from the bitmap). */
+KTEST(freemap, zone_edges_shared_word_and_counts)
+{
+	static const uint64_t edges[] = { 4096, 1ull << 20 };
+
+	for (unsigned e = 0; e < 2; e++) {
+		for (int round = 0; round < 6; round++) {
+			uint64_t off = round == 0 ? 0 : 1 + ktest_rand_below(63);
+			uint64_t base = edges[e] - 64 * 47 - off;
+			uint64_t nr = 6000 + ktest_rand_below(64), rel = edges[e] - base;
+			uint64_t nfree = 0;
+
+			fmt_setup(base, nr);
+			KT_EXPECT_EQ(fmt_map.shared_word[e],
+				     off ? rel / 64 : UINT64_MAX);
+			KT_EXPECT_EQ(fmt_map.shared_word[1 - e], UINT64_MAX);
+			/* both halves of the edge word, then churn around it */
+			fmt_set(rel - 1, 1, true);
+			fmt_set(rel, 1, true);
+			for (int op = 0; op < 200; op++) {
+				uint64_t a = rel - 200 + ktest_rand_below(400);
+				uint64_t len = 1 + ktest_rand_below(
+							   op % 4 ? 130 : 3000);
+
+				if (len > nr - a)
+					len = nr - a;
+				fmt_set(a, len, ktest_rand_below(5) < 3);
+			}
+			for (uint64_t i = 0; i < nr; i++)
+				nfree += fmt_shadow[i];
+			KT_EXPECT_EQ(freemap_nr_free(&fmt_map), nfree);
+			freemap_check(&fmt_map);
+			fmt_queries(20, nr);
+		}
+	}
+	/* A map ending just short of an edge that its last word would hold,
+	 * and one starting just past it: no word of two zones. */
+	fmt_setup(4096 - 100, 90);
+	KT_EXPECT_EQ(fmt_map.shared_word[0], UINT64_MAX);
+	fmt_set(0, 90, true);
+	KT_EXPECT_EQ(freemap_nr_free(&fmt_map), 90);
+	freemap_check(&fmt_map);
+	fmt_setup(4097, 100);
+	KT_EXPECT_EQ(fmt_map.shared_word[0], UINT64_MAX);
+	fmt_set(0, 100, true);
+	freemap_check(&fmt_map);
 }
