@@ -17,6 +17,12 @@
 #define CPUID_EXT_PDPE1GB (1u << 26)
 #define CPUID_EXT_LM (1u << 29)
 
+/* The operand of lgdt/lidt: a descriptor table's limit and base. */
+struct descriptor_table_ptr {
+	uint16_t limit;
+	uint64_t base;
+} __attribute__((packed));
+
 static inline void outb(uint16_t port, uint8_t v)
 {
 	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));

@@ -3,6 +3,7 @@
 
 #include <stdint.h>
 
+#include "cpu.h"
 #include "kstring.h"
 
 #define IST_STACK_SIZE (16 * 1024)
@@ -20,11 +21,6 @@ struct tss64 {
 	uint16_t iomap_base;
 } __attribute__((packed));
 _Static_assert(sizeof(struct tss64) == 104, "TSS layout");
-
-struct gdt_ptr {
-	uint16_t limit;
-	uint64_t base;
-} __attribute__((packed));
 
 #define GDT_ENTRY_KCODE 0x00af9a000000ffffull /* 64-bit code, DPL 0 */
 #define GDT_ENTRY_KDATA 0x00cf92000000ffffull /* data, DPL 0 */
@@ -50,7 +46,7 @@ static void set_tss_descriptor(uint64_t *slot, uint64_t base, uint32_t limit)
 
 void gdt_init(void)
 {
-	struct gdt_ptr ptr;
+	struct descriptor_table_ptr ptr;
 
 	memset(&tss, 0, sizeof(tss));
 	for (int i = 0; i < IST_COUNT; i++)

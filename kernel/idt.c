@@ -29,11 +29,6 @@ struct idt_gate {
 } __attribute__((packed));
 _Static_assert(sizeof(struct idt_gate) == 16, "IDT gate layout");
 
-struct idt_ptr {
-	uint16_t limit;
-	uint64_t base;
-} __attribute__((packed));
-
 extern const uint64_t isr_stub_table[EXCEPTION_VECTORS];
 
 static struct idt_gate idt[IDT_VECTORS] __attribute__((aligned(16)));
@@ -73,7 +68,7 @@ static uint8_t ist_for(int vector)
 
 void idt_init(void)
 {
-	struct idt_ptr ptr;
+	struct descriptor_table_ptr ptr;
 
 	for (int v = 0; v < EXCEPTION_VECTORS; v++) {
 		uint64_t a = isr_stub_table[v];
