@@ -23,25 +23,35 @@ asan_links() {
 	rm -rf "$d"; return $r
 }
 
-need make have make
-need gcc have gcc
-need binutils have ld
-need nasm have nasm
-need grub-common have grub-mkrescue
-need grub-pc-bin test -d /usr/lib/grub/i386-pc
-need xorriso have xorriso
-need mtools have mformat
-need qemu-system-x86 have qemu-system-x86_64
-need clang have clang
-if have clang >/dev/null; then need libclang-rt-dev fuzzer_links; fi
-if have gcc >/dev/null; then need libasan8 asan_links; fi
-if [ "${1:-}" = --bench ]; then
-	need libjemalloc-dev test -e /usr/lib/x86_64-linux-gnu/libjemalloc.so.2
-	need libgoogle-perftools-dev test -e /usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4
-	need libmimalloc-dev sh -c 'ls /usr/lib/x86_64-linux-gnu/libmimalloc.so* >/dev/null 2>&1'
-	need linux-perf have perf
-fi
+# Every check runs whether or not the tool it builds on is here yet: a
+# machine without clang needs clang *and* its runtimes (libclang-rt-dev is
+# not pulled in by clang with --no-install-recommends), so both land in one
+# pass. check_all is run again after installing to prove it.
+check_all() {
+	missing=()
+	need make have make
+	need gcc have gcc
+	need binutils have ld
+	need nasm have nasm
+	need grub-common have grub-mkrescue
+	need grub-pc-bin test -d /usr/lib/grub/i386-pc
+	need xorriso have xorriso
+	need mtools have mformat
+	need qemu-system-x86 have qemu-system-x86_64
+	need clang have clang
+	need libclang-rt-dev fuzzer_links
+	need libasan8 asan_links
+	if [ "$bench" = 1 ]; then
+		need libjemalloc-dev test -e /usr/lib/x86_64-linux-gnu/libjemalloc.so.2
+		need libgoogle-perftools-dev test -e /usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4
+		need libmimalloc-dev sh -c 'ls /usr/lib/x86_64-linux-gnu/libmimalloc.so* >/dev/null 2>&1'
+		need linux-perf have perf
+	fi
+}
+bench=0
+[ "${1:-}" = --bench ] && bench=1
 
+check_all
 [ ${#missing[@]} = 0 ] && exit 0
 
 # Keep one entry per package.
@@ -68,5 +78,12 @@ if ! $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/tmp/
 	fallback=("${fallback[@]/libasan8/gcc}")
 	$sudo apt-get install -y -qq --no-install-recommends "${fallback[@]}" >>/tmp/mm64-apt.log 2>&1 || {
 		tail -n 20 /tmp/mm64-apt.log >&2; echo "deps: apt-get install failed" >&2; exit 1; }
+fi
+# Re-check: what was installed must now do its job (clang links a fuzzer,
+# gcc links ASan/UBSan, ...); name whatever still fails.
+check_all
+if [ ${#missing[@]} != 0 ]; then
+	echo "deps: installed, but these checks still fail: ${missing[*]} (apt log: /tmp/mm64-apt.log)" >&2
+	exit 1
 fi
 echo "deps: done"
