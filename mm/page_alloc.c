@@ -98,7 +98,7 @@ static struct page *get_page_from_freelist(gfp_t gfp, unsigned int order)
 		} else {
 			uint64_t mark = zone_alloc_mark(z, gfp, classzone);
 			unsigned long irq = mm_port_lock(&z->lock);
-			if (z->free >= mark + (1ull << order))
+			if (zone_watermark_ok(z, mark, order))
 				page = buddy_alloc_locked(z, order);
 			mm_port_unlock(&z->lock, irq);
 		}
@@ -145,8 +145,14 @@ static struct page *alloc_slowpath(gfp_t gfp, unsigned int order)
 			return NULL;
 		}
 		mm_stats.reclaim_rounds++;
-		unsigned long progress = mm_direct_reclaim(gfp, 1ul << order);
-		struct page *page = get_page_from_freelist(gfp, order);
+		/* Frames on per-CPU lists are free already: back on the buddy
+		 * lists they may be enough (an order > 0 request needs them
+		 * there), and then no shrinker is asked. They are not progress. */
+		struct page *page;
+		if (drain_all_pages() && (page = get_page_from_freelist(gfp, order)))
+			return page;
+		unsigned long progress = mm_run_shrinkers(gfp, 1ul << order);
+		page = get_page_from_freelist(gfp, order);
 		if (page)
 			return page;
 		if (!progress && (gfp & __GFP_NOFAIL))
@@ -254,10 +260,10 @@ alloc_pages_slow(gfp_t gfp, unsigned int order)
 
 	gfp_check("alloc_pages", gfp);
 	if (order == 0 && mm_pcp_enabled) {
-		enum zone_type z = mm_first_zone[gfp_classzone(gfp)];
+		enum zone_type c = gfp_classzone(gfp), z = mm_first_zone[c];
 
 		if (z < MM_NR_ZONES)
-			page = pcp_take(z, gfp);
+			page = pcp_take(z, gfp, c);
 	}
 	if (!page && order <= MM_MAX_ORDER) {
 		page = get_page_from_freelist(gfp, order);
@@ -292,7 +298,7 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 		enum zone_type z = mm_first_zone[ZONE_NORMAL];
 		struct page *page;
 
-		if (z < MM_NR_ZONES && (page = pcp_take(z, gfp))) {
+		if (z < MM_NR_ZONES && (page = pcp_take(z, gfp, ZONE_NORMAL))) {
 			if (MM_DEBUG)
 				check_poison(page, 0);
 			page->private = 0;

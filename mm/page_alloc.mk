@@ -6,6 +6,6 @@ MM_SRCS += mm/early.c mm/memmap.c mm/buddy.c mm/zone.c mm/pcp.c \
 TESTS_COMMON += tests/mm/test_page_util.c tests/mm/test_page_bits.c \
 	tests/mm/test_page_alloc.c tests/mm/test_page_gfp.c \
 	tests/mm/test_page_free.c tests/mm/test_page_bench.c \
-	tests/mm/test_page_private.c
+	tests/mm/test_page_private.c tests/mm/test_page_reserve.c
 TESTS_HOST += tests/host/test_page_host.c
 BENCH_SRCS += tests/bench/bench_page_alloc.c

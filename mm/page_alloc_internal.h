@@ -75,6 +75,10 @@ struct zone {
 	/* Frames zone z keeps against an allocation that could have used the
 	 * higher zone c (lowmem_reserve[c]); 0 for c <= z. */
 	uint64_t lowmem_reserve[MM_NR_ZONES];
+	/* min + lowmem_reserve[c]: the mark of a request without access to
+	 * the reserve. While free is above it, every order-0 request whose
+	 * first zone is c passes the watermark check (the fast path's test). */
+	uint64_t min_mark[MM_NR_ZONES];
 	uint32_t pcp_batch, pcp_high; /* <= PCP_BATCH_MAX, PCP_HIGH_MAX */
 	struct free_area area[MM_MAX_ORDER + 1];
 };
@@ -275,9 +279,18 @@ bool buddy_claim_range_locked(uint64_t pfn, uint64_t nr);
 void buddy_release_range(uint64_t pfn, uint64_t nr);
 
 /*
- * mm_direct_reclaim - drain the per-CPU lists, then call the shrinkers (with
- * gfp) until nr_frames are freed or every shrinker has been asked. Returns
- * the frames made free. Never called with a zone lock held.
+ * mm_run_shrinkers - call the shrinkers (each sees gfp) until they have
+ * freed nr_frames into the zones gfp may use, or every shrinker has been
+ * asked. Returns those frames: the progress the request can use, measured
+ * on the zones' free counts around each call (frames freed into zones the
+ * request may not take are not progress). Never called with a zone lock
+ * held.
+ */
+unsigned long mm_run_shrinkers(gfp_t gfp, unsigned long nr_frames);
+/*
+ * mm_direct_reclaim - drain the per-CPU lists, then mm_run_shrinkers().
+ * Returns what the shrinkers freed for gfp: drained frames were counted as
+ * free already, so they are not progress.
  */
 unsigned long mm_direct_reclaim(gfp_t gfp, unsigned long nr_frames);
 
@@ -292,12 +305,14 @@ void buddy_add_range_locked(const struct mm_span *s, uint64_t pfn,
 			    uint64_t end);
 
 /* pcp.c */
-/* Order 0 from this CPU's list of zone z, refilled from the buddy lists
- * down to the normal mark of the request (gfp, classzone); a request with
- * access to the reserve takes one frame from the buddy lists, down to its
- * own mark. */
+/* Order 0 from this CPU's list of zone z if the zone passes the watermark
+ * check for (gfp, classzone); the list is refilled from the buddy lists
+ * down to min + lowmem_reserve, and a request allowed below that takes its
+ * one frame straight from the buddy lists. */
 struct page *pcp_alloc(struct zone *z, gfp_t gfp, enum zone_type classzone);
 unsigned long pcp_count_all(void);
+/* Frames of zone z on every CPU's list (racy snapshot: relaxed loads). */
+uint64_t pcp_zone_count(const struct zone *z);
 void pcp_reset(void);
 
 /* zone.c */
@@ -314,6 +329,22 @@ static inline uint64_t zone_alloc_mark(const struct zone *z, gfp_t gfp,
 	if (gfp & __GFP_ATOMIC)
 		mark -= min / 4;
 	return mark + z->lowmem_reserve[classzone];
+}
+/*
+ * zone_watermark_ok - may a request with this mark take 2^order frames of
+ * zone z? The rule counts what nr_free_pages() counts, the buddy lists and
+ * the zone's frames on per-CPU lists, wherever the frames then come from:
+ *     free(z) - 2^order >= mark
+ * The per-CPU counts are summed only when the buddy lists alone fall short
+ * (the zone is near its mark).
+ */
+static inline bool zone_watermark_ok(const struct zone *z, uint64_t mark,
+				     unsigned int order)
+{
+	uint64_t need = mark + (1ull << order);
+	uint64_t free = __atomic_load_n(&z->free, __ATOMIC_RELAXED);
+
+	return free >= need || free + pcp_zone_count(z) >= need;
 }
 /* The highest zone gfp allows (the first of its zonelist). */
 static inline enum zone_type gfp_classzone(gfp_t gfp)

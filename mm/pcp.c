@@ -8,10 +8,15 @@
  * tail. Frames on these lists are "allocated" for the buddy and the freemap
  * but count in nr_free_pages(); reclaim and drain_all_pages() return them.
  *
- * A refill never takes the zone below the request's normal (min) mark: a
- * request allowed into the emergency reserve (GFP_ATOMIC, __GFP_HIGH) gets
- * its one frame straight from the buddy lists, so reserve frames never sit
- * on a list where a GFP_NOWAIT caller could find them.
+ * Every take passes the zone's watermark check first (zone_watermark_ok:
+ * buddy frames plus the zone's frames on per-CPU lists, against the
+ * request's mark), so a reserve frame that GFP_ATOMIC borrowed and freed
+ * onto a list is still reserve: GFP_NOWAIT cannot take it from there. The
+ * inline fast path (pcp_take) skips the full check while the buddy lists
+ * alone are above min + lowmem_reserve, which passes every request. A
+ * refill never takes the buddy lists below that normal mark; a request
+ * allowed into the emergency reserve (GFP_ATOMIC, __GFP_HIGH) gets its one
+ * frame straight from the buddy lists.
  *
  * Locking: a CPU's lists are touched only by that CPU with interrupts off
  * (mm_port_irq_save), indexed by mm_port_cpu_id(). drain_all_pages() empties
@@ -49,13 +54,18 @@ static unsigned long drain_locked(struct pcp_list *l, unsigned long n)
 
 struct page *pcp_alloc(struct zone *z, gfp_t gfp, enum zone_type classzone)
 {
-	unsigned long irq = mm_port_irq_save();
-	struct pcp_list *l = &mm_pcp[mm_port_cpu_id()].list[z - mm_zones];
+	uint64_t mark = zone_alloc_mark(z, gfp, classzone);
 	struct page *page = NULL;
 
+	unsigned long irq = mm_port_irq_save();
+	struct pcp_list *l = &mm_pcp[mm_port_cpu_id()].list[z - mm_zones];
+
+	if (!zone_watermark_ok(z, mark, 0)) {
+		mm_port_irq_restore(irq);
+		return NULL;
+	}
 	if (l->count == 0) {
-		uint64_t normal = zone_alloc_mark(z, 0, classzone);
-		uint64_t mark = zone_alloc_mark(z, gfp, classzone);
+		uint64_t normal = z->min_mark[classzone];
 		unsigned long zirq = mm_port_lock(&z->lock);
 
 		if (z->free > normal) {
@@ -72,19 +82,13 @@ struct page *pcp_alloc(struct zone *z, gfp_t gfp, enum zone_type classzone)
 					ps_make(mm_page_state[idx], PS_PCP, 0);
 				pcp_push_tail(l, (uint32_t)idx);
 			}
-		} else if (z->free > mark) {
+		} else if (z->free) {
+			/* below the normal mark, allowed by the check above */
 			page = buddy_alloc_locked(z, 0);
 		}
 		mm_port_unlock(&z->lock, zirq);
 	}
-	/* A request falling back from a higher zone must leave this zone's
-	 * lowmem_reserve against it, even when frames sit on the list (a
-	 * GFP_DMA user just freed them): count them like free frames against
-	 * the mark. A racy read of z->free is fine for a threshold. */
-	bool fallback_too_low = z->lowmem_reserve[classzone] != 0 &&
-		__atomic_load_n(&z->free, __ATOMIC_RELAXED) + l->count <=
-			zone_alloc_mark(z, gfp, classzone);
-	if (!page && l->count && !fallback_too_low) {
+	if (!page && l->count) {
 		uint32_t idx = (gfp & __GFP_COLD) ? pcp_pop_tail(l) : pcp_pop_head(l);
 
 		pcp_mark_alloc(idx);
@@ -123,6 +127,16 @@ unsigned long drain_all_pages(void)
 		mm_port_irq_restore(irq);
 	}
 	return moved;
+}
+
+uint64_t pcp_zone_count(const struct zone *z)
+{
+	ptrdiff_t zi = z - mm_zones;
+	uint64_t n = 0;
+
+	for (int c = 0; c < MM_MAX_CPUS; c++)
+		n += __atomic_load_n(&mm_pcp[c].list[zi].count, __ATOMIC_RELAXED);
+	return n;
 }
 
 unsigned long pcp_count_all(void)

@@ -80,15 +80,21 @@ static inline void pcp_mark_alloc(uint64_t idx)
 		mm_page_state[idx] = ps_make(0, PS_ALLOC, 0);
 }
 
-/* Fast path: a frame from this CPU's list of zone z, or NULL when empty. */
-static inline struct page *pcp_take(enum zone_type z, gfp_t gfp)
+/* Fast path: a frame from this CPU's list of zone z for a request whose
+ * first zone is classzone, or NULL when the list is empty or the zone's
+ * buddy lists are not above min + lowmem_reserve (then pcp_alloc decides,
+ * with the request's own mark). */
+static inline struct page *pcp_take(enum zone_type z, gfp_t gfp,
+				    enum zone_type classzone)
 {
+	const struct zone *zone = &mm_zones[z];
 	unsigned long irq = mm_port_irq_save();
 	struct pcp_list *l = &mm_pcp[mm_port_cpu_id()].list[z];
 	uint32_t head = l->head, n = l->count;
 	struct page *page = NULL;
 
-	if (n) {
+	if (n && __atomic_load_n(&zone->free, __ATOMIC_RELAXED) >
+		 zone->min_mark[classzone]) {
 		uint32_t pos = head - n; /* cold end */
 
 		if (!(gfp & __GFP_COLD)) {

@@ -54,15 +54,42 @@ void unregister_shrinker(struct shrinker *s)
 		 s && s->name ? s->name : "?");
 }
 
-unsigned long mm_direct_reclaim(gfp_t gfp, unsigned long nr_frames)
+/* Frames free in the zones gfp may use: its zonelist, buddy lists and
+ * per-CPU lists (what the watermark check counts). */
+static uint64_t zonelist_free(gfp_t gfp)
 {
-	unsigned long freed = drain_all_pages();
+	uint64_t n = 0;
+
+	for (int z = (int)gfp_classzone(gfp); z >= 0; z--)
+		n += __atomic_load_n(&mm_zones[z].free, __ATOMIC_RELAXED) +
+		     pcp_zone_count(&mm_zones[z]);
+	return n;
+}
+
+unsigned long mm_run_shrinkers(gfp_t gfp, unsigned long nr_frames)
+{
+	unsigned long progress = 0;
 
 	/* The list is walked without the lock: a shrinker may allocate or
-	 * free. Registration must not race with reclaim (documented). */
-	for (struct shrinker *s = shrinkers; s && freed < nr_frames; s = s->next) {
+	 * free. Registration must not race with reclaim (documented).
+	 * Progress is measured, not taken from scan()'s answer: a shrinker
+	 * frees where its memory is, which may be a zone this request cannot
+	 * use (and a shrinker that claims more than it frees is not
+	 * believed). */
+	for (struct shrinker *s = shrinkers; s && progress < nr_frames; s = s->next) {
+		uint64_t before = zonelist_free(gfp);
+
 		mm_stats.shrinker_calls++;
-		freed += s->scan(s, gfp, nr_frames - freed);
+		s->scan(s, gfp, nr_frames - progress);
+		uint64_t after = zonelist_free(gfp);
+		if (after > before)
+			progress += after - before;
 	}
-	return freed;
+	return progress;
+}
+
+unsigned long mm_direct_reclaim(gfp_t gfp, unsigned long nr_frames)
+{
+	drain_all_pages();
+	return mm_run_shrinkers(gfp, nr_frames);
 }

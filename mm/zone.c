@@ -17,8 +17,12 @@
  * ratio 256 for DMA and DMA32 (Linux's defaults): a GFP_KERNEL allocation
  * falling back into DMA32 or DMA leaves that much for GFP_DMA32/GFP_DMA.
  *
- * So the frames an order-0 request can take before failing ("free minus
- * reserve") are, per zone of its zonelist, free(z) - mark - lowmem_reserve.
+ * free(z) is what nr_free_pages() counts: the buddy lists plus the zone's
+ * frames on per-CPU lists, and the rule holds on every path (per-CPU lists
+ * included: a reserve frame GFP_ATOMIC borrowed and freed onto a list stays
+ * reserve). So the frames an order-0 request can take before failing ("free
+ * minus reserve") are, per zone of its zonelist, free(z) - mark -
+ * lowmem_reserve.
  */
 #include "page_alloc_internal.h"
 
@@ -107,6 +111,7 @@ void zone_setup_watermarks(void)
 				above += mm_zones[c].managed;
 			z->lowmem_reserve[c] =
 				c > i ? above / lowmem_reserve_ratio[i] : 0;
+			z->min_mark[c] = min + z->lowmem_reserve[c];
 		}
 		/* per-CPU lists: batch ~ 1/1024 of the zone, 1..31; high 6x */
 		uint64_t batch = z->managed >> 10;
