@@ -253,9 +253,9 @@ void *krealloc(const void *p, size_t new_size, gfp_t gfp)
 		return ZERO_SIZE_PTR;
 	}
 	size_t old = ksize(p);
-	/* Keep the block when it fits, unless a large block would waste half. */
-	if (old >= new_size &&
-	    !(old > KMALLOC_MAX_CACHE_SIZE && new_size <= old / 2))
+	/* A block with room is kept, however much smaller the new size (as
+	 * Linux does): so shrinking needs no memory and never fails. */
+	if (old >= new_size)
 		return (void *)(uintptr_t)p;
 	void *q = kmalloc(new_size, gfp);
 	if (!q)

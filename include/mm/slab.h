@@ -133,7 +133,10 @@ void *kcalloc(size_t n, size_t size, gfp_t gfp);
 /*
  * krealloc - resizes @p to @new_size keeping min(old, new) bytes. NULL @p:
  * kmalloc(). new_size 0: kfree(p), returns ZERO_SIZE_PTR. When @p already
- * has room (ksize(p) >= new_size) it is returned as is. On failure returns
+ * has room (ksize(p) >= new_size) it is returned as is, small object or
+ * large block, however much smaller new_size is (as Linux does): so a
+ * shrinking krealloc never moves and never fails. Growing past ksize(p)
+ * allocates a new block with @gfp, copies and frees @p; on failure returns
  * NULL and @p is untouched.
  */
 void *krealloc(const void *p, size_t new_size, gfp_t gfp);

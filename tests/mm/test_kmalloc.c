@@ -8,6 +8,7 @@
 #include <ktest.h>
 #include <mm/mm.h>
 
+#include "page_test_util.h"
 #include "slab_internal.h"
 
 static unsigned long settled_free(void)
@@ -183,16 +184,60 @@ KTEST(kmalloc, krealloc_keeps_content)
 		p = q;
 		have = n;
 	}
-	/* Shrinking a large block by half or more moves it to a smaller one. */
-	p = krealloc(p, 1 << 20, GFP_KERNEL);
-	KT_ASSERT(p);
-	fill(p, 100, 9);
-	uint8_t *small = krealloc(p, 100, GFP_KERNEL);
-	KT_ASSERT(small);
-	KT_EXPECT(ksize(small) < 1 << 20);
-	KT_EXPECT(check(small, 100, 9));
 	/* krealloc(p, 0) frees and returns ZERO_SIZE_PTR. */
-	KT_EXPECT(krealloc(small, 0, GFP_KERNEL) == ZERO_SIZE_PTR);
+	KT_EXPECT(krealloc(p, 0, GFP_KERNEL) == ZERO_SIZE_PTR);
+	KT_EXPECT_EQ(settled_free(), start);
+}
+
+/* slab.h: "When @p already has room (ksize(p) >= new_size) it is returned
+ * as is" - small objects and large blocks alike, however much smaller the
+ * new size (Linux keeps the block too). */
+KTEST(kmalloc, krealloc_keeps_a_block_that_has_room)
+{
+	static const size_t cases[][2] = {
+		{ 65536, 100 }, { 20000, 9000 }, { 1 << 20, 4096 }, { 1 << 20, 1 },
+		{ 8192, 8000 }, { 4096, 100 }, { 100, 50 }, { 96, 96 }, { 9000, 16384 },
+	};
+	unsigned long start = settled_free();
+
+	for (unsigned int i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t old = cases[i][0], n = cases[i][1];
+		uint8_t *p = kmalloc(old, GFP_KERNEL);
+		KT_ASSERT(p);
+		size_t room = ksize(p);
+		fill(p, old, 5);
+		uint8_t *q = krealloc(p, n, GFP_KERNEL);
+		if (q != p)
+			ktest_printf("#   krealloc(%zu -> %zu) moved the block\n", old, n);
+		KT_EXPECT(q == p);
+		KT_EXPECT_EQ(ksize(q), room);
+		KT_EXPECT(check(q, n < old ? n : old, 5));
+		kfree(q);
+	}
+	KT_EXPECT_EQ(settled_free(), start);
+}
+
+/* Shrinking never needs memory, so it never fails: with nothing left that
+ * GFP_NOWAIT could take, shrinking a 1 MiB block still returns it. */
+KTEST(kmalloc, shrinking_krealloc_never_fails)
+{
+	unsigned long start = settled_free();
+	uint8_t *p = kmalloc(1 << 20, GFP_KERNEL);
+	KT_ASSERT(p);
+	fill(p, 1 << 12, 7);
+	struct held hog = { 0 };
+	held_take_all(&hog, GFP_NOWAIT | __GFP_NOWARN);
+	KT_EXPECT(kmalloc(9000, GFP_NOWAIT | __GFP_NOWARN) == NULL);
+	static const size_t sizes[] = { 1 << 19, 9000, 4096, 100, 1 };
+	for (unsigned int i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		uint8_t *q = krealloc(p, sizes[i], GFP_NOWAIT | __GFP_NOWARN);
+		KT_EXPECT(q == p);
+		if (q)
+			p = q;
+	}
+	KT_EXPECT(check(p, 1, 7));
+	held_free_all(&hog);
+	kfree(p);
 	KT_EXPECT_EQ(settled_free(), start);
 }
 
