@@ -54,20 +54,6 @@ _Static_assert(FREEMAP_NONE > CONTIG_VALUE_MASK,
 
 struct contig_stats contig_stats;
 
-/* ---- named bit tricks ---- */
-
-static inline bool is_pow2(unsigned long x)
-{
-	return x && !(x & (x - 1));
-}
-
-/* Whether [pa, pa + size) crosses a multiple of boundary (0: never). */
-static inline bool contig_crosses_boundary(uint64_t pa, uint64_t size,
-					   uint64_t boundary)
-{
-	return boundary && ((pa ^ (pa + size - 1)) & ~(boundary - 1)) != 0;
-}
-
 /* ---- the search ---- */
 
 /* A write after free found in a run about to be claimed (debug builds). */
@@ -162,7 +148,7 @@ static void contig_check_result(uint64_t pa, uint64_t bytes, vm_paddr_t low,
 				uint64_t boundary)
 {
 	if (pa < low || pa + bytes > high || pa + bytes < pa ||
-	    pa % alignment != 0 || contig_crosses_boundary(pa, bytes, boundary))
+	    pa % alignment != 0 || mm_crosses_boundary(pa, bytes, boundary))
 		mm_panic("contigmalloc: result breaks its constraints (pa "
 			 "0x%llx, size 0x%llx, low 0x%llx, high 0x%llx, "
 			 "alignment 0x%llx, boundary 0x%llx)",
@@ -178,10 +164,10 @@ void *contigmalloc(unsigned long size, struct malloc_type *type, int flags,
 {
 	if (size == 0)
 		mm_panic("contigmalloc: size is zero (size 0)");
-	if (!is_pow2(alignment))
+	if (!mm_is_pow2(alignment))
 		mm_panic("contigmalloc: alignment is not a power of two "
 			 "(alignment 0x%lx)", alignment);
-	if (boundary && !is_pow2(boundary))
+	if (boundary && !mm_is_pow2(boundary))
 		mm_panic("contigmalloc: boundary is not a power of two "
 			 "(boundary 0x%lx)", boundary);
 	malloc_type_check("contigmalloc", type);

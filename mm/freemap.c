@@ -70,21 +70,8 @@
 #include "freemap.h"
 #include "freemap_bits.h"
 
-#include <mm/port.h>
-
+#include "core.h"
 #include "page_alloc_internal.h" /* zones: the lock domains */
-
-#ifndef MM_DEBUG
-#define MM_DEBUG 0
-#endif
-
-#define FM_PANIC(...) mm_port_panic(__FILE__, __LINE__, __VA_ARGS__)
-/* Internal invariants; type-checked even when MM_DEBUG is 0. */
-#define FM_ASSERT(cond, ...)                                                  \
-	do {                                                                  \
-		if (MM_DEBUG && !(cond))                                      \
-			FM_PANIC(__VA_ARGS__);                                \
-	} while (0)
 
 #define FM_WORD_BITS 64u
 #define FM_MAX_FRAMES ((1ull << 32) - 64)
@@ -255,10 +242,10 @@ void freemap_init(struct freemap *fm, uint64_t base_pfn, uint64_t nr_frames,
 		  void *storage)
 {
 	if (nr_frames == 0 || nr_frames > FM_MAX_FRAMES)
-		FM_PANIC("freemap_init: bad frame count (nr_frames %llu)",
+		mm_panic("freemap_init: bad frame count (nr_frames %llu)",
 			 (unsigned long long)nr_frames);
 	if (!storage || ((uintptr_t)storage & 7))
-		FM_PANIC("freemap_init: storage NULL or misaligned (%p)",
+		mm_panic("freemap_init: storage NULL or misaligned (%p)",
 			 storage);
 
 	uint64_t words = words_for(nr_frames);
@@ -285,7 +272,7 @@ void freemap_init(struct freemap *fm, uint64_t base_pfn, uint64_t nr_frames,
 	fm->levels = 0;
 	for (uint64_t n = words;; n = (n + FM_FANOUT - 1) / FM_FANOUT) {
 		if (fm->levels == FREEMAP_MAX_LEVELS)
-			FM_PANIC("freemap_init: too many levels (nr_frames %llu)",
+			mm_panic("freemap_init: too many levels (nr_frames %llu)",
 				 (unsigned long long)nr_frames);
 		fm->level_len[fm->levels] = n;
 		fm->level[fm->levels] = (struct freemap_sum *)p;
@@ -297,7 +284,7 @@ void freemap_init(struct freemap *fm, uint64_t base_pfn, uint64_t nr_frames,
 		if (n <= 1)
 			break;
 	}
-	FM_ASSERT((size_t)(p - (unsigned char *)storage) <= bytes,
+	MM_ASSERT((size_t)(p - (unsigned char *)storage) <= bytes,
 		  "freemap_init: layout overran storage (%zu > %zu)",
 		  (size_t)(p - (unsigned char *)storage), bytes);
 }
@@ -307,7 +294,7 @@ void freemap_init(struct freemap *fm, uint64_t base_pfn, uint64_t nr_frames,
 static __attribute__((noinline, cold)) void
 range_panic(const struct freemap *fm, const char *fn, uint64_t pfn, uint64_t nr)
 {
-	FM_PANIC("%s: range outside the map (pfn 0x%llx, nr %llu, map "
+	mm_panic("%s: range outside the map (pfn 0x%llx, nr %llu, map "
 		 "0x%llx+%llu)",
 		 fn, (unsigned long long)pfn, (unsigned long long)nr,
 		 (unsigned long long)fm->base_pfn,
@@ -446,7 +433,7 @@ static void set_words(struct freemap *fm, uint64_t first, uint64_t end,
 	}
 	old = word_update(fm, whi, mhi, free);
 	bad |= (free ? old : ~old) & mhi;
-	FM_ASSERT(bad == 0, "%s: a frame is already %s (pfn 0x%llx, nr %llu)",
+	MM_ASSERT(bad == 0, "%s: a frame is already %s (pfn 0x%llx, nr %llu)",
 		  fn, free ? "free" : "used",
 		  (unsigned long long)(fm->base_pfn + first),
 		  (unsigned long long)(end - first));
@@ -467,7 +454,7 @@ static __attribute__((noinline)) void set_bits_slow(struct freemap *fm,
 					   (unsigned)((end - 1) % FM_WORD_BITS));
 		uint64_t old = word_update(fm, w, m, free);
 
-		FM_ASSERT(free ? (old & m) == 0 : (old & m) == m,
+		MM_ASSERT(free ? (old & m) == 0 : (old & m) == m,
 			  "%s: a frame is already %s (pfn 0x%llx, nr %llu)",
 			  fn, free ? "free" : "used", (unsigned long long)pfn,
 			  (unsigned long long)nr);
@@ -506,7 +493,7 @@ set_bits(struct freemap *fm, uint64_t pfn, uint64_t nr, bool free,
 	uint64_t *p = &fm->bits[w];
 	uint64_t old = __atomic_load_n(p, __ATOMIC_RELAXED);
 
-	FM_ASSERT(free ? (old & m) == 0 : (old & m) == m,
+	MM_ASSERT(free ? (old & m) == 0 : (old & m) == m,
 		  "%s: a frame is already %s (pfn 0x%llx, nr %llu)", fn,
 		  free ? "free" : "used", (unsigned long long)pfn,
 		  (unsigned long long)nr);
@@ -628,12 +615,12 @@ static uint64_t first_fit(const struct freemap *fm, uint64_t lo, uint64_t hi,
 static inline uint64_t next_valid_start(uint64_t x, uint64_t nr,
 					uint64_t align, uint64_t boundary)
 {
-	uint64_t p = align_up_pow2(x, align);
+	uint64_t p = mm_align_up(x, align);
 
 	/* Crossing implies boundary > align, so moving up to the boundary
 	 * keeps the alignment and the run then fits (nr <= boundary). */
-	if (run_crosses_boundary(p, nr, boundary))
-		p = align_up_pow2(p, boundary);
+	if (mm_crosses_boundary(p, nr, boundary))
+		p = mm_align_up(p, boundary);
 	return p;
 }
 
@@ -664,10 +651,10 @@ uint64_t freemap_find(struct freemap *fm, uint64_t lo, uint64_t hi,
 {
 	uint64_t base = fm->base_pfn, end = base + fm->nr_frames;
 
-	FM_ASSERT(align && !(align & (align - 1)),
+	MM_ASSERT(align && !(align & (align - 1)),
 		  "freemap_find: align not a power of two (%llu)",
 		  (unsigned long long)align);
-	FM_ASSERT(!(boundary & (boundary - 1)),
+	MM_ASSERT(!(boundary & (boundary - 1)),
 		  "freemap_find: boundary not a power of two (%llu)",
 		  (unsigned long long)boundary);
 	if (lo < base)
@@ -693,8 +680,8 @@ uint64_t freemap_find(struct freemap *fm, uint64_t lo, uint64_t hi,
 			uint64_t u = last_used_in(fm, p - base, nr);
 
 			if (u == FREEMAP_NONE) {
-				FM_ASSERT(p % align == 0 &&
-						  !run_crosses_boundary(p, nr,
+				MM_ASSERT(p % align == 0 &&
+						  !mm_crosses_boundary(p, nr,
 									boundary),
 					  "freemap_find: bad result 0x%llx",
 					  (unsigned long long)p);
@@ -720,7 +707,7 @@ void freemap_check(struct freemap *fm)
 	for (unsigned k = 0; k < fm->levels; k++)
 		for (uint64_t i = 0; i < fm->level_len[k]; i++)
 			if (node_dirty(fm, k, i))
-				FM_PANIC("freemap_check: dirty after sync (level "
+				mm_panic("freemap_check: dirty after sync (level "
 					 "%u, node %llu)",
 					 k, (unsigned long long)i);
 
@@ -736,7 +723,7 @@ void freemap_check(struct freemap *fm)
 		unsigned k = d0 == d1 ? 64 : (unsigned)(fm_domain_end[d0] - s0);
 
 		if (d0 != d1 && !word_shared(fm, w))
-			FM_PANIC("freemap_check: word %llu spans two zones but "
+			mm_panic("freemap_check: word %llu spans two zones but "
 				 "is not marked shared",
 				 (unsigned long long)w);
 		free[d0] += (uint64_t)__builtin_popcountll(
@@ -744,16 +731,16 @@ void freemap_check(struct freemap *fm)
 		free[d1] += (uint64_t)__builtin_popcountll(
 			fm->bits[w] & bit_range_mask(k, 64));
 		if (!sum_equal(s, fm->level[0][w]))
-			FM_PANIC("freemap_check: stale word summary (word %llu)",
+			mm_panic("freemap_check: stale word summary (word %llu)",
 				 (unsigned long long)w);
 	}
 	if (fm->nr_frames % 64 &&
 	    (fm->bits[words - 1] >> (fm->nr_frames % 64)) != 0)
-		FM_PANIC("freemap_check: bits set past the end (0x%llx)",
+		mm_panic("freemap_check: bits set past the end (0x%llx)",
 			 (unsigned long long)fm->bits[words - 1]);
 	for (unsigned d = 0; d < FREEMAP_DOMAINS; d++)
 		if (free[d] != fm->nr_free[d])
-			FM_PANIC("freemap_check: free count %llu in zone %u, "
+			mm_panic("freemap_check: free count %llu in zone %u, "
 				 "bitmap has %llu",
 				 (unsigned long long)fm->nr_free[d], d,
 				 (unsigned long long)free[d]);
@@ -761,7 +748,7 @@ void freemap_check(struct freemap *fm)
 		for (uint64_t i = 0; i < fm->level_len[k]; i++)
 			if (!sum_equal(node_from_children(fm, k, i),
 				       fm->level[k][i]))
-				FM_PANIC("freemap_check: stale summary (level "
+				mm_panic("freemap_check: stale summary (level "
 					 "%u, node %llu)",
 					 k, (unsigned long long)i);
 }

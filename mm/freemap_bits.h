@@ -65,16 +65,4 @@ static inline uint64_t word_run_mask(unsigned from, unsigned last)
 	return (~0ull << from) & (~0ull >> (63 - last));
 }
 
-/* x rounded up to a multiple of the power of two a. */
-static inline uint64_t align_up_pow2(uint64_t x, uint64_t a)
-{
-	return (x + a - 1) & ~(a - 1);
-}
-
-/* Whether [p, p + n) crosses a multiple of the power of two b (b = 0: never). */
-static inline bool run_crosses_boundary(uint64_t p, uint64_t n, uint64_t b)
-{
-	return b != 0 && ((p ^ (p + n - 1)) & ~(b - 1)) != 0;
-}
-
 #endif

@@ -12,7 +12,6 @@
  */
 #include "slab_internal.h"
 
-#define slab_panic(...) mm_port_panic(__FILE__, __LINE__, __VA_ARGS__)
 
 #define KMALLOC_CLASSES 13
 #define KMALLOC_LARGE_HEAD 0x4c41524745000001ul /* "LARGE" | 1 */
@@ -112,7 +111,7 @@ static void *kmalloc_large(size_t size, gfp_t gfp)
 {
 	if (size > (MM_PAGE_SIZE << MAX_ORDER)) {
 		if (gfp & __GFP_NOFAIL)
-			slab_panic("kmalloc: __GFP_NOFAIL request of %zu bytes is "
+			mm_panic("kmalloc: __GFP_NOFAIL request of %zu bytes is "
 				   "larger than the largest block (%llu)", size,
 				   (unsigned long long)(MM_PAGE_SIZE << MAX_ORDER));
 		if (!(gfp & __GFP_NOWARN))
@@ -137,7 +136,7 @@ static unsigned int large_order(const void *p, unsigned long priv, const char *f
 {
 	if ((priv & KMALLOC_LARGE_MASK) != KMALLOC_LARGE_HEAD ||
 	    ((uintptr_t)p & (MM_PAGE_SIZE - 1)))
-		slab_panic("%s: invalid free of %p (inside a large kmalloc block)",
+		mm_panic("%s: invalid free of %p (inside a large kmalloc block)",
 			   fn, p);
 	return (unsigned int)((priv & ~KMALLOC_LARGE_MASK) >> 1);
 }
@@ -161,7 +160,7 @@ __attribute__((noinline)) static void *kmalloc_checked(size_t size, gfp_t gfp)
 	if (size == 0)
 		return ZERO_SIZE_PTR;
 	if (gfp & __GFP_DMA32)
-		slab_panic("kmalloc: __GFP_DMA32 is not a slab flag (size %zu, "
+		mm_panic("kmalloc: __GFP_DMA32 is not a slab flag (size %zu, "
 			   "gfp 0x%x): use GFP_DMA or alloc_pages", size, gfp);
 	struct kmem_cache *s = kmalloc_cache_for(size);
 	if (gfp & __GFP_DMA) /* the same class in the second row */
@@ -205,7 +204,7 @@ __attribute__((noinline)) static void kfree_checked(void *obj)
 	struct page *page = slab_virt_to_page(obj);
 
 	if (unlikely(!page))
-		slab_panic("kfree: invalid free of %p (not in managed memory)", obj);
+		mm_panic("kfree: invalid free of %p (not in managed memory)", obj);
 	unsigned long priv = page_private(page);
 	if (priv & 1) {
 		kfree_large(obj, priv);

@@ -7,7 +7,7 @@
  */
 #include "malloc_type.h"
 
-#include <mm/port.h>
+#include "core.h"
 
 MALLOC_DEFINE(M_DEVBUF, "devbuf", "device driver memory");
 
@@ -20,9 +20,7 @@ static unsigned int malloc_type_count;
 void malloc_type_check(const char *fn, const struct malloc_type *type)
 {
 	if (!type || type->ks_magic != MALLOC_TYPE_MAGIC)
-		mm_port_panic(__FILE__, __LINE__,
-			      "%s: not a malloc type (type %p)", fn,
-			      (const void *)type);
+		mm_panic("%s: not a malloc type (type %p)", fn, (const void *)type);
 }
 
 /* Caller holds malloc_type_lock. */

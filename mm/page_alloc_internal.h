@@ -27,22 +27,8 @@
 #include <mm/page_alloc.h>
 #include <mm/port.h>
 
+#include "core.h"
 #include "freemap.h"
-
-#ifndef MM_DEBUG
-#define MM_DEBUG 0
-#endif
-
-/* "<function>: <reason> (<values>)" — the file and line come from the port. */
-#define mm_panic(...) mm_port_panic(__FILE__, __LINE__, __VA_ARGS__)
-
-/* Debug assertion on an internal invariant; type-checks when disabled.
- * Never put a side effect in cond. */
-#define MM_ASSERT(cond, ...)                                                    \
-	do {                                                                    \
-		if (MM_DEBUG && !(cond))                                        \
-			mm_panic(__VA_ARGS__);                                  \
-	} while (0)
 
 /* ---- zones ---- */
 enum zone_type { ZONE_DMA, ZONE_DMA32, ZONE_NORMAL, MM_NR_ZONES };

@@ -77,7 +77,6 @@ struct kmem_cache slab_cpu_array_cache;
 struct kmem_cache slab_desc_cache;
 struct kmem_cache slab_cache_cache;
 
-#define slab_panic(...) mm_port_panic(__FILE__, __LINE__, __VA_ARGS__)
 
 /* ---- lists (cache lock held) ---- */
 
@@ -146,7 +145,7 @@ static struct slab *new_slab(struct kmem_cache *s, gfp_t gfp)
 	base = (uintptr_t)page_address(page);
 	/* The slot lookup relies on naturally aligned blocks (page_alloc.h). */
 	if (MM_DEBUG && (mm_port_virt_to_phys((void *)base) & s->slab_mask))
-		slab_panic("new_slab: cache %s: block at %p is not aligned to its "
+		mm_panic("new_slab: cache %s: block at %p is not aligned to its "
 			   "%lu bytes", s->name, (void *)base,
 			   (unsigned long)slab_bytes(s));
 	if (!s->offslab) {
@@ -173,7 +172,7 @@ static struct slab *new_slab(struct kmem_cache *s, gfp_t gfp)
 	if (s->offslab) {
 		uint64_t pa = mm_port_virt_to_phys(slab);
 		if ((pa & (SLAB_DESC_ALIGN - 1)) || pa >= SLAB_DESC_PA_LIMIT)
-			slab_panic("new_slab: cache %s: descriptor at physical 0x%llx "
+			mm_panic("new_slab: cache %s: descriptor at physical 0x%llx "
 				   "is not 64-byte aligned below 16 TiB",
 				   s->name, (unsigned long long)pa);
 		desc = pa / SLAB_DESC_ALIGN;
@@ -318,7 +317,7 @@ static uint32_t get_objects(struct kmem_cache *s, void **objs, uint32_t n,
 		mm_port_unlock(&s->lock, irq);
 	}
 	if (bad)
-		slab_panic("%s: free list of cache %s corrupted at %p "
+		mm_panic("%s: free list of cache %s corrupted at %p "
 			   "(free pointer 0x%lx)", "kmem_cache_alloc", s->name,
 			   bad, (unsigned long)slab_get_fp(s, bad));
 	return got;
@@ -476,7 +475,7 @@ void slab_spans_init(void)
 	size_t n = mm_span_count();
 
 	if (n > MM_MAX_SPANS)
-		slab_panic("slab_spans_init: %zu spans (at most %d)", n, MM_MAX_SPANS);
+		mm_panic("slab_spans_init: %zu spans (at most %d)", n, MM_MAX_SPANS);
 	__atomic_store_n(&slab_span_hint, &slab_no_span, __ATOMIC_RELAXED);
 	for (size_t i = 0; i < n; i++) {
 		const struct mm_span *sp = mm_span_get(i);
@@ -517,7 +516,7 @@ unsigned long slab_page_private_of(const void *obj)
 
 void slab_bad_pointer(const void *obj, const char *fn)
 {
-	slab_panic("%s: invalid free of %p (not a slab object)", fn, obj);
+	mm_panic("%s: invalid free of %p (not a slab object)", fn, obj);
 }
 
 bool slab_cache_ptr_valid(const struct kmem_cache *s)
@@ -541,7 +540,7 @@ struct kmem_cache *slab_cache_of(const void *obj, const char *fn)
 	struct page *page = slab_virt_to_page(obj);
 
 	if (unlikely(!page))
-		slab_panic("%s: invalid free of %p (not in managed memory)", fn, obj);
+		mm_panic("%s: invalid free of %p (not in managed memory)", fn, obj);
 	return slab_cache_check(obj, page_private(page), fn);
 }
 
@@ -557,7 +556,7 @@ struct slab *slab_of_object(struct kmem_cache *s, const void *obj)
 	struct slab *slab = mm_port_phys_to_virt(((hi << 19) | lo) * SLAB_DESC_ALIGN);
 	if (MM_DEBUG && (slab->magic != SLAB_MAGIC || slab->cache != s ||
 			 mm_port_virt_to_phys((void *)slab->base) != base))
-		slab_panic("slab_of_object: cache %s: no descriptor for %p (0x%llx)",
+		mm_panic("slab_of_object: cache %s: no descriptor for %p (0x%llx)",
 			   s->name, obj, (unsigned long long)((hi << 19) | lo));
 	return slab;
 }
@@ -600,16 +599,16 @@ void slab_bad_free(struct kmem_cache *s, struct kmem_cache *owner,
 	uint32_t idx = slab_index_of(off, s->recip);
 
 	if (owner != s)
-		slab_panic("%s: invalid free of %p: it belongs to cache %s, not "
+		mm_panic("%s: invalid free of %p: it belongs to cache %s, not "
 			   "%s", fn, obj, owner->name, s->name);
-	slab_panic("%s: invalid free of %p in cache %s (not an object start: "
+	mm_panic("%s: invalid free of %p in cache %s (not an object start: "
 		   "slot %u + %lu bytes)", fn, obj, s->name, idx,
 		   (unsigned long)(off - (uint64_t)idx * s->size));
 }
 
 void slab_double_free(struct kmem_cache *s, const void *obj, const char *fn)
 {
-	slab_panic("%s: double free of %p in cache %s", fn, obj, s->name);
+	mm_panic("%s: double free of %p in cache %s", fn, obj, s->name);
 }
 
 /* kmem_cache_free's checks in full, in their order (the fast path's test

@@ -6,7 +6,6 @@
  */
 #include "slab_internal.h"
 
-#define slab_panic(...) mm_port_panic(__FILE__, __LINE__, __VA_ARGS__)
 
 /* Every cache, built-in ones first. Lock order: slab_caches_lock, then a
  * cache's lock, then the frame allocator's zone locks. */
@@ -90,7 +89,7 @@ static unsigned int pick_order(uint32_t size, bool onslab, uint32_t *objs)
 			return o;
 		}
 	}
-	slab_panic("kmem_cache_create: no slab order fits a %u-byte slot", size);
+	mm_panic("kmem_cache_create: no slab order fits a %u-byte slot", size);
 }
 
 void slab_cache_setup(struct kmem_cache *s, const char *name, size_t size,
@@ -101,7 +100,7 @@ void slab_cache_setup(struct kmem_cache *s, const char *name, size_t size,
 
 	/* page_private keeps bits 47..6 of the cache pointer (slab_priv_make) */
 	if (((uintptr_t)s & ~SLAB_PRIV_PTR) != slab_ptr_top)
-		slab_panic("kmem_cache_create: cache %s at %p is outside the half "
+		mm_panic("kmem_cache_create: cache %s at %p is outside the half "
 			   "of the address space of slab_cache_cache (%p)",
 			   name ? name : "?", (void *)s, (void *)&slab_cache_cache);
 	__builtin_memset(s, 0, sizeof(*s));
@@ -114,19 +113,19 @@ void slab_cache_setup(struct kmem_cache *s, const char *name, size_t size,
 		align = SLAB_CACHE_LINE;
 	s->object_size = (uint32_t)size;
 	if (MM_DEBUG) {
-		s->meta_offset = (uint32_t)(slab_align_up(size, 8) + 8);
+		s->meta_offset = (uint32_t)(mm_align_up(size, 8) + 8);
 		s->fp_offset = s->meta_offset + 8;
 		stride = s->fp_offset + 8;
 	} else if (ctor) {
-		s->fp_offset = (uint32_t)slab_align_up(size, 8);
+		s->fp_offset = (uint32_t)mm_align_up(size, 8);
 		s->meta_offset = s->fp_offset;
 		stride = s->fp_offset + 8;
 	} else {
 		s->fp_offset = 0;
-		s->meta_offset = (uint32_t)slab_align_up(size, 8);
+		s->meta_offset = (uint32_t)mm_align_up(size, 8);
 		stride = s->meta_offset;
 	}
-	s->size = (uint32_t)slab_align_up(stride, align);
+	s->size = (uint32_t)mm_align_up(stride, align);
 	s->align = (uint32_t)align;
 	s->flags = flags;
 	s->ctor = ctor;
@@ -154,19 +153,19 @@ struct kmem_cache *kmem_cache_create(const char *name, size_t size, size_t align
 	struct kmem_cache *s;
 
 	if (size == 0 || size > SLAB_MAX_OBJECT_SIZE)
-		slab_panic("kmem_cache_create: cache %s: bad object size %zu "
+		mm_panic("kmem_cache_create: cache %s: bad object size %zu "
 			   "(1 .. %u)", name ? name : "?", size, SLAB_MAX_OBJECT_SIZE);
-	if (align && (!slab_is_pow2(align) || align > MM_PAGE_SIZE))
-		slab_panic("kmem_cache_create: cache %s: align %zu is not a "
+	if (align && (!mm_is_pow2(align) || align > MM_PAGE_SIZE))
+		mm_panic("kmem_cache_create: cache %s: align %zu is not a "
 			   "power of two <= %llu", name ? name : "?", align,
 			   (unsigned long long)MM_PAGE_SIZE);
 	if (flags & ~SLAB_PUBLIC_FLAGS)
-		slab_panic("kmem_cache_create: cache %s: unknown flags 0x%x",
+		mm_panic("kmem_cache_create: cache %s: unknown flags 0x%x",
 			   name ? name : "?", flags & ~SLAB_PUBLIC_FLAGS);
 	s = kmem_cache_alloc(&slab_cache_cache, GFP_KERNEL);
 	if (!s) {
 		if (flags & SLAB_PANIC)
-			slab_panic("kmem_cache_create: cache %s: out of memory",
+			mm_panic("kmem_cache_create: cache %s: out of memory",
 				   name ? name : "?");
 		return NULL;
 	}
@@ -183,7 +182,7 @@ void kmem_cache_destroy(struct kmem_cache *s)
 	if (!s)
 		return;
 	if (s->flags & SLAB_STATIC)
-		slab_panic("kmem_cache_destroy: %s is a built-in cache", s->name);
+		mm_panic("kmem_cache_destroy: %s is a built-in cache", s->name);
 	slab_drop_cpu_arrays(s, true);
 	irq = mm_port_lock(&s->lock);
 	leaked = s->inuse;

@@ -21,7 +21,6 @@
 
 #if MM_DEBUG
 
-#define slab_panic(...) mm_port_panic(__FILE__, __LINE__, __VA_ARGS__)
 
 static uint64_t *state_word(const struct kmem_cache *s, void *obj)
 {
@@ -53,7 +52,7 @@ static void check_red_zone(struct kmem_cache *s, void *obj, const char *fn)
 	long bad = find_mismatch(obj, s->object_size, s->meta_offset,
 				 SLAB_RED_BYTE);
 	if (bad >= 0)
-		slab_panic("%s: red zone of %p overwritten in cache %s "
+		mm_panic("%s: red zone of %p overwritten in cache %s "
 			   "(byte %ld past the %u-byte object is 0x%x)", fn, obj,
 			   s->name, bad - (long)s->object_size, s->object_size,
 			   ((uint8_t *)obj)[bad]);
@@ -72,17 +71,17 @@ void slab_debug_on_alloc(struct kmem_cache *s, void *obj, const char *fn)
 {
 	uint64_t state = *state_word(s, obj);
 	if ((uintptr_t)obj & (s->align - 1))
-		slab_panic("%s: object %p of cache %s is not aligned to %u", fn,
+		mm_panic("%s: object %p of cache %s is not aligned to %u", fn,
 			   obj, s->name, s->align);
 	if (state != SLAB_STATE_FREE)
-		slab_panic("%s: object %p of cache %s handed out while not free "
+		mm_panic("%s: object %p of cache %s handed out while not free "
 			   "(state 0x%llx): free list corrupted", fn, obj, s->name,
 			   (unsigned long long)state);
 	check_red_zone(s, obj, fn);
 	if (!s->ctor) {
 		long bad = find_mismatch(obj, 0, s->object_size, SLAB_POISON_FREE);
 		if (bad >= 0)
-			slab_panic("%s: write after free in cache %s at %p "
+			mm_panic("%s: write after free in cache %s at %p "
 				   "(object %p + %ld is 0x%x, poison 0x%x)", fn,
 				   s->name, (void *)((char *)obj + bad), obj, bad,
 				   ((uint8_t *)obj)[bad], SLAB_POISON_FREE);
@@ -94,9 +93,9 @@ void slab_debug_on_free(struct kmem_cache *s, void *obj, const char *fn)
 {
 	uint64_t state = *state_word(s, obj);
 	if (state == SLAB_STATE_FREE)
-		slab_panic("%s: double free of %p in cache %s", fn, obj, s->name);
+		mm_panic("%s: double free of %p in cache %s", fn, obj, s->name);
 	if (state != SLAB_STATE_ALLOC)
-		slab_panic("%s: object %p of cache %s has a corrupted state word "
+		mm_panic("%s: object %p of cache %s has a corrupted state word "
 			   "(0x%llx): overflow from the object before it?", fn, obj,
 			   s->name, (unsigned long long)state);
 	check_red_zone(s, obj, fn);

@@ -59,11 +59,8 @@
 #include <mm/port.h>
 #include <mm/slab.h>
 
+#include "core.h"
 #include "page_alloc_internal.h"
-
-#ifndef MM_DEBUG
-#define MM_DEBUG 0
-#endif
 
 #define SLAB_MAGIC 0x51ab0b1eu
 #define SLAB_CACHE_MAGIC 0xcac4ecacu
@@ -179,16 +176,6 @@ _Static_assert(_Alignof(struct kmem_cache) >= 64,
 _Static_assert(offsetof(struct kmem_cache, cpu) == 40, "hot fields and cpu[0] share a line");
 
 /* ---- named helpers ---- */
-
-static inline size_t slab_align_up(size_t x, size_t a)
-{
-	return (x + a - 1) & ~(a - 1);
-}
-
-static inline bool slab_is_pow2(size_t x)
-{
-	return x && !(x & (x - 1));
-}
 
 /* ceil(2^64 / d) for d >= 2: slab_index_of() divides by multiplying. */
 static inline uint64_t slab_reciprocal(uint32_t d)

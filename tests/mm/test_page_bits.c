@@ -12,6 +12,27 @@ static bool streq(const char *a, const char *b)
 	return *a == *b;
 }
 
+/* mm/core.h: the generic tricks every allocator uses. */
+KTEST(page_bits, pow2_align_up_crosses_boundary)
+{
+	KT_EXPECT(!mm_is_pow2(0));
+	KT_EXPECT(mm_is_pow2(1));
+	KT_EXPECT(mm_is_pow2(1ull << 63));
+	KT_EXPECT(!mm_is_pow2(3));
+	KT_EXPECT(!mm_is_pow2((1ull << 63) + 1));
+	KT_EXPECT_EQ(mm_align_up(0, 8), 0);
+	KT_EXPECT_EQ(mm_align_up(1, 8), 8);
+	KT_EXPECT_EQ(mm_align_up(8, 8), 8);
+	KT_EXPECT_EQ(mm_align_up(9, 1), 9);
+	KT_EXPECT(!mm_crosses_boundary(0, 256, 256));
+	KT_EXPECT(mm_crosses_boundary(1, 256, 256));
+	KT_EXPECT(mm_crosses_boundary(255, 2, 256));
+	KT_EXPECT(!mm_crosses_boundary(255, 1, 256));
+	KT_EXPECT(!mm_crosses_boundary(12345, 99999, 0));
+	KT_EXPECT(!mm_crosses_boundary(0x1000, 0x1000, 0x2000));
+	KT_EXPECT(mm_crosses_boundary(0x1000, 0x1001, 0x2000));
+}
+
 KTEST(page_bits, buddy_pfn_of)
 {
 	KT_EXPECT_EQ(buddy_pfn_of(0, 0), 1);

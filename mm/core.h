@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What every mm/ source may use: the debug switch, the panic and assertion
+ * macros, and the generic bit tricks (each tested in
+ * tests/mm/test_page_bits.c). Nothing here knows about zones, slabs or
+ * contigmalloc.
+ */
+#ifndef MM_CORE_H
+#define MM_CORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <mm/port.h>
+
+/* Debug checks (assertions, poisoning, red zones): on in the tests. */
+#ifndef MM_DEBUG
+#define MM_DEBUG 0
+#endif
+
+/* "<function>: <reason> (<values>)" - the file and line come from the port. */
+#define mm_panic(...) mm_port_panic(__FILE__, __LINE__, __VA_ARGS__)
+
+/* Debug assertion on an internal invariant; type-checks when disabled.
+ * Never put a side effect in cond. */
+#define MM_ASSERT(cond, ...)                                                    \
+	do {                                                                    \
+		if (MM_DEBUG && !(cond))                                        \
+			mm_panic(__VA_ARGS__);                                  \
+	} while (0)
+
+/* Whether x is a power of two (0 is not). */
+static inline bool mm_is_pow2(uint64_t x)
+{
+	return x && !(x & (x - 1));
+}
+
+/* x rounded up to a multiple of the power of two a. */
+static inline uint64_t mm_align_up(uint64_t x, uint64_t a)
+{
+	return (x + a - 1) & ~(a - 1);
+}
+
+/* Whether [start, start + len) crosses a multiple of the power of two
+ * boundary (boundary 0: never). len > 0. */
+static inline bool mm_crosses_boundary(uint64_t start, uint64_t len,
+				       uint64_t boundary)
+{
+	return boundary != 0 && ((start ^ (start + len - 1)) & ~(boundary - 1)) != 0;
+}
+
+#endif
