@@ -14,8 +14,8 @@
  * is carved inside one span and buddies merge only inside one.
  *
  * Only a block's first frame carries PS_FREE/PS_ALLOC and the order; the
- * frames inside a block are PS_NONE. That is what lets __free_pages tell a
- * double free (PS_FREE, PS_PCP) from a frame never handed out (PS_NONE).
+ * frames inside a block are PS_TAIL. That is what lets __free_pages tell a
+ * double free (PS_FREE, PS_PCP) from a frame never handed out (PS_TAIL).
  *
  * Locking: every function here is called with the zone lock of the zone it
  * works on (buddy_claim_range_locked: all zone locks).
@@ -93,10 +93,10 @@ void buddy_free_block_locked(const struct mm_span *s, uint64_t pfn,
 		area_del(&z->area[order], bidx);
 		/* a first frame that goes inside the merged block keeps its
 		 * links (or its owner's word): PS_PRIV_DIRTY */
-		mm_page_state[bidx] = ps_make(st, PS_NONE, 0) | PS_PRIV_DIRTY;
+		mm_page_state[bidx] = ps_make(st, PS_TAIL, 0) | PS_PRIV_DIRTY;
 		if (bpfn < pfn) { /* the lower half heads the merged block */
 			uint64_t idx = span_index(s, pfn);
-			mm_page_state[idx] = ps_make(mm_page_state[idx], PS_NONE, 0) |
+			mm_page_state[idx] = ps_make(mm_page_state[idx], PS_TAIL, 0) |
 					     PS_PRIV_DIRTY;
 			pfn = bpfn;
 		}
@@ -159,7 +159,7 @@ static bool free_block_of(const struct mm_span *s, uint64_t pfn,
 			*order = ps_order(st);
 			return true;
 		}
-		if (ps_kind(st) != PS_NONE)
+		if (ps_kind(st) != PS_TAIL)
 			return false; /* allocated, pcp, reserved head */
 	}
 	return false;
@@ -193,7 +193,7 @@ bool buddy_claim_range_locked(uint64_t pfn, uint64_t nr)
 		bend = head + (1ull << o);
 		area_del(&z->area[o], span_index(s, head));
 		mm_page_state[span_index(s, head)] =
-			ps_make(mm_page_state[span_index(s, head)], PS_NONE, 0);
+			ps_make(mm_page_state[span_index(s, head)], PS_TAIL, 0);
 		account_used(s, head, 1ull << o);
 		if (head < pfn)
 			buddy_add_range_locked(s, head, pfn);
@@ -226,7 +226,7 @@ void buddy_release_range(uint64_t pfn, uint64_t nr)
 				 ps_kind(st));
 	}
 	for (uint64_t p = pfn; p < end; p++) {
-		r->state[p - r->base_pfn] = PS_NONE | PS_PRIV_DIRTY; /* tags */
+		r->state[p - r->base_pfn] = PS_TAIL | PS_PRIV_DIRTY; /* tags */
 		if (MM_DEBUG && mm_poison_enabled) {
 			poison_frame(p);
 			r->state[p - r->base_pfn] |= PS_POISON;

@@ -312,7 +312,3 @@ void contig_init(void)
 	mm_unlock_all_zones(irq);
 }
 
-void contig_report(void)
-{
-	malloc_type_report();
-}

@@ -225,7 +225,7 @@ void memmap_setup(const struct mm_range *map, size_t n,
 	/* Every frame starts "inside a block", unpoisoned. The struct pages
 	 * need no initialisation: links are written when a frame is freed,
 	 * and PS_PRIV_DIRTY has the owner word cleared at its first use. */
-	__builtin_memset(mm_page_state, PS_NONE | PS_PRIV_DIRTY, mm_nr_frames);
+	__builtin_memset(mm_page_state, PS_TAIL | PS_PRIV_DIRTY, mm_nr_frames);
 	build_spans();
 }
 

@@ -7,6 +7,7 @@
 #include <mm/init.h>
 #include <mm/slab.h>
 
+#include "malloc_type.h"
 #include "page_alloc_internal.h"
 
 uint64_t mm_init_ns;
@@ -39,5 +40,5 @@ void mm_report(void)
 {
 	page_report();   /* the frame allocator (mm/page_report.c) */
 	slab_report();
-	contig_report();
+	malloc_type_report();
 }

@@ -131,7 +131,7 @@ _Noreturn static void out_of_memory(gfp_t gfp, unsigned int order)
 		 gfp_format(gfp, buf, sizeof(buf)), nr_free_pages());
 }
 
-static struct page *alloc_slowpath(gfp_t gfp, unsigned int order)
+static struct page *alloc_retry_after_reclaim(gfp_t gfp, unsigned int order)
 {
 	unsigned int rounds = (gfp & __GFP_REPEAT) ? 2 : 1;
 
@@ -268,7 +268,7 @@ alloc_pages_slow(gfp_t gfp, unsigned int order)
 	if (!page && order <= MM_MAX_ORDER) {
 		page = get_page_from_freelist(gfp, order);
 		if (!page)
-			page = alloc_slowpath(gfp, order);
+			page = alloc_retry_after_reclaim(gfp, order);
 	}
 	if (!page) {
 		mm_stats.alloc_failures++;
@@ -334,7 +334,7 @@ unsigned long get_zeroed_page(gfp_t gfp)
 /* ---- freeing ---- */
 
 static const char *const kind_reason[] = {
-	[PS_NONE] = "free of a frame that is not allocated (never allocated, "
+	[PS_TAIL] = "free of a frame that is not allocated (never allocated, "
 		    "or inside another block)",
 	[PS_FREE] = "double free (the frame is free: freed twice, or never "
 		    "allocated)",

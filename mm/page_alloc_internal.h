@@ -165,13 +165,13 @@ static inline uint64_t span_index(const struct mm_span *s, uint64_t pfn)
 }
 
 /* ---- the state byte of a frame ----
- *   bits 0-2  kind: PS_NONE  inside a block (not its first frame)
+ *   bits 0-2  kind: PS_TAIL  inside a block (not its first frame)
  *                   PS_FREE  first frame of a free buddy block
  *                   PS_ALLOC first frame of an allocated block
  *                   PS_PCP   on a per-CPU list (order 0)
  *                   PS_RESERVED never handed out
  *                   PS_CONTIG claimed by buddy_claim_range_locked
- *   bits 3-6  order (PS_FREE, PS_ALLOC); on a PS_NONE frame bit 3 is
+ *   bits 3-6  order (PS_FREE, PS_ALLOC); on a PS_TAIL frame bit 3 is
  *             PS_PRIV_DIRTY: its struct page may hold a word that is not 0
  *   bit  7    poisoned (debug: the frame holds the free pattern)
  *
@@ -186,7 +186,7 @@ static inline uint64_t span_index(const struct mm_span *s, uint64_t pfn)
  * set it back to 0, costs nothing when it is handed out again.
  */
 enum page_kind {
-	PS_NONE = 0,
+	PS_TAIL = 0,
 	PS_FREE = 1,
 	PS_ALLOC = 2,
 	PS_PCP = 3,
@@ -197,9 +197,9 @@ enum page_kind {
 #define PS_ORDER_SHIFT 3
 #define PS_ORDER_MASK 0x78u
 #define PS_POISON 0x80u
-#define PS_PRIV_DIRTY MM_PAGE_PRIVATE_DIRTY /* PS_NONE frames only */
+#define PS_PRIV_DIRTY MM_PAGE_PRIVATE_DIRTY /* PS_TAIL frames only */
 _Static_assert(PS_PRIV_DIRTY == 1u << PS_ORDER_SHIFT,
-	       "PS_PRIV_DIRTY is the low order bit, unused on PS_NONE frames");
+	       "PS_PRIV_DIRTY is the low order bit, unused on PS_TAIL frames");
 
 static inline unsigned int ps_kind(uint8_t s)
 {

@@ -248,7 +248,7 @@ void mm_check_invariants(void)
 				}
 			}
 			for (uint64_t j = 1; j < n; j++)
-				if (ps_kind(mm_page_state[idx + j]) != PS_NONE) {
+				if (ps_kind(mm_page_state[idx + j]) != PS_TAIL) {
 					__builtin_memcpy(why, "block interior has a state", 27);
 					break;
 				}

@@ -13,6 +13,7 @@
 
 #define POISON_LINE 64
 #define POISON_WORD 0x6b6b6b6b6b6b6b6bull
+#define POISON_SAMPLE_STRIDE 29u
 
 #define POISON_LINES (MM_POISON_SAMPLED_BUILD ? 3 : (int)(MM_PAGE_SIZE / POISON_LINE))
 
@@ -25,7 +26,10 @@ static inline uint64_t poison_line_offset(uint64_t pfn, int i)
 		return 0;
 	if (i == 1)
 		return MM_PAGE_SIZE - POISON_LINE;
-	return POISON_LINE * (1 + (pfn * 29) % (MM_PAGE_SIZE / POISON_LINE - 2));
+	/* A different middle line per frame; the stride is prime so that
+	 * neighbouring frames spread over all the lines. */
+	return POISON_LINE * (1 + (pfn * POISON_SAMPLE_STRIDE) %
+				  (MM_PAGE_SIZE / POISON_LINE - 2));
 }
 
 void poison_frame(uint64_t pfn)

@@ -179,7 +179,8 @@ static struct slab *new_slab(struct kmem_cache *s, gfp_t gfp)
 	}
 	for (uintptr_t off = 0, i = 0; off < slab_bytes(s); off += MM_PAGE_SIZE, i++)
 		set_page_private(virt_to_page((void *)(base + off)),
-				 slab_priv_make(s, i < 2 ? (uint32_t)(desc >> (19 * i)) & 0x7ffff : 0));
+				 slab_priv_make(s, i < 2 ? (uint32_t)(desc >> (SLAB_PRIV_SPARE_BITS * i)) &
+						    SLAB_PRIV_SPARE_MAX : 0));
 
 	/* Thread the free list in address order; construct every slot. */
 	void *next = NULL;
@@ -553,11 +554,12 @@ struct slab *slab_of_object(struct kmem_cache *s, const void *obj)
 				       slab_bytes(s) - sizeof(struct slab));
 	uint64_t lo = slab_priv_spare(page_private(slab_pa_to_page(base)));
 	uint64_t hi = slab_priv_spare(page_private(slab_pa_to_page(base + MM_PAGE_SIZE)));
-	struct slab *slab = mm_port_phys_to_virt(((hi << 19) | lo) * SLAB_DESC_ALIGN);
+	uint64_t desc = (hi << SLAB_PRIV_SPARE_BITS) | lo;
+	struct slab *slab = mm_port_phys_to_virt(desc * SLAB_DESC_ALIGN);
 	if (MM_DEBUG && (slab->magic != SLAB_MAGIC || slab->cache != s ||
 			 mm_port_virt_to_phys((void *)slab->base) != base))
 		mm_panic("slab_of_object: cache %s: no descriptor for %p (0x%llx)",
-			   s->name, obj, (unsigned long long)((hi << 19) | lo));
+			   s->name, obj, (unsigned long long)desc);
 	return slab;
 }
 

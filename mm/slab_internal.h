@@ -67,6 +67,8 @@
 #define SLAB_PRIV_CACHE 0x2ul       /* page_private tag: a struct kmem_cache */
 #define SLAB_PRIV_PTR 0x0000ffffffffffc0ul /* the cache pointer's bits */
 #define SLAB_PRIV_SPARE 0xffff000000000038ul /* 19 bits free for slab's use */
+#define SLAB_PRIV_SPARE_BITS 19u
+#define SLAB_PRIV_SPARE_MAX ((1u << SLAB_PRIV_SPARE_BITS) - 1)
 #define SLAB_DESC_ALIGN 64          /* off-slab descriptors: address / 64 ... */
 #define SLAB_DESC_PA_LIMIT (1ull << 44) /* ... below 16 TiB: 38 bits, 2 frames */
 #define SLAB_MAX_PREFERRED_ORDER 3  /* slabs of up to 32 KiB when they fit */

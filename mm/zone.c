@@ -31,6 +31,10 @@ enum zone_type mm_first_zone[MM_NR_ZONES];
 
 static const char *const zone_names[MM_NR_ZONES] = { "DMA", "DMA32", "Normal" };
 static const uint32_t lowmem_reserve_ratio[MM_NR_ZONES] = { 256, 256, 32 };
+/* Linux's cap on min_free_kbytes: past 64 MiB the reserve stops growing. */
+#define MIN_FREE_KB_MAX 65536u
+/* A per-CPU batch is about 1/1024 of the zone (1 << PCP_BATCH_SHIFT). */
+#define PCP_BATCH_SHIFT 10
 
 void zones_reset(void)
 {
@@ -92,8 +96,8 @@ void zone_setup_watermarks(void)
 	for (int i = 0; i < MM_NR_ZONES; i++)
 		total += mm_zones[i].managed;
 	uint64_t min_kb = isqrt(total * (MM_PAGE_SIZE / 1024) * 16);
-	if (min_kb > 65536)
-		min_kb = 65536;
+	if (min_kb > MIN_FREE_KB_MAX)
+		min_kb = MIN_FREE_KB_MAX;
 	uint64_t min_frames = min_kb / (MM_PAGE_SIZE / 1024);
 
 	for (int i = 0; i < MM_NR_ZONES; i++) {
@@ -114,7 +118,7 @@ void zone_setup_watermarks(void)
 			z->min_mark[c] = min + z->lowmem_reserve[c];
 		}
 		/* per-CPU lists: batch ~ 1/1024 of the zone, 1..31; high 6x */
-		uint64_t batch = z->managed >> 10;
+		uint64_t batch = z->managed >> PCP_BATCH_SHIFT;
 		z->pcp_batch = batch < 1 ? 1 : batch > PCP_BATCH_MAX ? PCP_BATCH_MAX :
 			       (uint32_t)batch;
 		z->pcp_high = PCP_HIGH_MAX / PCP_BATCH_MAX * z->pcp_batch;

@@ -107,6 +107,5 @@ void malloc_type_report(void);
 /* Called once by mm_init() (resets malloc type statistics) and by
  * mm_report(). */
 void contig_init(void);
-void contig_report(void);
 
 #endif

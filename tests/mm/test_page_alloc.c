@@ -55,7 +55,7 @@ static bool shadow_add(struct shadow *sh, struct page *p, unsigned int order,
 		uint64_t k = idx + i;
 		if (sh->bits[k / 64] & (1ull << (k % 64)))
 			ok = false; /* overlaps a live block */
-		if (i && ps_kind(mm_page_state[k]) != PS_NONE)
+		if (i && ps_kind(mm_page_state[k]) != PS_TAIL)
 			ok = false; /* reserved or another block's head inside */
 		sh->bits[k / 64] |= 1ull << (k % 64);
 	}

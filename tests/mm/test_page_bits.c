@@ -91,7 +91,7 @@ KTEST(page_bits, state_byte)
 	KT_EXPECT_EQ(ps_kind(s), PS_FREE);
 	KT_EXPECT_EQ(ps_order(s), MM_MAX_ORDER);
 	KT_EXPECT(s & PS_POISON);
-	KT_EXPECT_EQ(ps_make(0, PS_NONE, 0), 0);
+	KT_EXPECT_EQ(ps_make(0, PS_TAIL, 0), 0);
 }
 
 KTEST(page_bits, pfn_zone_edges)

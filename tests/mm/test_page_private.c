@@ -40,7 +40,7 @@ KTEST(page_private, set_page_private_marks_only_frames_inside_a_block)
 	set_page_private(&p[5], 0x5678);
 	set_page_private(&p[6], 0);
 	KT_EXPECT_EQ(mm_page_state[idx], head); /* the first frame's order kept */
-	KT_EXPECT_EQ(ps_kind(mm_page_state[idx + 5]), PS_NONE);
+	KT_EXPECT_EQ(ps_kind(mm_page_state[idx + 5]), PS_TAIL);
 	KT_EXPECT(mm_page_state[idx + 5] & PS_PRIV_DIRTY);
 	KT_EXPECT(!(mm_page_state[idx + 6] & PS_PRIV_DIRTY));
 	KT_EXPECT_EQ(page_private(&p[5]), 0x5678);
