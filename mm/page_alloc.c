@@ -151,11 +151,19 @@ static struct page *alloc_retry_after_reclaim(gfp_t gfp, unsigned int order)
 		struct page *page;
 		if (drain_all_pages() && (page = get_page_from_freelist(gfp, order)))
 			return page;
-		unsigned long progress = mm_run_shrinkers(gfp, 1ul << order);
+		struct shrink_result done = mm_shrink_for_alloc(gfp, order);
+		/* shrinkers free order-0 frames onto per-CPU lists, where an
+		 * order > 0 request cannot use them */
+		if (order > 0)
+			drain_all_pages();
 		page = get_page_from_freelist(gfp, order);
 		if (page)
 			return page;
-		if (!progress && (gfp & __GFP_NOFAIL))
+		/* __GFP_NOFAIL goes on while shrinkers free anything: what they
+		 * freed may have gone to an interrupt handler or a zone the
+		 * request cannot use yet. NOFAIL_MAX_ROUNDS bounds a shrinker
+		 * that only says it frees. */
+		if (!done.usable && !done.reported && (gfp & __GFP_NOFAIL))
 			out_of_memory(gfp, order);
 	}
 }

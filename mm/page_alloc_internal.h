@@ -264,19 +264,24 @@ bool buddy_claim_range_locked(uint64_t pfn, uint64_t nr);
  */
 void buddy_release_range(uint64_t pfn, uint64_t nr);
 
+/* What the shrinkers did: frames they freed into the zones of the
+ * request's zonelist (measured on the zones' free counts around each call:
+ * the progress the request can use), and what their scan() said. */
+struct shrink_result {
+	unsigned long usable, reported;
+};
 /*
- * mm_run_shrinkers - call the shrinkers (each sees gfp) until they have
- * freed nr_frames into the zones gfp may use, or every shrinker has been
- * asked. Returns those frames: the progress the request can use, measured
- * on the zones' free counts around each call (frames freed into zones the
- * request may not take are not progress). Never called with a zone lock
- * held.
+ * mm_shrink_for_alloc - call the shrinkers (each sees gfp) until an
+ * order-`order` request with gfp passes the watermark check in one zone of
+ * its zonelist, or every shrinker has been asked (again while it reports
+ * frees that did not help, a bounded number of times). Never called with a
+ * zone lock held.
  */
-unsigned long mm_run_shrinkers(gfp_t gfp, unsigned long nr_frames);
+struct shrink_result mm_shrink_for_alloc(gfp_t gfp, unsigned int order);
 /*
- * mm_direct_reclaim - drain the per-CPU lists, then mm_run_shrinkers().
- * Returns what the shrinkers freed for gfp: drained frames were counted as
- * free already, so they are not progress.
+ * mm_direct_reclaim - drain the per-CPU lists, then call the shrinkers
+ * until they have freed nr_frames into gfp's zones. Returns those frames:
+ * drained frames were counted as free already, so they are not progress.
  */
 unsigned long mm_direct_reclaim(gfp_t gfp, unsigned long nr_frames);
 

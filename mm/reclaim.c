@@ -66,30 +66,97 @@ static uint64_t zonelist_free(gfp_t gfp)
 	return n;
 }
 
-unsigned long mm_run_shrinkers(gfp_t gfp, unsigned long nr_frames)
+/* Frames an order-`order` request with gfp still lacks: the least, over
+ * the zones of its zonelist, of mark + 2^order - free(z); 0 once one zone
+ * passes the watermark check. */
+static uint64_t zonelist_shortfall(gfp_t gfp, unsigned int order)
 {
-	unsigned long progress = 0;
+	enum zone_type c = gfp_classzone(gfp);
+	uint64_t least = UINT64_MAX;
+
+	for (int zi = (int)c; zi >= 0; zi--) {
+		const struct zone *z = &mm_zones[zi];
+		uint64_t need = zone_alloc_mark(z, gfp, c) + (1ull << order);
+		uint64_t have = __atomic_load_n(&z->free, __ATOMIC_RELAXED) +
+				pcp_zone_count(z);
+
+		if (!z->managed)
+			continue;
+		if (have >= need)
+			return 0;
+		if (need - have < least)
+			least = need - have;
+	}
+	return least;
+}
+
+/*
+ * What a run of the shrinkers is for: nr_frames freed into gfp's zones and,
+ * for an allocation (fit_order >= 0), one zone of its zonelist passing the
+ * watermark check for that order (the frames a shrinker frees into a zone
+ * below its mark only refill the reserve, so they are not enough).
+ */
+struct shrink_goal {
+	gfp_t gfp;
+	unsigned long nr_frames;
+	int fit_order; /* -1: frame count only (contigmalloc) */
+};
+
+static uint64_t still_wanted(const struct shrink_goal *g, unsigned long usable)
+{
+	uint64_t want = usable < g->nr_frames ? g->nr_frames - usable : 0;
+
+	if (g->fit_order >= 0) {
+		uint64_t fit = zonelist_shortfall(g->gfp, (unsigned int)g->fit_order);
+		if (fit > want)
+			want = fit;
+	}
+	return want;
+}
+
+/* A shrinker is asked again while it reports frees the goal could not use
+ * (it freed in another zone first), at most this often per reclaim round. */
+#define SHRINKER_MAX_PASSES 16
+
+static struct shrink_result run_shrinkers(const struct shrink_goal *g)
+{
+	struct shrink_result r = { 0, 0 };
+	uint64_t want = still_wanted(g, 0);
 
 	/* The list is walked without the lock: a shrinker may allocate or
 	 * free. Registration must not race with reclaim (documented).
-	 * Progress is measured, not taken from scan()'s answer: a shrinker
-	 * frees where its memory is, which may be a zone this request cannot
-	 * use (and a shrinker that claims more than it frees is not
-	 * believed). */
-	for (struct shrinker *s = shrinkers; s && progress < nr_frames; s = s->next) {
-		uint64_t before = zonelist_free(gfp);
+	 * Progress is measured on the zones, not taken from scan()'s answer:
+	 * a shrinker frees where its memory is, which may be a zone this
+	 * request cannot use, and a shrinker may claim more than it frees. */
+	for (struct shrinker *s = shrinkers; s && want; s = s->next) {
+		for (int pass = 0; pass < SHRINKER_MAX_PASSES && want; pass++) {
+			uint64_t before = zonelist_free(g->gfp);
 
-		mm_stats.shrinker_calls++;
-		s->scan(s, gfp, nr_frames - progress);
-		uint64_t after = zonelist_free(gfp);
-		if (after > before)
-			progress += after - before;
+			mm_stats.shrinker_calls++;
+			unsigned long said = s->scan(s, g->gfp, (unsigned long)want);
+			uint64_t after = zonelist_free(g->gfp);
+			if (after > before)
+				r.usable += after - before;
+			r.reported += said;
+			want = still_wanted(g, r.usable);
+			if (!said)
+				break; /* nothing more here */
+		}
 	}
-	return progress;
+	return r;
+}
+
+struct shrink_result mm_shrink_for_alloc(gfp_t gfp, unsigned int order)
+{
+	struct shrink_goal g = { gfp, 1ul << order, (int)order };
+
+	return run_shrinkers(&g);
 }
 
 unsigned long mm_direct_reclaim(gfp_t gfp, unsigned long nr_frames)
 {
+	struct shrink_goal g = { gfp, nr_frames, -1 };
+
 	drain_all_pages();
-	return mm_run_shrinkers(gfp, nr_frames);
+	return run_shrinkers(&g).usable;
 }

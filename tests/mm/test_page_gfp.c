@@ -170,8 +170,7 @@ KTEST(page_gfp, nofail_succeeds_through_a_shrinker_and_panics_when_impossible)
 
 /* A shrinker that claims progress on every call and frees nothing: the
  * worst case for __GFP_NOFAIL, which must still end (in an out-of-memory
- * panic), not retry forever. Progress is measured on the zones, so the
- * claim is not believed: one round, then the panic. */
+ * panic), not retry forever. */
 static unsigned long liar_calls;
 
 static unsigned long liar_scan(struct shrinker *s, gfp_t gfp, unsigned long nr)
@@ -193,10 +192,12 @@ KTEST(page_gfp, nofail_never_loops_forever_on_false_progress)
 	unsigned long r = mm_stats.reclaim_rounds;
 	KT_EXPECT_PANIC_MSG(alloc_pages(GFP_KERNEL | __GFP_NOFAIL, 0),
 			    "out of memory");
+	/* it did retry while "progress" was reported, a bounded number of
+	 * times */
 	ktest_printf("# %lu reclaim rounds, %lu calls of the lying shrinker\n",
 		     mm_stats.reclaim_rounds - r, liar_calls);
-	KT_EXPECT_EQ(mm_stats.reclaim_rounds - r, 1);
-	KT_EXPECT_EQ(liar_calls, 1);
+	KT_EXPECT(mm_stats.reclaim_rounds - r > 1);
+	KT_EXPECT(liar_calls > 1);
 	unregister_shrinker(&liar);
 	pressure_end(&p);
 	page_test_end(&p.start);

@@ -176,3 +176,97 @@ KTEST(page_reserve, drained_frames_are_not_reclaim_progress_order_1)
 	KT_ASSERT(mm_zones[ZONE_DMA].managed != 0); /* every configuration has it */
 	reclaim_reaches_the_dma_shrinker(1);
 }
+
+/* A shrinker holding one block of each of two zones; each call frees the
+ * first one it still has (the "wrong" zone first), as the slab shrinker
+ * frees empty slabs in cache order whatever the caller's zone. */
+struct two_zone_shrinker {
+	struct shrinker s;
+	struct page *block[2];
+	unsigned long calls;
+};
+
+static unsigned long two_zone_scan(struct shrinker *s, gfp_t gfp, unsigned long nr)
+{
+	struct two_zone_shrinker *t = (struct two_zone_shrinker *)s;
+
+	t->calls++;
+	for (int i = 0; i < 2; i++)
+		if (t->block[i]) {
+			__free_pages(t->block[i], 0);
+			t->block[i] = NULL;
+			return 1;
+		}
+	return 0;
+}
+
+/* A shrinker whose first frees land outside the request's zones is asked
+ * again: GFP_KERNEL|GFP_DMA gets the ZONE_DMA frame it holds, with and
+ * without __GFP_NOFAIL, in one reclaim round. */
+KTEST(page_reserve, a_shrinker_that_frees_elsewhere_first_is_asked_again)
+{
+	static const gfp_t masks[] = { GFP_KERNEL | GFP_DMA | __GFP_NOWARN,
+				       GFP_KERNEL | GFP_DMA | __GFP_NOFAIL };
+	KT_ASSERT(mm_zones[ZONE_DMA].managed != 0); /* every configuration has it */
+	for (unsigned int m = 0; m < 2; m++) {
+		struct held hog = { 0 };
+		struct two_zone_shrinker t = {
+			.s = { .scan = two_zone_scan, .name = "test-two-zones" } };
+		struct buddyinfo start;
+
+		page_test_quiesce();
+		page_test_begin(&start);
+		t.block[0] = alloc_pages(TAKE, 0);
+		t.block[1] = alloc_pages(TAKE | GFP_DMA, 0);
+		KT_ASSERT(t.block[0] && t.block[1]);
+		KT_ASSERT(pfn_zone(page_to_pfn(t.block[0])) != ZONE_DMA);
+		register_shrinker(&t.s);
+		held_take_all(&hog, TAKE | GFP_DMA);
+		drain_all_pages();
+		unsigned long r = mm_stats.reclaim_rounds;
+		struct page *p = alloc_pages(masks[m], 0);
+		KT_EXPECT(p != NULL);
+		KT_EXPECT_EQ(t.calls, 2);
+		KT_EXPECT_EQ(mm_stats.reclaim_rounds - r, 1);
+		if (p) {
+			KT_EXPECT_EQ(pfn_zone(page_to_pfn(p)), ZONE_DMA);
+			__free_pages(p, 0);
+		}
+		unregister_shrinker(&t.s);
+		for (int i = 0; i < 2; i++)
+			if (t.block[i])
+				__free_pages(t.block[i], 0);
+		held_free_all(&hog);
+		page_test_end(&start);
+	}
+}
+
+/* GFP_ATOMIC holds reserve frames: what a shrinker frees first refills the
+ * reserve. GFP_KERNEL asks for what it lacks (mark + 1 - free), not for
+ * one frame, and succeeds while the shrinker still has frames. */
+KTEST(page_reserve, reclaim_asks_for_the_shortfall_below_the_mark)
+{
+	struct held hog = { 0 }, reserve = { 0 }, got = { 0 };
+	struct test_shrinker ts;
+	struct buddyinfo start;
+
+	page_test_quiesce();
+	page_test_begin(&start);
+	test_shrinker_init(&ts, "test-shortfall", 0);
+	KT_ASSERT_EQ(test_shrinker_fill(&ts, 16), 16);
+	held_take_all(&hog, TAKE);
+	drain_all_pages();
+	unsigned long k = take_while(&reserve, GFP_ATOMIC, 4);
+	KT_ASSERT(k > 0);
+	struct page *p = held_take(&got, GFP_KERNEL | __GFP_NOWARN, 0);
+	ktest_printf("# GFP_ATOMIC holds %lu reserve frames; GFP_KERNEL %s after "
+		     "%lu shrinker calls freeing %lu frames\n", k,
+		     p ? "succeeded" : "failed", ts.calls, ts.freed);
+	KT_EXPECT(p != NULL);
+	KT_EXPECT_EQ(ts.freed, k + 1);
+	held_free_all(&got);
+	held_free_all(&reserve);
+	test_shrinker_done(&ts);
+	held_free_all(&hog);
+	page_test_end(&start);
+}
