@@ -298,10 +298,8 @@ KTEST(contig, write_after_free_is_reported_with_the_frame)
 	struct ct_snapshot snap;
 	char needle[24];
 
-	if (!MM_DEBUG || !mm_poison_enabled) {
-		ktest_printf("# skip: poisoning is off\n");
-		return;
-	}
+	if (!MM_DEBUG || !mm_poison_enabled)
+		KT_SKIP("poisoning is off");
 	ct_begin(&snap);
 	char *p = contigmalloc(4 * 4096, M_CONTIGTEST, M_NOWAIT, 0, ~0ull,
 			       4096, 0);
