@@ -56,35 +56,36 @@ static bool inside_usable(const struct boot_info *bi, uint64_t start,
 static bool room_at(const struct boot_info *bi, uint64_t c, uint64_t bytes,
 		    uint64_t floor, uint64_t limit)
 {
-	c = memmap_page_up(c);
 	return c >= floor && c <= limit && bytes <= limit - c &&
 	       inside_usable(bi, c, c + bytes) &&
 	       memmap_covered_bytes(c, c + bytes, bi->reserved,
 				    bi->reserved_len) == 0;
 }
 
+/* @c if it is a better (lower) place than @best for room_at(), else @best. */
+static uint64_t lower_room(const struct boot_info *bi, uint64_t best,
+			   uint64_t c, uint64_t bytes, uint64_t floor,
+			   uint64_t limit)
+{
+	c = memmap_page_up(c);
+	return (!best || c < best) && room_at(bi, c, bytes, floor, limit) ?
+		       c : best;
+}
+
 /* The lowest page-aligned place for @bytes that room_at() accepts, or 0.
- * It is @floor itself, or right after something that stops a lower start:
- * the end of a reservation or the start of a usable range. */
+ * It is @floor (page aligned) itself, or right after something that stops
+ * a lower start: the end of a reservation or the start of a usable range. */
 static uint64_t find_room(const struct boot_info *bi, uint64_t bytes,
 			  uint64_t floor, uint64_t limit)
 {
-	uint64_t best = 0;
+	uint64_t best = lower_room(bi, 0, floor, bytes, floor, limit);
 
-	if (room_at(bi, floor, bytes, floor, limit))
-		return floor;
-	for (size_t i = 0; i < bi->reserved_len; i++) {
-		uint64_t c = memmap_end(&bi->reserved[i]);
-
-		if ((!best || c < best) && room_at(bi, c, bytes, floor, limit))
-			best = c;
-	}
-	for (size_t i = 0; i < bi->memory_map_len; i++) {
-		uint64_t c = bi->memory_map[i].start;
-
-		if ((!best || c < best) && room_at(bi, c, bytes, floor, limit))
-			best = memmap_page_up(c);
-	}
+	for (size_t i = 0; i < bi->reserved_len; i++)
+		best = lower_room(bi, best, memmap_end(&bi->reserved[i]), bytes,
+				  floor, limit);
+	for (size_t i = 0; i < bi->memory_map_len; i++)
+		best = lower_room(bi, best, bi->memory_map[i].start, bytes,
+				  floor, limit);
 	return best;
 }
 
