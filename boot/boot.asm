@@ -2,7 +2,7 @@
 ;
 ; mm64 boot stub: multiboot2 header, 32-bit entry, long mode, higher half.
 ;
-; GRUB loads the kernel at 1 MiB physical and jumps to _start32 in 32-bit
+; GRUB loads the kernel at 18 MiB physical (linker.ld) and jumps to _start32 in 32-bit
 ; protected mode (paging off, EAX = multiboot2 magic, EBX = info block).
 ; This file:
 ;   1. checks the magic and that the CPU has long mode (a clear message on
@@ -17,7 +17,7 @@
 ;                                          2 MiB pages otherwise)
 ;        0xffffffff80000000 -> phys 0     the kernel window, 1 GiB of 2 MiB
 ;                                         pages (the kernel is linked at
-;                                         0xffffffff80100000)
+;                                         0xffffffff81200000)
 ;      kernel/directmap.c extends the direct map to all RAM later;
 ;   4. enables PAE, EFER.LME (and EFER.NXE when the CPU has NX), paging;
 ;   5. loads a 64-bit GDT, far-jumps to 64-bit code, moves to the higher

@@ -14,7 +14,12 @@
  *
  * Tests are collected through the `ktests` linker section: a file of KTEST()s
  * needs no registration anywhere. The runner prints TAP version 14 and ends
- * with the line "N passed, N failed".
+ * with the line "N passed, N failed, N skipped".
+ *
+ * A test whose configuration cannot provide what it needs (no RAM above
+ * 4 GiB, a build without MM_DEBUG) says so with KT_SKIP("why"): it ends
+ * there and is counted as skipped, not passed. Only for what truly cannot
+ * be had here: a test that can make its own conditions must.
  *
  * Randomized tests draw from ktest_rand(): the seed is printed at the start of
  * the run and with every failure, and `seed=N` replays it.
@@ -97,6 +102,15 @@ _Noreturn void ktest_abort_test(void);
 		}                                                               \
 	} while (0)
 
+/* ---- skips ----
+ * Ends the running test: TAP "ok N - suite.name # SKIP reason", counted as
+ * skipped. printf-style reason. A test that already failed an expectation
+ * stays failed. Also ends a test from inside KT_EXPECT_PANIC's statement.
+ */
+_Noreturn void ktest_skip(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+#define KT_SKIP(...) ktest_skip(__VA_ARGS__)
+
 /* ---- expected panics ----
  * A panic (or, in the kernel, a CPU exception) inside stmt is caught: the
  * test goes on. If stmt returns normally the expectation fails.
@@ -144,7 +158,8 @@ uint64_t ktest_seed(void);
 void ktest_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Runs every test whose "suite.name" matches glob (NULL or "" = all).
- * Prints TAP and the summary line; returns the number of failures. */
+ * Prints TAP and the summary line "N passed, N failed, N skipped"; returns
+ * the number of failures. */
 int ktest_run_all(const char *glob, uint64_t seed);
 
 /* Glob with * and ?; exposed so it can be tested. */

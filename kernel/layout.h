@@ -9,7 +9,7 @@
  *   ... + pa            DIRECT_MAP_BASE + pa, for all RAM in the sanitized
  *                       map (kernel/directmap.c); first 4 GiB by the stub
  *   0xffffffff80000000  KERNEL_VMA_BASE: the kernel window, phys 0..1 GiB
- *   0xffffffff80100000  the kernel image (loaded at phys 1 MiB), 4 KiB
+ *   0xffffffff81200000  the kernel image (loaded at phys 18 MiB), 4 KiB
  *                       pages: .text read-only; .rodata, ktests read-only
  *                       and no-execute; .data, .bss no-execute
  *                         .bss: boot page tables, guard page, boot stack

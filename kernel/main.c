@@ -12,6 +12,7 @@
 
 #include <mm/init.h>
 
+#include "bootmove.h"
 #include "cpu.h"
 #include "directmap.h"
 #include "gdt.h"
@@ -112,6 +113,20 @@ _Noreturn void kernel_main(uint32_t magic, uint64_t mbi_phys)
 	if (!boot_info_parse(magic, mbi, mbi_phys, &img, &boot_info,
 			     kernel_log))
 		panic("kernel_main: unusable boot information: %s",
+		      boot_info.error ? boot_info.error : "(no reason given)");
+	/* ZONE_DMA is for devices: what GRUB left there moves above the
+	 * kernel, and the block is read again where it now is (silently: it
+	 * says what it said the first time). */
+	uint64_t moved_phys = boot_move_low_data(&boot_info, &img,
+						 DIRECT_MAP_BASE,
+						 BOOT_DIRECT_MAP_END, kernel_log);
+	if (moved_phys != mbi_phys &&
+	    !boot_info_parse(magic,
+			     (const void *)(uintptr_t)(DIRECT_MAP_BASE +
+						       moved_phys),
+			     moved_phys, &img, &boot_info, NULL))
+		panic("kernel_main: boot information unusable after moving it "
+		      "to 0x%llx: %s", (unsigned long long)moved_phys,
 		      boot_info.error ? boot_info.error : "(no reason given)");
 	boot_info_ready = true;
 	/* Symbols first (GRUB put them below 4 GiB, already mapped), so that

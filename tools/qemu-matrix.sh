@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # qemu-matrix.sh TEST.elf — boot the test kernel in every configuration (or
 # those named in CONFIGS), each with a timeout; print a table and the overall
-# "N passed, N failed" line. Exit status: 0 only if every configuration
-# printed a summary with 0 failures AND exited through isa-debug-exit with
-# the pass code (a triple fault exits 0 and is a crash, not a pass).
+# "N passed, N failed, N skipped" line (skipped: tests that a configuration
+# cannot run, KT_SKIP, such as RAM above 4 GiB in pc-32M). Exit status: 0
+# only if every configuration printed a summary with 0 failures AND exited
+# through isa-debug-exit with the pass code (a triple fault exits 0 and is a
+# crash, not a pass).
 #
 # Environment: BUILD, TEST (glob), SEED, CONFIGS, KVM=1, TIMEOUT (seconds).
 set -uo pipefail
 here=$(dirname "$0")
 . "$here/qemu-common.sh"
+. "$here/ktest-summary.sh"
 elf=$1
 build=${BUILD:-build}
 logs=$build/test-logs
@@ -53,7 +56,7 @@ if [ ${#selected[@]} = 0 ]; then
 	exit 2
 fi
 
-total_pass=0 total_fail=0 bad=0
+total_pass=0 total_fail=0 total_skip=0 bad=0
 table=()
 for row in "${selected[@]}"; do
 	IFS='|' read -r name margs extra <<<"$row"
@@ -79,11 +82,9 @@ for row in "${selected[@]}"; do
 	wait $qemu_pid
 	status=$?
 	secs=$(( $(date +%s) - start ))
-	summary=$(tr -d '\r' <"$log" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
-	p=0 f=0 verdict=ok
-	if [ -n "$summary" ]; then
-		p=${summary%% passed*}; f=${summary#*, }; f=${f%% failed}
-	fi
+	summary=$(summary_counts "$log")
+	p=0 f=0 s=0 verdict=ok
+	if [ -n "$summary" ]; then read -r p f s <<<"$summary"; fi
 	if [ -z "$summary" ]; then
 		if [ $hv_error = 1 ]; then
 			verdict="CRASH (KVM internal error: the hypervisor cannot run this guest; use TCG)"
@@ -107,14 +108,14 @@ for row in "${selected[@]}"; do
 		tr -d '\r' <"$log" | tail -n 25
 		echo "----"
 	fi
-	echo "== $name: $p passed, $f failed, ${secs}s: $verdict"
-	total_pass=$((total_pass + p)); total_fail=$((total_fail + f))
-	table+=("$(printf '%-18s %7s %7s %6ss  %s' "$name" "$p" "$f" "$secs" "$verdict")")
+	echo "== $name: $p passed, $f failed, $s skipped, ${secs}s: $verdict"
+	total_pass=$((total_pass + p)); total_fail=$((total_fail + f)); total_skip=$((total_skip + s))
+	table+=("$(printf '%-18s %7s %7s %7s %6ss  %s' "$name" "$p" "$f" "$s" "$secs" "$verdict")")
 done
 
 echo
-printf '%-18s %7s %7s %7s  %s\n' configuration passed failed time verdict
+printf '%-18s %7s %7s %7s %7s  %s\n' configuration passed failed skipped time verdict
 for line in "${table[@]}"; do echo "$line"; done
 echo "seed=$seed (replay: make test SEED=$seed)"
-echo "$total_pass passed, $total_fail failed"
+echo "$total_pass passed, $total_fail failed, $total_skip skipped"
 exit $bad

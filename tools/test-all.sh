@@ -1,23 +1,25 @@
 #!/usr/bin/env bash
 # test-all.sh — what `make test` runs once everything is built: the host
 # tests (ASan/UBSan), each fuzz target for FUZZ_SECONDS, and the QEMU matrix.
-# Ends with one "N passed, N failed" line over all of them; exits non-zero on
-# any failure.
+# Ends with one "N passed, N failed, N skipped" line over all of them (a
+# skipped test is one its configuration cannot run: KT_SKIP); exits non-zero
+# on any failure.
 set -uo pipefail
 here=$(dirname "$0")
+. "$here/ktest-summary.sh"
 build=${BUILD:-build}
 seed=${SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 export SEED=$seed
-passed=0 failed=0
+passed=0 failed=0 skipped=0
 rows=()
 
 count() { # count NAME LOGFILE STATUS SECONDS
-	local name=$1 log=$2 status=$3 secs=$4 line p=0 f=0
-	line=$(tr -d '\r' <"$log" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
-	if [ -n "$line" ]; then p=${line%% passed*}; f=${line#*, }; f=${f%% failed}; fi
+	local name=$1 log=$2 status=$3 secs=$4 line p=0 f=0 s=0
+	line=$(summary_counts "$log")
+	if [ -n "$line" ]; then read -r p f s <<<"$line"; fi
 	if [ "$status" != 0 ] && [ "$f" = 0 ]; then f=1; fi
-	passed=$((passed + p)); failed=$((failed + f))
-	rows+=("$(printf '%-22s %7s %7s %6ss' "$name" "$p" "$f" "$secs")")
+	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+	rows+=("$(printf '%-22s %7s %7s %7s %6ss' "$name" "$p" "$f" "$s" "$secs")")
 }
 
 mkdir -p "$build/test-logs"
@@ -54,12 +56,12 @@ count "qemu (all configs)" "$log" $status $(( $(date +%s) - start ))
 
 echo
 echo "==== make test summary (seed=$seed)"
-printf '%-22s %7s %7s %7s\n' suite passed failed time
+printf '%-22s %7s %7s %7s %7s\n' suite passed failed skipped time
 for r in "${rows[@]}"; do echo "$r"; done
-if [ $((passed + failed)) = 0 ]; then
+if [ $((passed + failed + skipped)) = 0 ]; then
 	# A selection that matches nothing anywhere is a mistake, not a pass.
 	echo "test-all: no test ran (TEST='${TEST:-}' matches nothing)"
 	failed=1
 fi
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 [ $failed = 0 ]

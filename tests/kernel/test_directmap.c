@@ -72,11 +72,8 @@ KTEST(directmap, ram_above_4g_is_mapped)
 		if (bi->memory_map[i].type == MM_RANGE_USABLE)
 			highest = bi->memory_map[i].start +
 				  bi->memory_map[i].length;
-	if (highest <= (4ull << 30)) {
-		ktest_printf("# skip: no usable RAM above 4 GiB in this "
-			     "configuration\n");
-		return;
-	}
+	if (highest <= (4ull << 30))
+		KT_SKIP("no usable RAM above 4 GiB in this configuration");
 	/* The last byte of RAM, through the direct map. */
 	volatile uint8_t *p = mm_port_phys_to_virt(highest - 1);
 	uint8_t old = *p;

@@ -141,10 +141,8 @@ KTEST(exceptions, kernel_data_is_not_executable)
 	uint64_t data = (uint64_t)(uintptr_t)data_page;
 
 	KT_EXPECT(paging_kernel_pte_flags(data) & PTE_WRITE);
-	if (!paging_has_nx()) {
-		ktest_printf("# skip: this CPU has no NX bit\n");
-		return;
-	}
+	if (!paging_has_nx())
+		KT_SKIP("this CPU has no NX bit");
 	KT_EXPECT(paging_kernel_pte_flags(data) & PTE_NX);
 	data_page[0] = 0xc3; /* ret: would run if the page were executable */
 	KT_EXPECT_PANIC_MSG(call_at(data), "Page Fault");

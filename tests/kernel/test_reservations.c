@@ -2,12 +2,16 @@
 /*
  * What boot_info hands to mm_init(): the kernel image, the boot page
  * tables and stack, the multiboot2 information block and the low 1 MiB are
- * never inside "usable minus reserved".
+ * never inside "usable minus reserved"; and none of it but the low 1 MiB
+ * lies in ZONE_DMA, which is left to devices.
  */
 #include <ktest.h>
 
 #include "kernel.h"
 #include "layout.h"
+
+#define LOW_1M (1ull << 20)
+#define LOW_16M (16ull << 20)
 
 static bool frame_reserved(const struct boot_info *bi, uint64_t pa)
 {
@@ -95,5 +99,30 @@ KTEST(reservations, usable_ranges_are_whole_frames)
 			continue;
 		KT_EXPECT_EQ(r->start % MM_PAGE_SIZE, 0);
 		KT_EXPECT_EQ(r->length % MM_PAGE_SIZE, 0);
+	}
+}
+
+/* The kernel image, its ELF sections, the information block and modules all
+ * lie at or above 16 MiB: every usable frame of [1 MiB, 16 MiB) is free for
+ * ISA-style DMA (GFP_DMA, contigmalloc with a low high). */
+KTEST(reservations, nothing_of_the_boot_in_low_16m)
+{
+	const struct boot_info *bi = kernel_boot_info();
+
+	KT_ASSERT(bi != NULL);
+	KT_EXPECT(kernel_phys_start() >= LOW_16M);
+	KT_EXPECT(bi->mbi_phys >= LOW_16M);
+	for (size_t i = 0; i < bi->reserved_len; i++) {
+		const struct mm_range *r = &bi->reserved[i];
+		uint64_t s = r->start > LOW_1M ? r->start : LOW_1M;
+		uint64_t e = r->start + r->length < LOW_16M ?
+				     r->start + r->length : LOW_16M;
+
+		if (s >= e)
+			continue;
+		ktest_printf("#   %s [0x%llx, 0x%llx) lies in [1 MiB, 16 MiB)\n",
+			     bi->reserved_what[i], (unsigned long long)r->start,
+			     (unsigned long long)(r->start + r->length));
+		KT_EXPECT(!"a boot reservation in [1 MiB, 16 MiB)");
 	}
 }

@@ -19,11 +19,16 @@ extern const struct ktest __stop_ktests[] __attribute__((weak));
 
 #define KTEST_MAX_CATCH 8
 #define KTEST_PANIC_MSG_MAX 512
+#define KTEST_SKIP_REASON_MAX 200
+
+/* What the test frame's ktest_setjmp() returns. */
+enum { KTEST_RAN = 0, KTEST_PANICKED = 1, KTEST_ABORTED = 2, KTEST_SKIPPED = 3 };
 
 static ktest_jmp_buf catch_stack[KTEST_MAX_CATCH];
 static int catch_depth;
 static int test_level_depth = -1; /* index of the running test's frame */
 static char last_panic[KTEST_PANIC_MSG_MAX];
+static char skip_reason[KTEST_SKIP_REASON_MAX];
 static bool test_failed;
 static uint64_t run_seed;
 static uint64_t rng_state;
@@ -177,15 +182,32 @@ void ktest_panic_missing(const char *file, int line, const char *stmt)
 	ktest_printf("#     expected a panic from: %s\n", stmt);
 }
 
-_Noreturn void ktest_abort_test(void)
+/* Back to the running test's own frame, dropping any KT_EXPECT_PANIC
+ * frames above it. */
+static _Noreturn void end_test(const char *who, int why)
 {
 	if (test_level_depth < 0) {
-		ktest_printf("# ktest_abort_test outside a test\n");
+		ktest_printf("# %s outside a test\n", who);
 		for (;;)
 			;
 	}
 	catch_depth = test_level_depth + 1;
-	ktest_longjmp(catch_stack[test_level_depth], 2);
+	ktest_longjmp(catch_stack[test_level_depth], why);
+}
+
+_Noreturn void ktest_abort_test(void)
+{
+	end_test("ktest_abort_test", KTEST_ABORTED);
+}
+
+_Noreturn void ktest_skip(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ktest_env_vsnprintf(skip_reason, sizeof(skip_reason), fmt, ap);
+	va_end(ap);
+	end_test("ktest_skip", KTEST_SKIPPED);
 }
 
 /* ---- panics ---- */
@@ -238,7 +260,7 @@ void ktest_on_panic(const char *msg)
 	last_panic[i] = '\0';
 	ktest_printf("#   panic caught: %s\n", last_panic);
 	/* The top frame is either an expected-panic frame or the test's own. */
-	ktest_longjmp(catch_stack[catch_depth - 1], 1);
+	ktest_longjmp(catch_stack[catch_depth - 1], KTEST_PANICKED);
 }
 
 /* ---- the run ---- */
@@ -247,7 +269,7 @@ int ktest_run_all(const char *glob, uint64_t seed)
 {
 	/* volatile: live across ktest_setjmp() (GCC's -Wclobbered) */
 	const struct ktest *volatile t;
-	volatile int passed = 0, failed = 0, n = 0;
+	volatile int passed = 0, failed = 0, skipped = 0, n = 0;
 	int total = 0;
 
 	run_seed = seed;
@@ -273,9 +295,9 @@ int ktest_run_all(const char *glob, uint64_t seed)
 		test_level_depth = 0;
 		catch_depth = 1;
 		int why = ktest_setjmp(catch_stack[0]);
-		if (why == 0) {
+		if (why == KTEST_RAN) {
 			t->fn();
-		} else if (why == 1) {
+		} else if (why == KTEST_PANICKED) {
 			/* An unexpected panic or exception reached the test frame. */
 			test_failed = true;
 			ktest_printf("#   FAIL %s:%d (%s.%s, seed=%llu)\n", t->file,
@@ -288,6 +310,10 @@ int ktest_run_all(const char *glob, uint64_t seed)
 		if (test_failed) {
 			failed++;
 			ktest_printf("not ok %d - %s.%s\n", n, t->suite, t->name);
+		} else if (why == KTEST_SKIPPED) {
+			skipped++;
+			ktest_printf("ok %d - %s.%s # SKIP %s\n", n, t->suite,
+				     t->name, skip_reason);
 		} else {
 			passed++;
 			ktest_printf("ok %d - %s.%s\n", n, t->suite, t->name);
@@ -297,6 +323,7 @@ int ktest_run_all(const char *glob, uint64_t seed)
 	if (failed)
 		ktest_printf("# failures replay with seed=%llu\n",
 			     (unsigned long long)seed);
-	ktest_printf("%d passed, %d failed\n", passed, failed);
+	ktest_printf("%d passed, %d failed, %d skipped\n", passed, failed,
+		     skipped);
 	return failed;
 }

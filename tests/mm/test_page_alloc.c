@@ -291,10 +291,8 @@ KTEST(page_alloc, dma_zone_keeps_lowmem_reserve)
 	 * min + lowmem_reserve there; GFP_DMA may go down to min. */
 	struct zone *dma = &mm_zones[ZONE_DMA];
 
-	if (!dma->managed) {
-		ktest_printf("# skip: no ZONE_DMA RAM\n");
-		return;
-	}
+	if (!dma->managed)
+		KT_SKIP("no ZONE_DMA RAM in this memory map");
 	KT_EXPECT(zone_alloc_mark(dma, GFP_KERNEL, ZONE_NORMAL) >=
 		  zone_alloc_mark(dma, GFP_KERNEL, ZONE_DMA));
 	if (mm_zones[ZONE_DMA32].managed >= 256)
@@ -338,11 +336,10 @@ KTEST(page_alloc, big_config_uses_ram_on_both_sides_of_the_pci_hole)
 	struct hole_check c = { 0, 0, 0 };
 
 	if (!mm_zones[ZONE_NORMAL].managed) {
-		/* a skip, not a silent pass: more than 4 GiB of RAM cannot all
-		 * lie below 4 GiB, so then ZONE_NORMAL must exist */
+		/* more than 4 GiB of RAM cannot all lie below 4 GiB, so then
+		 * ZONE_NORMAL must exist */
 		KT_EXPECT(mm_nr_frames <= ZONE_DMA32_END_PFN);
-		ktest_printf("# skip: no RAM above 4 GiB (no ZONE_NORMAL)\n");
-		return;
+		KT_SKIP("no RAM above 4 GiB (no ZONE_NORMAL)");
 	}
 	page_test_begin(&start);
 	struct page *p = alloc_pages(GFP_HIGHUSER, 0);

@@ -80,26 +80,29 @@ KTEST(page_free, bad_addresses_are_caught)
 			    "misaligned address");
 	KT_EXPECT(ktest_panic_contains("for order 1"));
 	free_pages(va, 1);
-	/* just past the end of managed RAM, and in the first hole if any */
+	/* just past the end of managed RAM (a hole between regions: below) */
 	const struct mm_span *last = mm_span_get(mm_span_count() - 1);
 	uint64_t beyond = (last->base_pfn + last->nr_frames) << MM_PAGE_SHIFT;
 	KT_EXPECT_PANIC_MSG(free_pages((unsigned long)phys_to_virt(beyond), 0),
 			    "outside managed memory");
-	if (mm_region_count() > 1) {
-		const struct mm_region *r0 = mm_region_get(0);
-		uint64_t hole = (r0->base_pfn + r0->nr_frames) << MM_PAGE_SHIFT;
-		KT_EXPECT(pfn_to_page(hole >> MM_PAGE_SHIFT) == NULL);
-		KT_EXPECT_PANIC_MSG(free_pages((unsigned long)phys_to_virt(hole), 0),
-				    "outside managed memory");
-	} else {
-		ktest_printf("# skip: one region, no hole between regions\n");
-	}
 	KT_EXPECT_PANIC_MSG(__free_pages((struct page *)&start, 0),
 			    "not a struct page");
 	KT_EXPECT_PANIC_MSG(__free_pages(mm_pages + mm_nr_frames, 0),
 			    "not a struct page");
 	free_pages(0, 0); /* NULL is ignored, as in Linux */
 	page_test_end(&start);
+}
+
+KTEST(page_free, address_in_the_hole_between_regions_is_caught)
+{
+	if (mm_region_count() < 2)
+		KT_SKIP("one region: no hole between regions");
+	const struct mm_region *r0 = mm_region_get(0);
+	uint64_t hole = (r0->base_pfn + r0->nr_frames) << MM_PAGE_SHIFT;
+
+	KT_EXPECT(pfn_to_page(hole >> MM_PAGE_SHIFT) == NULL);
+	KT_EXPECT_PANIC_MSG(free_pages((unsigned long)phys_to_virt(hole), 0),
+			    "outside managed memory");
 }
 
 KTEST(page_free, reserved_and_never_allocated_frames_are_caught)
@@ -128,10 +131,8 @@ KTEST(page_free, write_after_free_is_reported_with_the_frame)
 {
 	struct buddyinfo start;
 
-	if (!MM_DEBUG) {
-		ktest_printf("# skip: poisoning is off (MM_DEBUG=0)\n");
-		return;
-	}
+	if (!MM_DEBUG)
+		KT_SKIP("poisoning is off (MM_DEBUG=0)");
 	page_test_begin(&start);
 	struct page *p = alloc_pages(GFP_KERNEL, 0);
 	KT_ASSERT(p != NULL);
@@ -167,10 +168,8 @@ KTEST(page_free, write_after_free_anywhere_in_the_frame)
 {
 	struct buddyinfo start;
 
-	if (!MM_DEBUG || MM_POISON_SAMPLED_BUILD) {
-		ktest_printf("# skip: whole-frame poisoning is off in this build\n");
-		return;
-	}
+	if (!MM_DEBUG || MM_POISON_SAMPLED_BUILD)
+		KT_SKIP("whole-frame poisoning is off in this build");
 	page_test_begin(&start);
 	for (int k = 0; k < 16; k++) {
 		struct page *p = alloc_pages(GFP_KERNEL, 0);

@@ -324,10 +324,8 @@ static uint64_t *state_of(struct kmem_cache *c, void *obj)
 
 KTEST(slab, debug_red_zone_overwrite)
 {
-	if (!MM_DEBUG) {
-		ktest_printf("# skip: red zones need MM_DEBUG\n");
-		return;
-	}
+	if (!MM_DEBUG)
+		KT_SKIP("red zones need MM_DEBUG");
 	unsigned long start = settled_free();
 	struct kmem_cache *c = kmem_cache_create("t-redzone", 20, 0, 0, NULL);
 	KT_ASSERT(c);
@@ -353,10 +351,8 @@ KTEST(slab, debug_red_zone_overwrite)
 
 KTEST(slab, debug_write_after_free)
 {
-	if (!MM_DEBUG) {
-		ktest_printf("# skip: poisoning needs MM_DEBUG\n");
-		return;
-	}
+	if (!MM_DEBUG)
+		KT_SKIP("poisoning needs MM_DEBUG");
 	unsigned long start = settled_free();
 	struct kmem_cache *c = kmem_cache_create("t-uaf", 96, 0, 0, NULL);
 	KT_ASSERT(c);
