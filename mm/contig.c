@@ -136,10 +136,10 @@ static void contig_tag(uint64_t pfn, uint64_t nr, unsigned int type_index)
 	struct mm_region *r = pfn_to_region(pfn);
 	struct page *pages = &r->pages[pfn - r->base_pfn]; /* one region */
 
-	set_page_private(&pages[0], contig_make_tag(CONTIG_TAG_HEAD,
+	set_page_owner(&pages[0], contig_make_tag(CONTIG_TAG_HEAD,
 						    type_index, nr));
 	for (uint64_t i = 1; i < nr; i++)
-		set_page_private(&pages[i],
+		set_page_owner(&pages[i],
 				 contig_make_tag(CONTIG_TAG_TAIL, 0, i));
 }
 
@@ -256,7 +256,7 @@ void contigfree(void *addr, unsigned long size, struct malloc_type *type)
 	unsigned long irq = mm_lock_all_zones();
 	unsigned int kind = ps_kind(r->state[pfn - r->base_pfn]);
 	struct page *pages = &r->pages[pfn - r->base_pfn];
-	unsigned long tag = page_private(&pages[0]);
+	unsigned long tag = page_owner(&pages[0]);
 	uint64_t nr = contig_tag_value(tag);
 	bool head = kind == PS_CONTIG && contig_tag_is(tag, CONTIG_TAG_HEAD);
 	struct malloc_type *owner = malloc_type_from_index(contig_tag_type(tag));
@@ -265,7 +265,7 @@ void contigfree(void *addr, unsigned long size, struct malloc_type *type)
 	if (head && nr == want && type_ok &&
 	    pfn + nr <= r->base_pfn + r->nr_frames) {
 		for (uint64_t i = 0; i < nr; i++)
-			set_page_private(&pages[i], 0);
+			set_page_owner(&pages[i], 0);
 		mm_unlock_all_zones(irq);
 		buddy_release_range(pfn, nr);
 		malloc_type_account_free(type, nr << MM_PAGE_SHIFT);

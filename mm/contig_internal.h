@@ -12,7 +12,7 @@
  *   bits 34..3   head: frames in the run; tail: offset from the first frame
  *   bits  2..0   CONTIG_TAG_LOW (0b100)
  * The low bits keep other owners' checks safe: kfree() and ksize() read
- * page_private() of any frame they are handed, and take bit 0 set for a
+ * page_owner() of any frame they are handed, and take bit 0 set for a
  * large kmalloc block and 0b010 for a slab's cache pointer, which they
  * dereference. 0b100 is neither, so kfree(contigmalloc memory) is refused
  * as "not a slab object" instead of following a tag as a pointer.
@@ -66,5 +66,9 @@ struct contig_stats {
 	unsigned long reclaim_rounds; /* mm_direct_reclaim calls */
 };
 extern struct contig_stats contig_stats;
+
+/* Called once by mm_init(): resets the malloc type statistics and syncs
+ * the freemaps. */
+void contig_init(void);
 
 #endif

@@ -4,7 +4,7 @@
  * set of caches for GFP_DMA, and whole frames above KMALLOC_MAX_CACHE_SIZE.
  *
  * A large allocation is 2^order frames straight from alloc_pages. Its
- * frames are marked in page_private() so kfree() tells them from slabs
+ * frames are marked in page_owner() so kfree() tells them from slabs
  * without a header: the first frame holds KMALLOC_LARGE_HEAD | order << 1,
  * the others KMALLOC_LARGE_TAIL (a pointer into the middle is refused).
  * Slab frames hold a cache pointer tagged 0b010 (mm/slab_internal.h), so
@@ -125,9 +125,9 @@ static void *kmalloc_large(size_t size, gfp_t gfp)
 	if (!page)
 		return NULL;
 	char *addr = page_address(page);
-	set_page_private(page, KMALLOC_LARGE_HEAD | (unsigned long)order << 1);
+	set_page_owner(page, KMALLOC_LARGE_HEAD | (unsigned long)order << 1);
 	for (size_t off = MM_PAGE_SIZE; off < (MM_PAGE_SIZE << order); off += MM_PAGE_SIZE)
-		set_page_private(virt_to_page(addr + off), KMALLOC_LARGE_TAIL);
+		set_page_owner(virt_to_page(addr + off), KMALLOC_LARGE_TAIL);
 	return addr;
 }
 
@@ -146,7 +146,7 @@ __attribute__((noinline)) static void kfree_large(void *p, unsigned long priv)
 	unsigned int order = large_order(p, priv, "kfree");
 
 	for (size_t off = 0; off < (MM_PAGE_SIZE << order); off += MM_PAGE_SIZE)
-		set_page_private(virt_to_page((char *)p + off), 0);
+		set_page_owner(virt_to_page((char *)p + off), 0);
 	__free_pages(virt_to_page(p), order);
 }
 
@@ -205,7 +205,7 @@ __attribute__((noinline)) static void kfree_checked(void *obj)
 
 	if (unlikely(!page))
 		mm_panic("kfree: invalid free of %p (not in managed memory)", obj);
-	unsigned long priv = page_private(page);
+	unsigned long priv = page_owner(page);
 	if (priv & 1) {
 		kfree_large(obj, priv);
 		return;
@@ -220,7 +220,7 @@ void kfree(const void *p)
 	if (ZERO_OR_NULL_PTR(obj))
 		return;
 	uint64_t pa = mm_port_virt_to_phys(obj);
-	unsigned long priv = page_private(slab_pa_to_page_hinted(pa));
+	unsigned long priv = page_owner(slab_pa_to_page_hinted(pa));
 	struct kmem_cache *s = slab_priv_cache(priv);
 	/* Only kmalloc's own caches are trusted here without a lookup; an
 	 * object of another cache, or a word that merely looks like a slab

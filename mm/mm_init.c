@@ -7,8 +7,10 @@
 #include <mm/init.h>
 #include <mm/slab.h>
 
+#include "contig_internal.h"
 #include "malloc_type.h"
 #include "page_alloc_internal.h"
+#include "slab_internal.h"
 
 uint64_t mm_init_ns;
 

@@ -81,6 +81,16 @@ unsigned long nr_free_pages(void)
 	return n;
 }
 
+unsigned long page_private(const struct page *page)
+{
+	return page_owner(page);
+}
+
+void set_page_private(struct page *page, unsigned long v)
+{
+	set_page_owner(page, v);
+}
+
 /* ---- allocation ---- */
 
 static struct page *get_page_from_freelist(gfp_t gfp, unsigned int order)
@@ -228,7 +238,7 @@ static inline void clear_private_frame(struct page *page, uint64_t idx,
 }
 
 /*
- * Makes page_private() 0 on every frame of a fresh block (page_alloc.h
+ * Makes page_owner() 0 on every frame of a fresh block (page_alloc.h
  * promises it; slab and contig rely on it): the first frame always, the
  * others where PS_PRIV_DIRTY is set (mm/page_alloc_internal.h). The state
  * bytes are read 16 at a time, so a clean order-9 block costs 64 loads and

@@ -102,9 +102,11 @@ struct mm_span {
 #define MM_MAX_REGIONS 128
 #define MM_MAX_SPANS (MM_MAX_REGIONS + 2)
 
-/* mm_pages, mm_page_state, mm_nr_frames: declared in <mm/page_alloc.h>
- * (set_page_private() needs them): every struct page and every state byte,
- * by global index, and the number of global indices in use. */
+/* Every struct page and every state byte, by global index, and the number
+ * of global indices in use. */
+extern struct page *mm_pages;
+extern uint8_t *mm_page_state;
+extern uint64_t mm_nr_frames;
 
 size_t mm_region_count(void);
 struct mm_region *mm_region_get(size_t i);
@@ -197,7 +199,7 @@ enum page_kind {
 #define PS_ORDER_SHIFT 3
 #define PS_ORDER_MASK 0x78u
 #define PS_POISON 0x80u
-#define PS_PRIV_DIRTY MM_PAGE_PRIVATE_DIRTY /* PS_TAIL frames only */
+#define PS_PRIV_DIRTY 0x08u /* PS_TAIL frames only */
 _Static_assert(PS_PRIV_DIRTY == 1u << PS_ORDER_SHIFT,
 	       "PS_PRIV_DIRTY is the low order bit, unused on PS_TAIL frames");
 
@@ -213,6 +215,22 @@ static inline unsigned int ps_order(uint8_t s)
 static inline uint8_t ps_make(uint8_t old, unsigned int kind, unsigned int order)
 {
 	return (uint8_t)((old & PS_POISON) | kind | (order << PS_ORDER_SHIFT));
+}
+
+/* page_private()/set_page_private() for mm/ itself, inline (the kfree
+ * fast path reads the owner word): see <mm/page_alloc.h> for the contract. */
+static inline unsigned long page_owner(const struct page *page)
+{
+	return page->private;
+}
+
+static inline void set_page_owner(struct page *page, unsigned long v)
+{
+	uint64_t idx = (uint64_t)(page - mm_pages);
+
+	page->private = v;
+	if (v && idx < mm_nr_frames && mm_page_state[idx] == PS_TAIL)
+		mm_page_state[idx] = PS_PRIV_DIRTY;
 }
 
 /* ---- bit tricks (each tested in tests/mm/test_page_bits.c) ---- */

@@ -20,7 +20,7 @@
  *
  * - Like SLUB, and unlike Bonwick's hash table for large objects, there is
  *   no per-object header and no lookup structure: every frame of a slab has
- *   page_private() pointing to the cache, so kfree() finds the cache in O(1)
+ *   page_owner() pointing to the cache, so kfree() finds the cache in O(1)
  *   from the address alone (virt_to_page), and the slot from the physical
  *   address modulo the slab size (frame blocks are naturally aligned). The
  *   fast paths never touch the slab descriptor. It sits at the slab's tail
@@ -33,12 +33,12 @@
  *   mm_port_cpu_id(), a few loads and stores, no lock: the frame of an address
  *   comes from slab's own copy of the frame allocator's spans (the span of
  *   the last lookup answers with one compare), kmem_cache_free proves the
- *   frame is a slab of its cache with one compare of page_private(), the
+ *   frame is a slab of its cache with one compare of page_owner(), the
  *   slot check is a multiply (slab_divides), and anything unusual (a frame
  *   the hint misses, a bad pointer, a large block, zeroing, GFP_DMA) falls
  *   to a checked path out of line that repeats every check in full. The
  *   always-on checks are the same on both. Off-slab descriptors are found
- *   through bits of page_private() that a cache pointer leaves free, so
+ *   through bits of page_owner() that a cache pointer leaves free, so
  *   every frame of a slab reads the same to the fast paths.
  *
  * - Per-CPU discipline, instead of disabling interrupts on every operation:
@@ -178,7 +178,7 @@ static struct slab *new_slab(struct kmem_cache *s, gfp_t gfp)
 		desc = pa / SLAB_DESC_ALIGN;
 	}
 	for (uintptr_t off = 0, i = 0; off < slab_bytes(s); off += MM_PAGE_SIZE, i++)
-		set_page_private(virt_to_page((void *)(base + off)),
+		set_page_owner(virt_to_page((void *)(base + off)),
 				 slab_priv_make(s, i < 2 ? (uint32_t)(desc >> (SLAB_PRIV_SPARE_BITS * i)) &
 						    SLAB_PRIV_SPARE_MAX : 0));
 
@@ -203,7 +203,7 @@ static void free_slab(struct slab *slab)
 
 	slab->magic = 0;
 	for (uintptr_t off = 0; off < slab_bytes(s); off += MM_PAGE_SIZE)
-		set_page_private(virt_to_page((void *)(base + off)), 0);
+		set_page_owner(virt_to_page((void *)(base + off)), 0);
 	if (slab->offslab)
 		kmem_cache_free(&slab_desc_cache, slab);
 	__free_pages(virt_to_page((void *)base), s->order);
@@ -512,7 +512,7 @@ unsigned long slab_page_private_of(const void *obj)
 {
 	struct page *page = slab_virt_to_page(obj);
 
-	return page ? page_private(page) : 0;
+	return page ? page_owner(page) : 0;
 }
 
 void slab_bad_pointer(const void *obj, const char *fn)
@@ -530,7 +530,7 @@ bool slab_cache_ptr_valid(const struct kmem_cache *s)
 	struct page *page = slab_virt_to_page(s);
 	if (!page)
 		return false;
-	unsigned long priv = page_private(page);
+	unsigned long priv = page_owner(page);
 	return (priv & 7) == SLAB_PRIV_CACHE &&
 	       slab_priv_cache(priv) == &slab_cache_cache &&
 	       slab_is_slot_start(&slab_cache_cache, mm_port_virt_to_phys(s));
@@ -542,7 +542,7 @@ struct kmem_cache *slab_cache_of(const void *obj, const char *fn)
 
 	if (unlikely(!page))
 		mm_panic("%s: invalid free of %p (not in managed memory)", fn, obj);
-	return slab_cache_check(obj, page_private(page), fn);
+	return slab_cache_check(obj, page_owner(page), fn);
 }
 
 struct slab *slab_of_object(struct kmem_cache *s, const void *obj)
@@ -552,8 +552,8 @@ struct slab *slab_of_object(struct kmem_cache *s, const void *obj)
 	if (!s->offslab)
 		return (struct slab *)((char *)mm_port_phys_to_virt(base) +
 				       slab_bytes(s) - sizeof(struct slab));
-	uint64_t lo = slab_priv_spare(page_private(slab_pa_to_page(base)));
-	uint64_t hi = slab_priv_spare(page_private(slab_pa_to_page(base + MM_PAGE_SIZE)));
+	uint64_t lo = slab_priv_spare(page_owner(slab_pa_to_page(base)));
+	uint64_t hi = slab_priv_spare(page_owner(slab_pa_to_page(base + MM_PAGE_SIZE)));
 	uint64_t desc = (hi << SLAB_PRIV_SPARE_BITS) | lo;
 	struct slab *slab = mm_port_phys_to_virt(desc * SLAB_DESC_ALIGN);
 	if (MM_DEBUG && (slab->magic != SLAB_MAGIC || slab->cache != s ||
@@ -632,7 +632,7 @@ void kmem_cache_free(struct kmem_cache *s, void *obj)
 
 	/* One compare proves the frame belongs to a slab of s (page_private
 	 * is the cache only on slab frames of a live cache); then the slot. */
-	if (unlikely(!slab_priv_is(page_private(page), s) ||
+	if (unlikely(!slab_priv_is(page_owner(page), s) ||
 		     !slab_is_slot_start(s, pa))) {
 		cache_free_checked(s, obj);
 		return;
@@ -695,7 +695,7 @@ void kmem_cache_free_bulk(struct kmem_cache *s, size_t n, void **p)
 		uint64_t pa = mm_port_virt_to_phys(p[i]);
 		if ((pa & ~mask) != checked_base) {
 			const struct page *page = slab_pa_to_page_hinted(pa);
-			if (unlikely(!slab_priv_is(page_private(page), s))) {
+			if (unlikely(!slab_priv_is(page_owner(page), s))) {
 				struct kmem_cache *owner =
 					slab_cache_of(p[i], "kmem_cache_free_bulk");
 				if (unlikely(owner != s))

@@ -13,7 +13,7 @@
  *   off-slab descriptor (larger slots): the same without the tail; the
  *   struct slab comes from the "slab_desc" cache.
  *
- * Every frame of a slab has page_private() = the cache | SLAB_PRIV_CACHE,
+ * Every frame of a slab has page_owner() = the cache | SLAB_PRIV_CACHE,
  * so any object address finds its cache in O(1) (one struct page load, as
  * SLUB does); the offset in the slab is the physical address modulo the
  * slab size, since frame blocks are naturally aligned. Only the slow paths
@@ -272,7 +272,7 @@ _Noreturn void slab_bad_pointer(const void *obj, const char *fn);
 /*
  * slab_cache_ptr_valid - s may be dereferenced as a cache: one of the static
  * caches (kmalloc's, the internal ones) or an object that slab_cache_cache
- * handed out. Reads nothing at s. A page_private() word that only looks like
+ * handed out. Reads nothing at s. A page_owner() word that only looks like
  * a slab tag (an owner's own value on a frame from alloc_pages()) fails here
  * instead of being followed.
  */
@@ -301,6 +301,12 @@ void slab_lists_init(struct kmem_cache *s);
 
 /* ---- mm/slab_cache.c ---- */
 void slab_list_add_cache(struct kmem_cache *s);
+/* Builds the kmalloc caches and registers the slab shrinker. Called by
+ * mm_init() after the frame allocator is up; on the host a second call
+ * forgets every cache. */
+void slab_init(void);
+/* Prints the slabinfo table through mm_port_log() (mm_report). */
+void slab_report(void);
 
 /* ---- mm/slab_debug.c (MM_DEBUG builds; empty inlines otherwise) ---- */
 #if MM_DEBUG
@@ -350,7 +356,7 @@ static inline struct page *slab_pa_to_page(uint64_t pa)
 
 /*
  * For the fast paths: the frame of pa when the hint holds it, else a frame
- * whose page_private() is 0, which no fast-path test accepts, so the caller
+ * whose page_owner() is 0, which no fast-path test accepts, so the caller
  * falls back to its fully checked path (which searches).
  */
 extern const struct page slab_no_page;
@@ -370,7 +376,7 @@ static inline struct page *slab_virt_to_page(const void *va)
 	return slab_pa_to_page(mm_port_virt_to_phys(va));
 }
 
-/* The cache of a slab frame from its page_private() value; panics naming
+/* The cache of a slab frame from its page_owner() value; panics naming
  * fn and obj on anything else. */
 static inline struct kmem_cache *slab_cache_check(const void *obj,
 						  unsigned long priv,

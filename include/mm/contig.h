@@ -104,8 +104,4 @@ vm_paddr_t vtophys(const void *va);
 /* Prints a `vmstat -m` style table of every malloc type used since boot. */
 void malloc_type_report(void);
 
-/* Called once by mm_init() (resets malloc type statistics) and by
- * mm_report(). */
-void contig_init(void);
-
 #endif

@@ -113,32 +113,15 @@ struct page *virt_to_page(const void *va); /* NULL outside managed RAM */
 uint64_t virt_to_phys(const void *va);
 void *phys_to_virt(uint64_t pa);
 
-/* mm/ private, for set_page_private() below: every struct page, every
- * state byte (mm/page_alloc_internal.h), by frame index. */
-extern struct page *mm_pages;
-extern uint8_t *mm_page_state;
-extern uint64_t mm_nr_frames;
-#define MM_PAGE_PRIVATE_DIRTY 0x08u /* state byte: inside a block, word set */
-
 /* The owner word of an ALLOCATED frame (any frame of a block); 0 on every
  * frame of a block fresh from the allocator. */
-static inline unsigned long page_private(const struct page *page)
-{
-	return page->private;
-}
+unsigned long page_private(const struct page *page);
 
 /* Sets the owner word of an ALLOCATED frame. Write it through here only:
  * a value other than 0 on a frame inside a block marks the frame, so the
  * allocator clears the word before the frame is handed out again (and need
  * not touch the words nobody set). */
-static inline void set_page_private(struct page *page, unsigned long v)
-{
-	uint64_t idx = (uint64_t)(page - mm_pages);
-
-	page->private = v;
-	if (v && idx < mm_nr_frames && mm_page_state[idx] == 0)
-		mm_page_state[idx] = MM_PAGE_PRIVATE_DIRTY;
-}
+void set_page_private(struct page *page, unsigned long v);
 
 /* ---- state ---- */
 

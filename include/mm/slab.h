@@ -170,13 +170,4 @@ unsigned long kmem_cache_leaked_objects(void);
  * per-CPU object arrays. Returns frames freed. Task context only. */
 unsigned long slab_shrink_all(void);
 
-/* ---- bring-up (called by mm_init / mm_report) ---- */
-
-/* Builds the kmalloc caches and registers the slab shrinker. Called by
- * mm_init() after the frame allocator is up; on the host a second call
- * forgets every cache. */
-void slab_init(void);
-/* Prints the slabinfo table through mm_port_log(). */
-void slab_report(void);
-
 #endif
