@@ -6,15 +6,16 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "owner.h"
+
 /* The owner word (page_private) of a frame contigmalloc handed out:
  *   bits 63..48  CONTIG_TAG_HEAD (first frame) or CONTIG_TAG_TAIL
  *   bits 47..35  head: the malloc type's index (mm/malloc_type.h)
  *   bits 34..3   head: frames in the run; tail: offset from the first frame
- *   bits  2..0   CONTIG_TAG_LOW (0b100)
+ *   bits  2..0   OWNER_CONTIG (0b100, mm/owner.h)
  * The low bits keep other owners' checks safe: kfree() and ksize() read
- * page_owner() of any frame they are handed, and take bit 0 set for a
- * large kmalloc block and 0b010 for a slab's cache pointer, which they
- * dereference. 0b100 is neither, so kfree(contigmalloc memory) is refused
+ * page_owner() of any frame they are handed; OWNER_CONTIG is neither a
+ * large kmalloc block nor a slab, so kfree(contigmalloc memory) is refused
  * as "not a slab object" instead of following a tag as a pointer.
  */
 #define CONTIG_TAG_MASK (0xffffull << 48)
@@ -24,8 +25,6 @@
 #define CONTIG_TYPE_MASK 0x1fffull
 #define CONTIG_VALUE_SHIFT 3
 #define CONTIG_VALUE_MASK 0xffffffffull
-#define CONTIG_TAG_LOW 0x4ull
-#define CONTIG_LOW_MASK 0x7ull
 
 _Static_assert(CONTIG_TYPE_SHIFT + 13 == 48 &&
 		       CONTIG_VALUE_SHIFT + 32 == CONTIG_TYPE_SHIFT,
@@ -37,14 +36,13 @@ static inline uint64_t contig_make_tag(uint64_t kind, uint64_t type_index,
 				       uint64_t value)
 {
 	return kind | (type_index << CONTIG_TYPE_SHIFT) |
-	       (value << CONTIG_VALUE_SHIFT) | CONTIG_TAG_LOW;
+	       (value << CONTIG_VALUE_SHIFT) | OWNER_CONTIG;
 }
 
 /* Whether tag is a head (or tail) tag; the low bits must match too. */
 static inline bool contig_tag_is(uint64_t tag, uint64_t kind)
 {
-	return (tag & CONTIG_TAG_MASK) == kind &&
-	       (tag & CONTIG_LOW_MASK) == CONTIG_TAG_LOW;
+	return (tag & CONTIG_TAG_MASK) == kind && owner_is_contig(tag);
 }
 
 static inline uint64_t contig_tag_value(uint64_t tag)

@@ -5,18 +5,14 @@
  *
  * A large allocation is 2^order frames straight from alloc_pages. Its
  * frames are marked in page_owner() so kfree() tells them from slabs
- * without a header: the first frame holds KMALLOC_LARGE_HEAD | order << 1,
- * the others KMALLOC_LARGE_TAIL (a pointer into the middle is refused).
- * Slab frames hold a cache pointer tagged 0b010 (mm/slab_internal.h), so
- * bit 0 tells the two apart.
+ * without a header: the first frame holds OWNER_KMALLOC_LARGE_HEAD |
+ * order << 1, the others OWNER_KMALLOC_LARGE_TAIL (a pointer into the
+ * middle is refused). The tag space is mm/owner.h.
  */
+#include "owner.h"
 #include "slab_internal.h"
 
-
 #define KMALLOC_CLASSES 13
-#define KMALLOC_LARGE_HEAD 0x4c41524745000001ul /* "LARGE" | 1 */
-#define KMALLOC_LARGE_TAIL 0x4c41524754000001ul /* "LARGT" | 1 */
-#define KMALLOC_LARGE_MASK 0xffffffffff000001ul
 
 static const uint32_t kmalloc_sizes[KMALLOC_CLASSES] = {
 	8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192,
@@ -51,9 +47,6 @@ _Static_assert(sizeof(struct kmem_cache) % 64 == 0 &&
 	       "kmalloc_cache_by_step holds a cache offset / 64 in a byte");
 
 _Static_assert(KMALLOC_MAX_CACHE_SIZE == 8192, "classes end at 8 KiB");
-_Static_assert((KMALLOC_LARGE_HEAD & ~KMALLOC_LARGE_MASK) == 0 &&
-	       (KMALLOC_LARGE_TAIL & ~KMALLOC_LARGE_MASK) == 0,
-	       "large markers leave bits 1..23 for the order");
 
 /* Size class index of size (1 .. KMALLOC_MAX_CACHE_SIZE): the first
  * class that holds it. */
@@ -125,20 +118,20 @@ static void *kmalloc_large(size_t size, gfp_t gfp)
 	if (!page)
 		return NULL;
 	char *addr = page_address(page);
-	set_page_owner(page, KMALLOC_LARGE_HEAD | (unsigned long)order << 1);
+	set_page_owner(page, OWNER_KMALLOC_LARGE_HEAD | (unsigned long)order << 1);
 	for (size_t off = MM_PAGE_SIZE; off < (MM_PAGE_SIZE << order); off += MM_PAGE_SIZE)
-		set_page_owner(virt_to_page(addr + off), KMALLOC_LARGE_TAIL);
+		set_page_owner(virt_to_page(addr + off), OWNER_KMALLOC_LARGE_TAIL);
 	return addr;
 }
 
 /* Order of the large block at p, or panics naming fn when p is not one. */
 static unsigned int large_order(const void *p, unsigned long priv, const char *fn)
 {
-	if ((priv & KMALLOC_LARGE_MASK) != KMALLOC_LARGE_HEAD ||
+	if ((priv & OWNER_KMALLOC_LARGE_MASK) != OWNER_KMALLOC_LARGE_HEAD ||
 	    ((uintptr_t)p & (MM_PAGE_SIZE - 1)))
 		mm_panic("%s: invalid free of %p (inside a large kmalloc block)",
 			   fn, p);
-	return (unsigned int)((priv & ~KMALLOC_LARGE_MASK) >> 1);
+	return (unsigned int)((priv & ~OWNER_KMALLOC_LARGE_MASK) >> 1);
 }
 
 __attribute__((noinline)) static void kfree_large(void *p, unsigned long priv)
@@ -206,7 +199,7 @@ __attribute__((noinline)) static void kfree_checked(void *obj)
 	if (unlikely(!page))
 		mm_panic("kfree: invalid free of %p (not in managed memory)", obj);
 	unsigned long priv = page_owner(page);
-	if (priv & 1) {
+	if (owner_is_kmalloc_large(priv)) {
 		kfree_large(obj, priv);
 		return;
 	}
@@ -225,7 +218,7 @@ void kfree(const void *p)
 	/* Only kmalloc's own caches are trusted here without a lookup; an
 	 * object of another cache, or a word that merely looks like a slab
 	 * tag, takes the checked path (slab_cache_ptr_valid). */
-	if (likely((priv & 7) == SLAB_PRIV_CACHE && kmalloc_is_static_cache(s) &&
+	if (likely(owner_is_slab(priv) && kmalloc_is_static_cache(s) &&
 		   s->magic == SLAB_CACHE_MAGIC && slab_is_slot_start(s, pa))) {
 		slab_free_push(s, obj, "kfree");
 		return;
@@ -238,7 +231,7 @@ size_t ksize(const void *p)
 	if (ZERO_OR_NULL_PTR(p))
 		return 0;
 	unsigned long priv = slab_page_private_of(p);
-	if (priv & 1)
+	if (owner_is_kmalloc_large(priv))
 		return MM_PAGE_SIZE << large_order(p, priv, "ksize");
 	return slab_cache_of(p, "ksize")->object_size;
 }

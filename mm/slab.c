@@ -531,7 +531,7 @@ bool slab_cache_ptr_valid(const struct kmem_cache *s)
 	if (!page)
 		return false;
 	unsigned long priv = page_owner(page);
-	return (priv & 7) == SLAB_PRIV_CACHE &&
+	return owner_is_slab(priv) &&
 	       slab_priv_cache(priv) == &slab_cache_cache &&
 	       slab_is_slot_start(&slab_cache_cache, mm_port_virt_to_phys(s));
 }

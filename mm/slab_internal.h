@@ -60,11 +60,12 @@
 #include <mm/slab.h>
 
 #include "core.h"
+#include "owner.h"
 #include "page_alloc_internal.h"
 
 #define SLAB_MAGIC 0x51ab0b1eu
 #define SLAB_CACHE_MAGIC 0xcac4ecacu
-#define SLAB_PRIV_CACHE 0x2ul       /* page_private tag: a struct kmem_cache */
+#define SLAB_PRIV_CACHE OWNER_SLAB  /* page_private tag: a struct kmem_cache */
 #define SLAB_PRIV_PTR 0x0000ffffffffffc0ul /* the cache pointer's bits */
 #define SLAB_PRIV_SPARE 0xffff000000000038ul /* 19 bits free for slab's use */
 #define SLAB_PRIV_SPARE_BITS 19u
@@ -382,7 +383,7 @@ static inline struct kmem_cache *slab_cache_check(const void *obj,
 						  unsigned long priv,
 						  const char *fn)
 {
-	if (unlikely((priv & 7) != SLAB_PRIV_CACHE))
+	if (unlikely(!owner_is_slab(priv)))
 		slab_bad_pointer(obj, fn);
 	struct kmem_cache *s = slab_priv_cache(priv);
 	if (unlikely(!slab_cache_ptr_valid(s) || s->magic != SLAB_CACHE_MAGIC))
