@@ -38,7 +38,7 @@ static struct kmem_cache kmalloc_caches[2][KMALLOC_CLASSES];
 
 /* s points into kmalloc's static caches, so reading it is safe (its magic
  * then tells a cache start from a stray pointer into the array). */
-bool kmalloc_is_static_cache(const struct kmem_cache *s)
+static inline bool kmalloc_is_static_cache(const struct kmem_cache *s)
 {
 	return (uintptr_t)s - (uintptr_t)kmalloc_caches < sizeof(kmalloc_caches);
 }
@@ -96,6 +96,8 @@ void kmalloc_init(void)
 					 SLAB_STATIC | (dma ? SLAB_CACHE_DMA : 0), NULL);
 			slab_list_add_cache(s);
 		}
+	slab_trust_static_caches(&kmalloc_caches[0][0],
+				 sizeof(kmalloc_caches) / sizeof(kmalloc_caches[0][0]));
 }
 
 /* ---- large allocations ---- */

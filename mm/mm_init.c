@@ -32,7 +32,8 @@ void mm_init(const struct mm_range *map, size_t map_len,
 	zones_init();
 	memmap_release_early();
 	zone_setup_watermarks();
-	slab_init(); /* the slab allocator and kmalloc (mm/slab.c) */
+	slab_init();    /* the slab allocator (mm/slab_cache.c) */
+	kmalloc_init(); /* its size classes (mm/kmalloc.c) */
 	contig_init(); /* contigmalloc: malloc type statistics (mm/contig.c) */
 
 	mm_init_ns = mm_port_now_ns() - t0;

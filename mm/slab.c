@@ -520,10 +520,21 @@ void slab_bad_pointer(const void *obj, const char *fn)
 	mm_panic("%s: invalid free of %p (not a slab object)", fn, obj);
 }
 
+/* Caches in static storage (kmalloc's): an address inside is a cache. */
+static uintptr_t static_caches_start;
+static size_t static_caches_bytes;
+
+void slab_trust_static_caches(const struct kmem_cache *first, size_t n)
+{
+	static_caches_start = (uintptr_t)first;
+	static_caches_bytes = n * sizeof(*first);
+}
+
 bool slab_cache_ptr_valid(const struct kmem_cache *s)
 {
 	if (s == &slab_cache_cache || s == &slab_desc_cache ||
-	    s == &slab_cpu_array_cache || kmalloc_is_static_cache(s))
+	    s == &slab_cpu_array_cache ||
+	    (uintptr_t)s - static_caches_start < static_caches_bytes)
 		return true;
 	/* Otherwise it must be a live slot of slab_cache_cache: its frame
 	 * carries that cache's tag and s is a slot start there. */

@@ -358,7 +358,6 @@ void slab_init(void)
 	slab_list_add_cache(&slab_cache_cache);
 	slab_list_add_cache(&slab_desc_cache);
 	slab_list_add_cache(&slab_cpu_array_cache);
-	kmalloc_init();
 	__builtin_memset(&slab_shrinker, 0, sizeof(slab_shrinker));
 	slab_shrinker.scan = slab_shrinker_scan;
 	slab_shrinker.name = "slab";

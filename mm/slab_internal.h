@@ -278,7 +278,8 @@ _Noreturn void slab_bad_pointer(const void *obj, const char *fn);
  * instead of being followed.
  */
 bool slab_cache_ptr_valid(const struct kmem_cache *s);
-bool kmalloc_is_static_cache(const struct kmem_cache *s); /* mm/kmalloc.c */
+/* Caches in static storage [first, first + n) are caches (kmalloc_init). */
+void slab_trust_static_caches(const struct kmem_cache *first, size_t n);
 _Noreturn void slab_bad_free(struct kmem_cache *s, struct kmem_cache *owner,
 			     const void *obj, const char *fn);
 _Noreturn void slab_double_free(struct kmem_cache *s, const void *obj,
@@ -483,6 +484,7 @@ static inline void slab_free_inline(struct kmem_cache *s, void *obj,
 }
 
 /* ---- mm/kmalloc.c ---- */
+/* Builds the kmalloc caches (mm_init, after slab_init). */
 void kmalloc_init(void);
 
 #endif
