@@ -71,7 +71,7 @@
 #include "freemap_bits.h"
 
 #include "core.h"
-#include "page_alloc_internal.h" /* zones: the lock domains */
+#include "zone_bounds.h" /* the zone edges: the lock domains */
 
 #define FM_WORD_BITS 64u
 #define FM_MAX_FRAMES ((1ull << 32) - 64)

@@ -29,11 +29,9 @@
 
 #include "core.h"
 #include "freemap.h"
+#include "zone_bounds.h"
 
 /* ---- zones ---- */
-enum zone_type { ZONE_DMA, ZONE_DMA32, ZONE_NORMAL, MM_NR_ZONES };
-#define ZONE_DMA_END_PFN   (0x1000000ull >> MM_PAGE_SHIFT)   /* 16 MiB */
-#define ZONE_DMA32_END_PFN (0x100000000ull >> MM_PAGE_SHIFT) /* 4 GiB */
 
 enum zone_wmark { WMARK_MIN, WMARK_LOW, WMARK_HIGH, MM_NR_WMARK };
 
@@ -74,14 +72,6 @@ extern struct zone mm_zones[MM_NR_ZONES];
  * none); the order-0 fast path tries its per-CPU list. */
 extern enum zone_type mm_first_zone[MM_NR_ZONES];
 
-static inline enum zone_type pfn_zone(uint64_t pfn)
-{
-	if (pfn < ZONE_DMA_END_PFN)
-		return ZONE_DMA;
-	if (pfn < ZONE_DMA32_END_PFN)
-		return ZONE_DMA32;
-	return ZONE_NORMAL;
-}
 
 /* ---- regions and spans ---- */
 struct mm_region {
