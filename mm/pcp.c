@@ -89,7 +89,7 @@ struct page *pcp_alloc(struct zone *z, gfp_t gfp, enum zone_type classzone)
 		mm_port_unlock(&z->lock, zirq);
 	}
 	if (!page && l->count) {
-		uint32_t idx = (gfp & __GFP_COLD) ? pcp_pop_tail(l) : pcp_pop_head(l);
+		uint32_t idx = pcp_pop(l, gfp);
 
 		pcp_mark_alloc(idx);
 		page = &mm_pages[idx];

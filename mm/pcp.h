@@ -51,20 +51,28 @@ static inline void pcp_push_tail(struct pcp_list *l, uint32_t idx)
 	*pcp_slot(l, l->head - l->count) = idx;
 }
 
-/* Callers check l->count first. */
-static inline uint32_t pcp_pop_head(struct pcp_list *l)
-{
-	l->head--;
-	l->count--;
-	return *pcp_slot(l, l->head);
-}
-
+/* The cold end (the frame freed longest ago). Callers check l->count. */
 static inline uint32_t pcp_pop_tail(struct pcp_list *l)
 {
 	uint32_t idx = *pcp_slot(l, l->head - l->count);
 
 	l->count--;
 	return idx;
+}
+
+/* What an allocation takes: the hot end (last freed), or the cold end with
+ * __GFP_COLD. Callers check l->count. */
+static inline uint32_t pcp_pop(struct pcp_list *l, gfp_t gfp)
+{
+	uint32_t head = l->head, n = l->count;
+	uint32_t pos = head - n; /* cold end */
+
+	if (!(gfp & __GFP_COLD)) {
+		pos = head - 1; /* hot end */
+		l->head = pos;
+	}
+	l->count = n - 1;
+	return *pcp_slot(l, pos);
 }
 
 /* Drains a batch of the list (too long) to the buddy; takes the zone lock. */
@@ -90,19 +98,11 @@ static inline struct page *pcp_take(enum zone_type z, gfp_t gfp,
 	const struct zone *zone = &mm_zones[z];
 	unsigned long irq = mm_port_irq_save();
 	struct pcp_list *l = &mm_pcp[mm_port_cpu_id()].list[z];
-	uint32_t head = l->head, n = l->count;
 	struct page *page = NULL;
 
-	if (n && __atomic_load_n(&zone->free, __ATOMIC_RELAXED) >
+	if (l->count && __atomic_load_n(&zone->free, __ATOMIC_RELAXED) >
 		 zone->min_mark[classzone]) {
-		uint32_t pos = head - n; /* cold end */
-
-		if (!(gfp & __GFP_COLD)) {
-			pos = head - 1; /* hot end */
-			l->head = pos;
-		}
-		l->count = n - 1;
-		uint32_t idx = *pcp_slot(l, pos);
+		uint32_t idx = pcp_pop(l, gfp);
 		pcp_mark_alloc(idx);
 		page = &mm_pages[idx];
 	}
