@@ -296,12 +296,8 @@ static void put_locked(struct kmem_cache *s, void *const *objs, uint32_t n,
 	s->inuse -= n;
 }
 
-/*
- * Gets between 1 and n objects into objs, making a new slab when the lists
- * have none. Returns 0 when the frame allocator refuses. No lock held.
- */
-static uint32_t get_objects(struct kmem_cache *s, void **objs, uint32_t n,
-			    gfp_t gfp)
+uint32_t slab_get_objects(struct kmem_cache *s, void **objs, uint32_t n,
+			  gfp_t gfp)
 {
 	void *bad = NULL;
 	unsigned long irq = mm_port_lock(&s->lock);
@@ -324,9 +320,8 @@ static uint32_t get_objects(struct kmem_cache *s, void **objs, uint32_t n,
 	return got;
 }
 
-/* Returns objects to their slabs; returns the frames of slabs freed. */
-static unsigned long put_objects(struct kmem_cache *s, void *const *objs,
-				 uint32_t n)
+unsigned long slab_put_objects(struct kmem_cache *s, void *const *objs,
+			       uint32_t n)
 {
 	struct slab *to_free = NULL;
 	unsigned long irq = mm_port_lock(&s->lock);
@@ -343,19 +338,18 @@ static unsigned long cpu_array_free(struct kmem_cpu_cache *c)
 	struct kmem_cache *ac = &slab_cpu_array_cache;
 
 	slab_debug_on_free(ac, c, "slab_drop_cpu_arrays");
-	return put_objects(ac, (void *const *)&c, 1);
+	return slab_put_objects(ac, (void *const *)&c, 1);
 }
 
-/* Installs this CPU's array for s, if memory allows. Returns it or NULL. */
-static struct kmem_cpu_cache *cpu_array_install(struct kmem_cache *s,
-						unsigned int cpu, gfp_t gfp)
+struct kmem_cpu_cache *slab_cpu_array_install(struct kmem_cache *s,
+					      unsigned int cpu, gfp_t gfp)
 {
 	struct kmem_cache *ac = &slab_cpu_array_cache;
 	struct kmem_cpu_cache *c = NULL;
 	gfp_t agfp = (gfp & ~(__GFP_NOFAIL | __GFP_ZERO | __GFP_REPEAT)) |
 		     __GFP_NOWARN | __GFP_NORETRY;
 
-	if (!get_objects(ac, (void **)&c, 1, agfp))
+	if (!slab_get_objects(ac, (void **)&c, 1, agfp))
 		return NULL;
 	slab_debug_on_alloc(ac, c, "kmem_cache_alloc");
 	c->busy = 0;
@@ -393,7 +387,7 @@ unsigned long slab_drop_cpu_arrays(struct kmem_cache *s, bool all_cpus)
 		mm_port_irq_restore(irq);
 		if (!c)
 			continue;
-		frames += put_objects(s, cpu_objs(c), c->avail);
+		frames += slab_put_objects(s, cpu_objs(c), c->avail);
 		frames += cpu_array_free(c);
 	}
 	return frames;
@@ -420,16 +414,16 @@ void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp)
 	void *obj = NULL;
 
 	if (!c && !(s->flags & SLAB_NO_CPU_CACHE))
-		c = cpu_array_install(s, cpu, gfp);
+		c = slab_cpu_array_install(s, cpu, gfp);
 	if (!c || c->busy) { /* no array, or we interrupted its owner */
-		if (!get_objects(s, &obj, 1, gfp))
+		if (!slab_get_objects(s, &obj, 1, gfp))
 			return NULL;
 		return obj;
 	}
 	c->busy = 1;
 	slab_barrier();
 	if (c->avail == 0)
-		c->avail = get_objects(s, cpu_objs(c), c->batch, gfp);
+		c->avail = slab_get_objects(s, cpu_objs(c), c->batch, gfp);
 	if (c->avail)
 		obj = cpu_objs(c)[--c->avail];
 	slab_barrier();
@@ -462,118 +456,6 @@ void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp)
 
 /* ---- free ---- */
 
-/* ---- address to frame (see slab_pa_to_page) ---- */
-
-static struct slab_span slab_spans[MM_MAX_SPANS];
-static size_t slab_nr_spans;
-static const struct slab_span slab_no_span; /* matches no address */
-const struct page slab_no_page;             /* page_private 0 */
-uintptr_t slab_ptr_top;
-const struct slab_span *slab_span_hint = &slab_no_span;
-
-void slab_spans_init(void)
-{
-	size_t n = mm_span_count();
-
-	if (n > MM_MAX_SPANS)
-		mm_panic("slab_spans_init: %zu spans (at most %d)", n, MM_MAX_SPANS);
-	__atomic_store_n(&slab_span_hint, &slab_no_span, __ATOMIC_RELAXED);
-	for (size_t i = 0; i < n; i++) {
-		const struct mm_span *sp = mm_span_get(i);
-		slab_spans[i].pa_lo = sp->base_pfn << MM_PAGE_SHIFT;
-		slab_spans[i].bytes = sp->nr_frames << MM_PAGE_SHIFT;
-		slab_spans[i].page_bias = (uintptr_t)(mm_pages + sp->first_index) -
-					  (uintptr_t)sp->base_pfn * sizeof(struct page);
-	}
-	slab_nr_spans = n;
-}
-
-const struct slab_span *slab_span_find(uint64_t pa)
-{
-	size_t lo = 0, hi = slab_nr_spans;
-
-	/* Spans are sorted by address and never overlap. */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const struct slab_span *sp = &slab_spans[mid];
-		if (pa < sp->pa_lo) {
-			hi = mid;
-		} else if (pa - sp->pa_lo >= sp->bytes) {
-			lo = mid + 1;
-		} else {
-			__atomic_store_n(&slab_span_hint, sp, __ATOMIC_RELAXED);
-			return sp;
-		}
-	}
-	return NULL;
-}
-
-unsigned long slab_page_private_of(const void *obj)
-{
-	struct page *page = slab_virt_to_page(obj);
-
-	return page ? page_owner(page) : 0;
-}
-
-void slab_bad_pointer(const void *obj, const char *fn)
-{
-	mm_panic("%s: invalid free of %p (not a slab object)", fn, obj);
-}
-
-/* Caches in static storage (kmalloc's): an address inside is a cache. */
-static uintptr_t static_caches_start;
-static size_t static_caches_bytes;
-
-void slab_trust_static_caches(const struct kmem_cache *first, size_t n)
-{
-	static_caches_start = (uintptr_t)first;
-	static_caches_bytes = n * sizeof(*first);
-}
-
-bool slab_cache_ptr_valid(const struct kmem_cache *s)
-{
-	if (s == &slab_cache_cache || s == &slab_desc_cache ||
-	    s == &slab_cpu_array_cache ||
-	    (uintptr_t)s - static_caches_start < static_caches_bytes)
-		return true;
-	/* Otherwise it must be a live slot of slab_cache_cache: its frame
-	 * carries that cache's tag and s is a slot start there. */
-	struct page *page = slab_virt_to_page(s);
-	if (!page)
-		return false;
-	unsigned long priv = page_owner(page);
-	return owner_is_slab(priv) &&
-	       slab_priv_cache(priv) == &slab_cache_cache &&
-	       slab_is_slot_start(&slab_cache_cache, mm_port_virt_to_phys(s));
-}
-
-struct kmem_cache *slab_cache_of(const void *obj, const char *fn)
-{
-	struct page *page = slab_virt_to_page(obj);
-
-	if (unlikely(!page))
-		mm_panic("%s: invalid free of %p (not in managed memory)", fn, obj);
-	return slab_cache_check(obj, page_owner(page), fn);
-}
-
-struct slab *slab_of_object(struct kmem_cache *s, const void *obj)
-{
-	uint64_t base = mm_port_virt_to_phys(obj) & ~s->slab_mask;
-
-	if (!s->offslab)
-		return (struct slab *)((char *)mm_port_phys_to_virt(base) +
-				       slab_bytes(s) - sizeof(struct slab));
-	uint64_t lo = slab_priv_spare(page_owner(slab_pa_to_page(base)));
-	uint64_t hi = slab_priv_spare(page_owner(slab_pa_to_page(base + MM_PAGE_SIZE)));
-	uint64_t desc = (hi << SLAB_PRIV_SPARE_BITS) | lo;
-	struct slab *slab = mm_port_phys_to_virt(desc * SLAB_DESC_ALIGN);
-	if (MM_DEBUG && (slab->magic != SLAB_MAGIC || slab->cache != s ||
-			 mm_port_virt_to_phys((void *)slab->base) != base))
-		mm_panic("slab_of_object: cache %s: no descriptor for %p (0x%llx)",
-			   s->name, obj, (unsigned long long)desc);
-	return slab;
-}
-
 void slab_free_slow(struct kmem_cache *s, void *obj)
 {
 	unsigned int cpu = mm_port_cpu_id();
@@ -582,9 +464,9 @@ void slab_free_slow(struct kmem_cache *s, void *obj)
 
 	/* A CPU that only frees gets an array too, if it comes for free. */
 	if (!c && !(s->flags & SLAB_NO_CPU_CACHE))
-		c = cpu_array_install(s, cpu, GFP_NOWAIT);
+		c = slab_cpu_array_install(s, cpu, GFP_NOWAIT);
 	if (!c || c->busy) {
-		put_objects(s, &obj, 1);
+		slab_put_objects(s, &obj, 1);
 		return;
 	}
 	c->busy = 1;
@@ -603,25 +485,6 @@ void slab_free_slow(struct kmem_cache *s, void *obj)
 	slab_barrier();
 	c->busy = 0;
 	slab_free_chain(to_free);
-}
-
-void slab_bad_free(struct kmem_cache *s, struct kmem_cache *owner,
-		   const void *obj, const char *fn)
-{
-	uint64_t off = mm_port_virt_to_phys(obj) & s->slab_mask;
-	uint32_t idx = slab_index_of(off, s->recip);
-
-	if (owner != s)
-		mm_panic("%s: invalid free of %p: it belongs to cache %s, not "
-			   "%s", fn, obj, owner->name, s->name);
-	mm_panic("%s: invalid free of %p in cache %s (not an object start: "
-		   "slot %u + %lu bytes)", fn, obj, s->name, idx,
-		   (unsigned long)(off - (uint64_t)idx * s->size));
-}
-
-void slab_double_free(struct kmem_cache *s, const void *obj, const char *fn)
-{
-	mm_panic("%s: double free of %p in cache %s", fn, obj, s->name);
 }
 
 /* kmem_cache_free's checks in full, in their order (the fast path's test
@@ -649,100 +512,6 @@ void kmem_cache_free(struct kmem_cache *s, void *obj)
 		return;
 	}
 	slab_free_push(s, obj, "kmem_cache_free");
-}
-
-/* ---- bulk ---- */
-
-size_t kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t n, void **p)
-{
-	unsigned int cpu = mm_port_cpu_id();
-	struct kmem_cpu_cache *c = s->cpu[cpu];
-	size_t done = 0;
-
-	/* A CPU that allocates in bulk gets an array like any other, so the
-	 * objects the matching free_bulk parks there come back without a lock. */
-	if (unlikely(c == NULL) && !(s->flags & SLAB_NO_CPU_CACHE))
-		c = cpu_array_install(s, cpu, gfp);
-	if (likely(c != NULL && !c->busy)) {
-		c->busy = 1;
-		slab_barrier();
-		uint32_t take = c->avail < n ? c->avail : (uint32_t)n;
-		uint32_t left = c->avail - take;
-		__builtin_memcpy(p, cpu_objs(c) + left, take * sizeof(void *));
-		c->avail = left;
-		slab_barrier();
-		c->busy = 0;
-		done = take;
-	}
-	for (size_t i = 0; i < done; i++)
-		slab_debug_on_alloc(s, p[i], "kmem_cache_alloc_bulk");
-	/* The rest straight from the slabs, as many per lock as asked for. */
-	while (done < n) {
-		size_t want = n - done;
-		uint32_t got = get_objects(s, p + done,
-					   want > 0xffffffffu ? 0xffffffffu : (uint32_t)want,
-					   gfp);
-		if (!got) {
-			kmem_cache_free_bulk(s, done, p);
-			return 0;
-		}
-		for (uint32_t i = 0; i < got; i++)
-			slab_debug_on_alloc(s, p[done + i], "kmem_cache_alloc_bulk");
-		done += got;
-	}
-	if (gfp & __GFP_ZERO)
-		for (size_t i = 0; i < n; i++)
-			__builtin_memset(p[i], 0, s->object_size);
-	return n;
-}
-
-void kmem_cache_free_bulk(struct kmem_cache *s, size_t n, void **p)
-{
-	/* The checks of kmem_cache_free; the frame lookup is skipped for an
-	 * object in the same slab (physical block) as the one before. */
-	const uint64_t mask = s->slab_mask;
-	uint64_t checked_base = ~0ull;
-	for (size_t i = 0; i < n; i++) {
-		uint64_t pa = mm_port_virt_to_phys(p[i]);
-		if ((pa & ~mask) != checked_base) {
-			const struct page *page = slab_pa_to_page_hinted(pa);
-			if (unlikely(!slab_priv_is(page_owner(page), s))) {
-				struct kmem_cache *owner =
-					slab_cache_of(p[i], "kmem_cache_free_bulk");
-				if (unlikely(owner != s))
-					slab_bad_free(s, owner, p[i],
-						      "kmem_cache_free_bulk");
-			}
-			checked_base = pa & ~mask;
-		}
-		if (unlikely(!slab_is_slot_start(s, pa)))
-			slab_bad_free(s, s, p[i], "kmem_cache_free_bulk");
-	}
-	/* All valid: only now change their state (a panic above leaves every
-	 * object as it was). */
-	for (size_t i = 0; i < n; i++)
-		slab_debug_on_free(s, p[i], "kmem_cache_free_bulk");
-
-	struct kmem_cpu_cache *c = s->cpu[mm_port_cpu_id()];
-	size_t done = 0;
-	if (likely(c != NULL && !c->busy)) {
-		c->busy = 1;
-		slab_barrier();
-		uint32_t room = c->limit - c->avail;
-		uint32_t put = room < n ? room : (uint32_t)n;
-		__builtin_memcpy(cpu_objs(c) + c->avail, p, put * sizeof(void *));
-		c->avail += put;
-		slab_barrier();
-		c->busy = 0;
-		done = put;
-	}
-	/* What does not fit goes back to the slabs under one lock. */
-	while (done < n) {
-		size_t left = n - done;
-		uint32_t k = left > 0xffffffffu ? 0xffffffffu : (uint32_t)left;
-		put_objects(s, p + done, k);
-		done += k;
-	}
 }
 
 /* ---- shrinking ---- */

@@ -297,6 +297,16 @@ unsigned long slab_free_chain(struct slab *chain);
 /* Sets up a cache's geometry; see mm/slab_cache.c. */
 void slab_cache_setup(struct kmem_cache *s, const char *name, size_t size,
 		      size_t align, unsigned int flags, void (*ctor)(void *));
+/* Gets between 1 and n objects into objs, making a new slab when the lists
+ * have none. Returns 0 when the frame allocator refuses. No lock held. */
+uint32_t slab_get_objects(struct kmem_cache *s, void **objs, uint32_t n,
+			  gfp_t gfp);
+/* Returns objects to their slabs; returns the frames of slabs freed. */
+unsigned long slab_put_objects(struct kmem_cache *s, void *const *objs,
+			       uint32_t n);
+/* Installs this CPU's array for s, if memory allows. Returns it or NULL. */
+struct kmem_cpu_cache *slab_cpu_array_install(struct kmem_cache *s,
+					      unsigned int cpu, gfp_t gfp);
 /* Objects of s sitting in per-CPU arrays (racy read, for reports). */
 unsigned long slab_cpu_cached(const struct kmem_cache *s);
 void slab_lists_init(struct kmem_cache *s);
