@@ -6,3 +6,8 @@ TESTS_COMMON += tests/lib/test_ktest.c
 # The benchmark harness; each area adds its BENCH files to BENCH_SRCS.
 BENCH_SRCS += tests/bench/bench_main.c tests/host/mm_port_host.c \
 	tests/host/host_arena.c tests/lib/ktest.c
+# The operation-sequence fuzzer (tests/fuzz/mm_ops.c): all of mm/ on the
+# host port, every result checked by a shadow model.
+FUZZ_TARGETS += mm_ops
+FUZZ_MM_OPS_SRCS := tests/fuzz/mm_ops.c tests/fuzz/mm_ops_model.c \
+	tests/fuzz/mm_ops_slab.c
