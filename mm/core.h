@@ -28,6 +28,11 @@
 			mm_panic(__VA_ARGS__);                                  \
 	} while (0)
 
+/* mm_port_cpu_count(), checked: CPU ids are 0 .. this - 1, so loops over
+ * every CPU's lists and arrays stop here. Panics, naming the value, when
+ * the port says 0 or more than MM_MAX_CPUS. */
+unsigned int mm_cpus_running(void);
+
 /* Whether x is a power of two (0 is not). */
 static inline bool mm_is_pow2(uint64_t x)
 {

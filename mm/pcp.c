@@ -29,6 +29,16 @@
 struct pcp_cpu mm_pcp[MM_MAX_CPUS];
 bool mm_pcp_enabled = true;
 
+unsigned int mm_cpus_running(void)
+{
+	unsigned int n = mm_port_cpu_count();
+
+	if (n == 0 || n > MM_MAX_CPUS)
+		mm_panic("mm_port_cpu_count: %u CPUs (the port must say 1..%d)", n,
+			 MM_MAX_CPUS);
+	return n;
+}
+
 void pcp_reset(void)
 {
 	for (int c = 0; c < MM_MAX_CPUS; c++)
@@ -111,7 +121,7 @@ unsigned long drain_all_pages(void)
 {
 	unsigned long moved = 0;
 
-	for (int c = 0; c < MM_MAX_CPUS; c++) {
+	for (unsigned int c = 0, cpus = mm_cpus_running(); c < cpus; c++) {
 		unsigned long irq = mm_port_irq_save();
 
 		for (int zi = 0; zi < MM_NR_ZONES; zi++) {
@@ -134,7 +144,7 @@ uint64_t pcp_zone_count(const struct zone *z)
 	ptrdiff_t zi = z - mm_zones;
 	uint64_t n = 0;
 
-	for (int c = 0; c < MM_MAX_CPUS; c++)
+	for (unsigned int c = 0, cpus = mm_cpus_running(); c < cpus; c++)
 		n += __atomic_load_n(&mm_pcp[c].list[zi].count, __ATOMIC_RELAXED);
 	return n;
 }
@@ -143,7 +153,7 @@ unsigned long pcp_count_all(void)
 {
 	unsigned long n = 0;
 
-	for (int c = 0; c < MM_MAX_CPUS; c++)
+	for (unsigned int c = 0, cpus = mm_cpus_running(); c < cpus; c++)
 		for (int z = 0; z < MM_NR_ZONES; z++)
 			n += __atomic_load_n(&mm_pcp[c].list[z].count, __ATOMIC_RELAXED);
 	return n;

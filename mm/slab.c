@@ -375,7 +375,7 @@ unsigned long slab_drop_cpu_arrays(struct kmem_cache *s, bool all_cpus)
 	unsigned int me = mm_port_cpu_id();
 	unsigned long frames = 0;
 
-	for (unsigned int cpu = 0; cpu < MM_MAX_CPUS; cpu++) {
+	for (unsigned int cpu = 0, cpus = mm_cpus_running(); cpu < cpus; cpu++) {
 		if (!all_cpus && cpu != me)
 			continue;
 		unsigned long irq = mm_port_irq_save();
@@ -397,7 +397,7 @@ unsigned long slab_cpu_cached(const struct kmem_cache *s)
 {
 	unsigned long n = 0;
 
-	for (unsigned int cpu = 0; cpu < MM_MAX_CPUS; cpu++) {
+	for (unsigned int cpu = 0, cpus = mm_cpus_running(); cpu < cpus; cpu++) {
 		const struct kmem_cpu_cache *c = s->cpu[cpu];
 		if (c)
 			n += c->avail;

@@ -67,7 +67,9 @@ unsigned int mm_port_cpu_id(void);    /* 0 .. mm_port_cpu_count() - 1 */
 #endif
 
 /* ---- CPUs ---- */
-unsigned int mm_port_cpu_count(void); /* <= MM_MAX_CPUS */
+/* 1 .. MM_MAX_CPUS; walks over every CPU's lists stop here, so a CPU is
+ * counted before it first calls into mm/ (mm/ panics on 0 or > 64). */
+unsigned int mm_port_cpu_count(void);
 
 /* ---- time ---- */
 uint64_t mm_port_now_ns(void); /* monotonic; resolution of a microsecond or better */

@@ -21,6 +21,12 @@ static unsigned int host_cpus = 2;
 
 void host_set_cpu(unsigned int cpu)
 {
+	/* The port's contract: ids are below mm_port_cpu_count(). */
+	if (cpu >= host_cpus) {
+		fprintf(stderr, "host_set_cpu: CPU %u, but the port says %u CPUs\n",
+			cpu, host_cpus);
+		abort();
+	}
 	mm_host_cpu = cpu;
 }
 

@@ -282,3 +282,17 @@ KTEST(page_host, bad_maps_panic_with_a_reason)
 	host_mm_default();
 	KT_EXPECT(nr_free_pages() > 0);
 }
+
+/* The port's CPU count bounds every walk over the per-CPU lists; a count
+ * outside 1..MM_MAX_CPUS is the port's bug and is named, not followed. */
+KTEST(page_host, cpu_count_outside_the_contract_panics)
+{
+	unsigned int cpus = mm_port_cpu_count();
+
+	host_set_cpu_count(0);
+	KT_EXPECT_PANIC_MSG(nr_free_pages(), "mm_port_cpu_count: 0 CPUs");
+	host_set_cpu_count(MM_MAX_CPUS + 1);
+	KT_EXPECT_PANIC_MSG(drain_all_pages(), "mm_port_cpu_count: 65 CPUs");
+	host_set_cpu_count(cpus);
+	KT_EXPECT(nr_free_pages() > 0);
+}
