@@ -8,5 +8,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/corpus" "$(dirname "$bin")/../fuzz-crashes"
 [ -d "$corpus" ] && cp -r "$corpus"/. "$work/corpus/" 2>/dev/null
-"$bin" -max_total_time="$secs" -print_final_stats=1 -timeout=10 \
+# A target's own libFuzzer flags, if any: tests/fuzz/NAME.flags.
+flags=()
+[ -f "${corpus%.corpus}.flags" ] && read -r -a flags <"${corpus%.corpus}.flags"
+"$bin" "${flags[@]}" -max_total_time="$secs" -print_final_stats=1 -timeout=10 \
 	-artifact_prefix="$(dirname "$bin")/../fuzz-crashes/" "$work/corpus"

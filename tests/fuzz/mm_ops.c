@@ -65,6 +65,11 @@ void ktest_env_vprintf(const char *fmt, va_list ap)
 	vfprintf(stderr, fmt, ap);
 }
 
+int ktest_env_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+{
+	return vsnprintf(buf, size, fmt, ap);
+}
+
 _Noreturn void fz_fail(const char *file, int line, const char *what)
 {
 	fprintf(stderr, "mm_ops: op %lu (%s): check failed at %s:%d: %s\n", fz.op,

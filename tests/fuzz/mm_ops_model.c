@@ -71,7 +71,7 @@ void owner_claim(unsigned int slot)
 		fz.frame_owner[idx] = (uint16_t)(slot + 1);
 		/* an allocated frame: not in the buddy lists nor a per-CPU list */
 		unsigned int k = ps_kind(mm_page_state[idx]);
-		CHECK(k == PS_ALLOC || k == PS_NONE || k == PS_CONTIG);
+		CHECK(k == PS_ALLOC || k == PS_TAIL || k == PS_CONTIG);
 	}
 }
 
