@@ -2,7 +2,7 @@
 # Debian/Ubuntu machine: `make run` and `make test` (see README.md).
 #
 # Sources are listed explicitly in one fragment per directory (boot/boot.mk,
-# kernel/kernel.mk, mm/*.mk, tests/tests.mk); this file holds the rules.
+# kernel/kernel.mk, mm/sources.mk, tests/tests.mk); this file holds the rules.
 
 BUILD   ?= build
 CC      ?= gcc
@@ -39,7 +39,7 @@ BENCH_MAIN :=
 
 include boot/boot.mk
 include kernel/kernel.mk
-include $(sort $(wildcard mm/*.mk))
+include mm/sources.mk
 include tests/tests.mk
 
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter
