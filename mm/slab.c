@@ -296,14 +296,36 @@ static void put_locked(struct kmem_cache *s, void *const *objs, uint32_t n,
 	s->inuse -= n;
 }
 
-uint32_t slab_get_objects(struct kmem_cache *s, void **objs, uint32_t n,
-			  gfp_t gfp)
+/* Panics, naming the slot, on a corrupted free pointer that grab_locked
+ * left in bad (never under the lock). */
+static void report_bad_free_pointer(const struct kmem_cache *s, void *bad)
+{
+	if (bad)
+		mm_panic("%s: free list of cache %s corrupted at %p "
+			   "(free pointer 0x%lx)", "kmem_cache_alloc", s->name,
+			   bad, (unsigned long)slab_get_fp(s, bad));
+}
+
+/* Up to n objects that already exist: never makes a slab. */
+static uint32_t get_existing_objects(struct kmem_cache *s, void **objs,
+				     uint32_t n)
 {
 	void *bad = NULL;
 	unsigned long irq = mm_port_lock(&s->lock);
 	uint32_t got = grab_locked(s, objs, n, &bad);
 
 	mm_port_unlock(&s->lock, irq);
+	report_bad_free_pointer(s, bad);
+	return got;
+}
+
+uint32_t slab_get_objects(struct kmem_cache *s, void **objs, uint32_t n,
+			  gfp_t gfp)
+{
+	void *bad = NULL;
+	unsigned long irq;
+	uint32_t got = get_existing_objects(s, objs, n);
+
 	while (!got && !bad) {
 		struct slab *slab = new_slab(s, gfp);
 		if (!slab)
@@ -313,10 +335,7 @@ uint32_t slab_get_objects(struct kmem_cache *s, void **objs, uint32_t n,
 		got = grab_locked(s, objs, n, &bad);
 		mm_port_unlock(&s->lock, irq);
 	}
-	if (bad)
-		mm_panic("%s: free list of cache %s corrupted at %p "
-			   "(free pointer 0x%lx)", "kmem_cache_alloc", s->name,
-			   bad, (unsigned long)slab_get_fp(s, bad));
+	report_bad_free_pointer(s, bad);
 	return got;
 }
 
@@ -342,14 +361,16 @@ static unsigned long cpu_array_free(struct kmem_cpu_cache *c)
 }
 
 struct kmem_cpu_cache *slab_cpu_array_install(struct kmem_cache *s,
-					      unsigned int cpu, gfp_t gfp)
+					      unsigned int cpu, gfp_t gfp,
+					      bool may_grow)
 {
 	struct kmem_cache *ac = &slab_cpu_array_cache;
 	struct kmem_cpu_cache *c = NULL;
 	gfp_t agfp = (gfp & ~(__GFP_NOFAIL | __GFP_ZERO | __GFP_REPEAT)) |
 		     __GFP_NOWARN | __GFP_NORETRY;
 
-	if (!slab_get_objects(ac, (void **)&c, 1, agfp))
+	if (may_grow ? !slab_get_objects(ac, (void **)&c, 1, agfp)
+		     : !get_existing_objects(ac, (void **)&c, 1))
 		return NULL;
 	slab_debug_on_alloc(ac, c, "kmem_cache_alloc");
 	c->busy = 0;
@@ -414,7 +435,7 @@ void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp)
 	void *obj = NULL;
 
 	if (!c && !(s->flags & SLAB_NO_CPU_CACHE))
-		c = slab_cpu_array_install(s, cpu, gfp);
+		c = slab_cpu_array_install(s, cpu, gfp, true);
 	if (!c || c->busy) { /* no array, or we interrupted its owner */
 		if (!slab_get_objects(s, &obj, 1, gfp))
 			return NULL;
@@ -462,9 +483,12 @@ void slab_free_slow(struct kmem_cache *s, void *obj)
 	struct kmem_cpu_cache *c = s->cpu[cpu];
 	struct slab *to_free = NULL;
 
-	/* A CPU that only frees gets an array too, if it comes for free. */
+	/* A CPU that only frees gets an array too, if it comes for free: an
+	 * array object that exists already. A free never takes a frame (the
+	 * slab shrinker frees objects too, and memory taken then is memory
+	 * reclaim does not give back). */
 	if (!c && !(s->flags & SLAB_NO_CPU_CACHE))
-		c = slab_cpu_array_install(s, cpu, GFP_NOWAIT);
+		c = slab_cpu_array_install(s, cpu, GFP_NOWAIT, false);
 	if (!c || c->busy) {
 		slab_put_objects(s, &obj, 1);
 		return;

@@ -15,7 +15,7 @@ size_t kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t n, void **p
 	/* A CPU that allocates in bulk gets an array like any other, so the
 	 * objects the matching free_bulk parks there come back without a lock. */
 	if (unlikely(c == NULL) && !(s->flags & SLAB_NO_CPU_CACHE))
-		c = slab_cpu_array_install(s, cpu, gfp);
+		c = slab_cpu_array_install(s, cpu, gfp, true);
 	if (likely(c != NULL && !c->busy)) {
 		c->busy = 1;
 		slab_barrier();

@@ -304,9 +304,12 @@ uint32_t slab_get_objects(struct kmem_cache *s, void **objs, uint32_t n,
 /* Returns objects to their slabs; returns the frames of slabs freed. */
 unsigned long slab_put_objects(struct kmem_cache *s, void *const *objs,
 			       uint32_t n);
-/* Installs this CPU's array for s, if memory allows. Returns it or NULL. */
+/* Installs this CPU's array for s, if memory allows: with may_grow, a new
+ * slab of arrays with gfp if need be; without (the free path), only an
+ * array object that exists already. Returns it or NULL. */
 struct kmem_cpu_cache *slab_cpu_array_install(struct kmem_cache *s,
-					      unsigned int cpu, gfp_t gfp);
+					      unsigned int cpu, gfp_t gfp,
+					      bool may_grow);
 /* Objects of s sitting in per-CPU arrays (racy read, for reports). */
 unsigned long slab_cpu_cached(const struct kmem_cache *s);
 void slab_lists_init(struct kmem_cache *s);

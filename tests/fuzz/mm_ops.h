@@ -193,7 +193,6 @@ struct call_ctx {
 	uint64_t freed_pfn, freed_nr;
 	/* the caller then freed a slab object (krealloc), which may free a
 	 * slab: the free counts after the call are an upper bound */
-	bool loose;
 };
 void call_begin(struct call_ctx *c, gfp_t gfp);
 void check_no_reclaim(const struct call_ctx *c);

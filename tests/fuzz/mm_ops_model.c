@@ -335,7 +335,6 @@ void call_begin(struct call_ctx *c, gfp_t gfp)
 	}
 	c->mm_shrinker_calls = mm_stats.shrinker_calls;
 	c->freed_pfn = c->freed_nr = 0;
-	c->loose = false;
 	c->mm_reclaim_rounds = mm_stats.reclaim_rounds;
 }
 
@@ -418,12 +417,10 @@ void check_page_result(const struct call_ctx *c, gfp_t gfp, unsigned int order,
 	/* the zone passed the rule when the block was taken ... */
 	CHECK(fz_passes(z, gfp, cz, order, after.free[z] + n));
 	/* ... and every zone before it in the zonelist did not */
-	for (int y = cz; y > z && !c->loose; y--)
+	for (int y = cz; y > z; y--)
 		CHECK(!fz_passes(y, gfp, cz, order, after.free[y]) ||
 		      (order > 0 && !fz_has_block(y, order)));
-	if (c->loose)
-		; /* a kfree may install a per-CPU array and take a frame */
-	else if (!fz_reclaims(gfp))
+	if (!fz_reclaims(gfp))
 		CHECK(after.nr_free + n == c->before.nr_free);
 	else
 		CHECK(after.nr_free + n >= c->before.nr_free + shrinker_freed_since(c));

@@ -255,7 +255,6 @@ void op_krealloc(struct reader *r)
 		c.freed_pfn = old.pa >> MM_PAGE_SHIFT;
 		c.freed_nr = old.bytes >> MM_PAGE_SHIFT;
 	}
-	c.loose = q && old.bytes <= KMALLOC_MAX_CACHE_SIZE;
 	/* the new block's head holds the old contents, not zeroes */
 	if (size > KMALLOC_MAX_CACHE_SIZE && size <= (MM_PAGE_SIZE << MM_MAX_ORDER))
 		check_page_result(&c, gfp & ~__GFP_ZERO, order_of_bytes(size),
@@ -446,9 +445,8 @@ void op_cache_free_bulk(struct reader *r)
 	kmem_cache_free_bulk(fc->s, n, p);
 }
 
-/* They return the frames they freed: never more than came back. Not
- * exactly: freeing off-slab descriptors may install a new slab_desc
- * per-CPU array (GFP_NOWAIT), which can take a fresh frame. */
+/* They return the frames they freed, exactly: a free never takes a frame
+ * (no per-CPU array is made on the free path unless one exists already). */
 void op_cache_shrink(struct reader *r)
 {
 	int c = get8(r) % FZ_CACHES;
@@ -458,7 +456,7 @@ void op_cache_shrink(struct reader *r)
 		return;
 	expect_reclaim(GFP_NOWAIT, 0);
 	unsigned long n = kmem_cache_shrink(fz.cache[c].s);
-	CHECK(nr_free_pages() <= before + n);
+	CHECK(nr_free_pages() == before + n);
 }
 
 void op_slab_shrink_all(struct reader *r)
@@ -467,7 +465,7 @@ void op_slab_shrink_all(struct reader *r)
 
 	expect_reclaim(GFP_NOWAIT, 0);
 	unsigned long n = slab_shrink_all();
-	CHECK(nr_free_pages() <= before + n);
+	CHECK(nr_free_pages() == before + n);
 }
 
 void cache_destroy(int c)

@@ -176,3 +176,46 @@ KTEST(slab_host, reinit_forgets_everything)
 	slab_shrink_all();
 	KT_EXPECT_EQ(nr_free_pages(), start);
 }
+
+/* A free never takes a frame: a CPU without an array for the cache gets
+ * one on a free only if an array object is already there; otherwise the
+ * object goes straight back to its slab. (The slab shrinker frees objects
+ * and descriptors on its way: an array made then cost memory reclaim was
+ * meant to give back.) */
+KTEST(slab_host, a_free_never_takes_a_frame)
+{
+	enum { CPUS = MM_MAX_CPUS };
+	unsigned int cpus = mm_port_cpu_count();
+	struct kmem_cache *c = kmem_cache_create("t-freer", 64, 0, 0, NULL);
+	static void *objs[CPUS];
+	struct kmem_cache_info arrays;
+
+	KT_ASSERT(c);
+	host_set_cpu_count(CPUS);
+	for (int i = 0; i < CPUS; i++) /* all from CPU 0 */
+		KT_ASSERT((objs[i] = kmem_cache_alloc(c, GFP_KERNEL)));
+	/* 63 CPUs with no array: more arrays than the array cache has free
+	 * slots, so making them all would take new slabs */
+	kmem_cache_get_info(&slab_cpu_array_cache, &arrays);
+	KT_ASSERT(arrays.total_objs - arrays.active_objs < CPUS - 1);
+	unsigned long frames = arrays.pages, free_before = nr_free_pages();
+	for (unsigned int cpu = 1; cpu < CPUS; cpu++) { /* CPUs with no array */
+		host_set_cpu(cpu);
+		kmem_cache_free(c, objs[cpu]);
+	}
+	host_set_cpu(0);
+	kmem_cache_get_info(&slab_cpu_array_cache, &arrays);
+	ktest_printf("# array cache: %lu frames before the frees, %lu after; "
+		     "free frames %lu before, %lu after\n", frames,
+		     (unsigned long)arrays.pages, free_before, nr_free_pages());
+	KT_EXPECT(arrays.pages <= frames);
+	KT_EXPECT(nr_free_pages() >= free_before);
+	kmem_cache_free(c, objs[0]);
+	for (unsigned int cpu = 0; cpu < CPUS; cpu++) {
+		host_set_cpu(cpu);
+		kmem_cache_shrink(c);
+	}
+	host_set_cpu(0);
+	kmem_cache_destroy(c);
+	host_set_cpu_count(cpus);
+}
