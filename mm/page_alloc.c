@@ -147,6 +147,8 @@ static struct page *alloc_retry_after_reclaim(gfp_t gfp, unsigned int order)
 
 	if (!(gfp & __GFP_DIRECT_RECLAIM) || (gfp & __GFP_NORETRY))
 		return NULL;
+	if (mm_first_zone[gfp_classzone(gfp)] == MM_NR_ZONES)
+		return NULL; /* no RAM in its zonelist: nothing to reclaim for */
 	for (unsigned int r = 0;; r++) {
 		if (gfp & __GFP_NOFAIL) {
 			if (r >= NOFAIL_MAX_ROUNDS)

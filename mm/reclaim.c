@@ -68,7 +68,7 @@ static uint64_t zonelist_free(gfp_t gfp)
 
 /* Frames an order-`order` request with gfp still lacks: the least, over
  * the zones of its zonelist, of mark + 2^order - free(z); 0 once one zone
- * passes the watermark check. */
+ * passes the watermark check (or when none has RAM: nothing to want). */
 static uint64_t zonelist_shortfall(gfp_t gfp, unsigned int order)
 {
 	enum zone_type c = gfp_classzone(gfp);
@@ -87,7 +87,7 @@ static uint64_t zonelist_shortfall(gfp_t gfp, unsigned int order)
 		if (need - have < least)
 			least = need - have;
 	}
-	return least;
+	return least == UINT64_MAX ? 0 : least;
 }
 
 /*

@@ -100,10 +100,9 @@
  * the owner, or reclaim entered from the owner's own slow path) leaves the
  * array alone and takes the locked path. On one CPU an interrupt runs to
  * completion before the interrupted code resumes, so a compiler barrier
- * orders the flag and the array. (One 8-byte store of busy and avail
- * together was tried: the next operation's 4-byte load of avail then
- * cannot be forwarded from it on the benchmark machine, and kmalloc+kfree
- * got 30% slower.) See mm/slab.c.
+ * orders the flag and the array. busy and avail are stored separately:
+ * the next operation's 4-byte load of avail cannot be forwarded from one
+ * 8-byte store of both (README, Benchmarks). See mm/slab.c.
  */
 struct kmem_cpu_cache {
 	uint32_t busy;

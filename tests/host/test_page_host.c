@@ -296,3 +296,28 @@ KTEST(page_host, cpu_count_outside_the_contract_panics)
 	host_set_cpu_count(cpus);
 	KT_EXPECT(nr_free_pages() > 0);
 }
+
+/* A request whose zonelist has no RAM (GFP_DMA on a machine whose RAM
+ * starts at 16 MiB) cannot be helped by reclaim: no shrinker is asked, and
+ * __GFP_NOFAIL ends in the out-of-memory panic at once. */
+KTEST(page_host, no_ram_in_the_zonelist_asks_no_shrinker)
+{
+	static const struct mm_range map[] = {
+		{ 16 * MiB, 16 * MiB, MM_RANGE_USABLE },
+	};
+	struct test_shrinker ts;
+
+	host_mm_init(map, 1, NULL, 0);
+	KT_ASSERT_EQ(mm_zones[ZONE_DMA].managed, 0);
+	test_shrinker_init(&ts, "test-no-dma", 0);
+	KT_ASSERT_EQ(test_shrinker_fill(&ts, 8), 8);
+	KT_EXPECT(alloc_pages(GFP_KERNEL | GFP_DMA | __GFP_NOWARN, 0) == NULL);
+	KT_EXPECT_EQ(ts.calls, 0);
+	unsigned long r = mm_stats.reclaim_rounds;
+	KT_EXPECT_PANIC_MSG(alloc_pages(GFP_KERNEL | GFP_DMA | __GFP_NOFAIL, 0),
+			    "out of memory");
+	KT_EXPECT_EQ(mm_stats.reclaim_rounds, r);
+	KT_EXPECT_EQ(ts.calls, 0);
+	test_shrinker_done(&ts);
+	host_mm_default();
+}
