@@ -196,17 +196,25 @@ static struct slab *new_slab(struct kmem_cache *s, gfp_t gfp)
 	return slab;
 }
 
-static void free_slab(struct slab *slab)
+/* Gives a slab's frames back; returns them, and the frames of a slab of
+ * descriptors that its off-slab descriptor emptied (straight to its slab,
+ * not through a per-CPU array, so every frame freed is counted; those
+ * slabs keep their descriptors on-slab, so this goes one level deep). */
+static unsigned long free_slab(struct slab *slab)
 {
 	struct kmem_cache *s = slab->cache;
 	uintptr_t base = slab->base;
+	unsigned long frames = 1ul << s->order;
 
 	slab->magic = 0;
 	for (uintptr_t off = 0; off < slab_bytes(s); off += MM_PAGE_SIZE)
 		set_page_owner(virt_to_page((void *)(base + off)), 0);
-	if (slab->offslab)
-		kmem_cache_free(&slab_desc_cache, slab);
+	if (slab->offslab) {
+		slab_debug_on_free(&slab_desc_cache, slab, "free_slab");
+		frames += slab_put_objects(&slab_desc_cache, (void *const *)&slab, 1);
+	}
 	__free_pages(virt_to_page((void *)base), s->order);
+	return frames;
 }
 
 unsigned long slab_free_chain(struct slab *chain)
@@ -215,8 +223,7 @@ unsigned long slab_free_chain(struct slab *chain)
 
 	while (chain) {
 		struct slab *next = chain->next;
-		frames += 1ul << chain->cache->order;
-		free_slab(chain);
+		frames += free_slab(chain);
 		chain = next;
 	}
 	return frames;
