@@ -161,9 +161,23 @@ void expect_reclaim(gfp_t gfp, gfp_t mask)
 
 /* ---- constructors: fill the object with a pattern (size from the cache) ---- */
 
-uint8_t ctor_byte(size_t i)
+/* Byte i of a constructed object is 0xc5 ^ (i * 13): kept ready for the
+ * largest object, so filling and checking are one memcpy/memcmp. */
+#define CTOR_PATTERN_BYTES 65536
+static uint8_t ctor_pattern[CTOR_PATTERN_BYTES];
+
+static const uint8_t *ctor_bytes(size_t size)
 {
-	return (uint8_t)(0xc5 ^ (i * 13));
+	CHECK(size <= CTOR_PATTERN_BYTES);
+	if (ctor_pattern[0] == 0)
+		for (size_t i = 0; i < CTOR_PATTERN_BYTES; i++)
+			ctor_pattern[i] = (uint8_t)(0xc5 ^ (i * 13));
+	return ctor_pattern;
+}
+
+void ctor_restore(void *obj, size_t size)
+{
+	memcpy(obj, ctor_bytes(size), size);
 }
 
 static void ctor_fill(int c, void *obj)
@@ -171,8 +185,7 @@ static void ctor_fill(int c, void *obj)
 	struct fz_cache *fc = &fz.cache[c];
 
 	CHECK(((uintptr_t)obj & (fc->align - 1)) == 0);
-	for (size_t i = 0; i < fc->size; i++)
-		((uint8_t *)obj)[i] = ctor_byte(i);
+	ctor_restore(obj, fc->size);
 	fc->ctor_calls++;
 }
 
@@ -184,10 +197,7 @@ void (*const fz_ctors[FZ_CACHES])(void *) = { ctor0, ctor1, ctor2, ctor3 };
 
 bool ctor_intact(const struct fz_cache *fc, const uint8_t *obj)
 {
-	for (size_t i = 0; i < fc->size; i++)
-		if (obj[i] != ctor_byte(i))
-			return false;
-	return true;
+	return memcmp(obj, ctor_bytes(fc->size), fc->size) == 0;
 }
 
 /* ---- freeing one live entry, whatever it is ---- */
@@ -242,8 +252,7 @@ void free_slot(unsigned int slot, bool alt)
 		struct fz_cache *fc = &fz.cache[l->cache];
 
 		if (fc->ctor) /* freed in constructed state (Bonwick) */
-			for (size_t i = 0; i < fc->size; i++)
-				((uint8_t *)l->va)[i] = ctor_byte(i);
+			ctor_restore(l->va, fc->size);
 		kmem_cache_free(fc->s, l->va);
 		fc->live--;
 		break;

@@ -126,7 +126,8 @@ extern bool fz_may_reclaim;           /* the running call may reclaim */
  * bits in mask. */
 void expect_reclaim(gfp_t gfp, gfp_t mask);
 void free_slot(unsigned int slot, bool alt); /* checks, frees, forgets */
-uint8_t ctor_byte(size_t i);          /* what the constructors write */
+/* What the constructors write, back into a constructed object (its cache's size). */
+void ctor_restore(void *obj, size_t size);
 extern void (*const fz_ctors[FZ_CACHES])(void *);
 struct fz_cache;
 bool ctor_intact(const struct fz_cache *fc, const uint8_t *obj);

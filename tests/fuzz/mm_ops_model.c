@@ -135,9 +135,14 @@ void stamp_write(struct live *l)
 {
 	uint8_t *p = l->va;
 
-	if (!live_is_block(l)) {
-		for (size_t i = 0; i < l->bytes; i++)
-			p[i] = (uint8_t)stamp_word(l->stamp, i);
+	if (!live_is_block(l)) { /* every byte, a word at a time */
+		size_t i = 0;
+		for (; i + 8 <= l->bytes; i += 8) {
+			uint64_t w = stamp_word(l->stamp, i);
+			memcpy(p + i, &w, 8);
+		}
+		uint64_t w = stamp_word(l->stamp, i);
+		memcpy(p + i, &w, l->bytes - i);
 		return;
 	}
 	for (size_t off = 0; off < l->bytes; off += MM_PAGE_SIZE) {
@@ -153,8 +158,15 @@ void stamp_verify(const struct live *l)
 	const uint8_t *p = l->va;
 
 	if (!live_is_block(l)) {
-		for (size_t i = 0; i < l->bytes; i++)
-			CHECK(p[i] == (uint8_t)stamp_word(l->stamp, i));
+		size_t i = 0;
+		for (; i + 8 <= l->bytes; i += 8) {
+			uint64_t got;
+			memcpy(&got, p + i, 8);
+			CHECK(got == stamp_word(l->stamp, i));
+		}
+		uint64_t w = stamp_word(l->stamp, i);
+		for (size_t k = 0; i + k < l->bytes; k++)
+			CHECK(p[i + k] == (uint8_t)(w >> (8 * k)));
 		return;
 	}
 	for (size_t off = 0; off < l->bytes; off += MM_PAGE_SIZE) {

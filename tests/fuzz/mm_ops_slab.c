@@ -436,8 +436,7 @@ void op_cache_free_bulk(struct reader *r)
 			continue;
 		stamp_verify(l);
 		if (fc->ctor)
-			for (size_t k = 0; k < fc->size; k++)
-				((uint8_t *)l->va)[k] = ctor_byte(k);
+			ctor_restore(l->va, fc->size);
 		p[n++] = l->va;
 		fc->live--;
 		live_drop(slot);
