@@ -329,6 +329,12 @@ static inline uint64_t zone_alloc_mark(const struct zone *z, gfp_t gfp,
 		mark -= min / 4;
 	return mark + z->lowmem_reserve[classzone];
 }
+/* free(z) of the watermark rule: buddy frames plus the zone's frames on
+ * every CPU's list (racy snapshot). */
+static inline uint64_t zone_free_frames(const struct zone *z)
+{
+	return __atomic_load_n(&z->free, __ATOMIC_RELAXED) + pcp_zone_count(z);
+}
 /*
  * zone_watermark_ok - may a request with this mark take 2^order frames of
  * zone z? The rule counts what nr_free_pages() counts, the buddy lists and

@@ -153,8 +153,7 @@ unsigned long pcp_count_all(void)
 {
 	unsigned long n = 0;
 
-	for (unsigned int c = 0, cpus = mm_cpus_running(); c < cpus; c++)
-		for (int z = 0; z < MM_NR_ZONES; z++)
-			n += __atomic_load_n(&mm_pcp[c].list[z].count, __ATOMIC_RELAXED);
+	for (int z = 0; z < MM_NR_ZONES; z++)
+		n += pcp_zone_count(&mm_zones[z]);
 	return n;
 }

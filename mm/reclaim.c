@@ -61,8 +61,7 @@ static uint64_t zonelist_free(gfp_t gfp)
 	uint64_t n = 0;
 
 	for (int z = (int)gfp_classzone(gfp); z >= 0; z--)
-		n += __atomic_load_n(&mm_zones[z].free, __ATOMIC_RELAXED) +
-		     pcp_zone_count(&mm_zones[z]);
+		n += zone_free_frames(&mm_zones[z]);
 	return n;
 }
 
@@ -77,8 +76,7 @@ static uint64_t zonelist_shortfall(gfp_t gfp, unsigned int order)
 	for (int zi = (int)c; zi >= 0; zi--) {
 		const struct zone *z = &mm_zones[zi];
 		uint64_t need = zone_alloc_mark(z, gfp, c) + (1ull << order);
-		uint64_t have = __atomic_load_n(&z->free, __ATOMIC_RELAXED) +
-				pcp_zone_count(z);
+		uint64_t have = zone_free_frames(z);
 
 		if (!z->managed)
 			continue;
