@@ -131,13 +131,13 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(HOSTABLE_SRCS)
 # A target that runs mm/ itself links it with the host port.
 FUZZ_MM_LIBS := $(MM_SRCS) tests/host/mm_port_host.c tests/lib/ktest.c
 FUZZ_MM_DEPS := $(FUZZ_MM_OPS_SRCS) $(FUZZ_MM_LIBS) tests/fuzz/mm_ops.h \
-	$(wildcard mm/*.h include/mm/*.h)
+	$(wildcard mm/*.h mm/*/*.h include/mm/*.h)
 FUZZ_MM_FLAGS := -DMM_PORT_INLINE='"mm_port_host_inline.h"'
 # Coverage guides the search through mm/ only: the driver, the shadow model,
 # the port and the debug fill of freed frames (a loop over every byte) are
 # built without coverage hooks (still ASan/UBSan), which more than doubles
 # the executions per second.
-FUZZ_MM_PLAIN := $(FUZZ_MM_OPS_SRCS) mm/poison.c tests/host/mm_port_host.c \
+FUZZ_MM_PLAIN := $(FUZZ_MM_OPS_SRCS) mm/page/poison.c tests/host/mm_port_host.c \
 	tests/lib/ktest.c
 $(BUILD)/fuzz/mm_ops: $(FUZZ_MM_DEPS)
 	@mkdir -p $(dir $@)/mm_ops-plain

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What every mm/ source may use: the debug switch, the panic and assertion
- * macros, and the generic bit tricks (each tested in
- * tests/mm/test_page_bits.c). Nothing here knows about zones, slabs or
- * contigmalloc.
+ * macros, the generic bit tricks (each tested in
+ * tests/mm/page/test_page_bits.c) and the statistics. Nothing here knows
+ * about zones, slabs or contigmalloc.
  */
 #ifndef MM_CORE_H
 #define MM_CORE_H
@@ -52,5 +52,16 @@ static inline bool mm_crosses_boundary(uint64_t start, uint64_t len,
 {
 	return boundary != 0 && ((start ^ (start + len - 1)) & ~(boundary - 1)) != 0;
 }
+
+/* ---- statistics for tests and benchmarks ---- */
+struct mm_stats {
+	unsigned long reclaim_rounds;  /* reclaim-and-retry rounds run */
+	unsigned long fail_reports;    /* "page allocation failure" printed */
+	unsigned long alloc_failures;  /* alloc_pages returned NULL */
+	unsigned long shrinker_calls;  /* scan() calls */
+	unsigned long poison_checked;  /* frames checked at allocation */
+};
+extern struct mm_stats mm_stats;
+extern uint64_t mm_init_ns;        /* duration of the last mm_init() */
 
 #endif

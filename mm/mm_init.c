@@ -7,10 +7,15 @@
 #include <mm/init.h>
 #include <mm/slab.h>
 
-#include "contig_internal.h"
-#include "malloc_type.h"
-#include "page_alloc_internal.h"
-#include "slab_internal.h"
+#include "contig/contig.h"
+#include "core.h"
+#include "page/memmap.h"
+#include "page/pcp.h"
+#include "page/poison.h"
+#include "page/reclaim.h"
+#include "page/report.h"
+#include "page/zone.h"
+#include "slab/slab.h"
 
 uint64_t mm_init_ns;
 
@@ -32,16 +37,16 @@ void mm_init(const struct mm_range *map, size_t map_len,
 	zones_init();
 	memmap_release_early();
 	zone_setup_watermarks();
-	slab_init();    /* the slab allocator (mm/slab_cache.c) */
-	kmalloc_init(); /* its size classes (mm/kmalloc.c) */
-	contig_init(); /* contigmalloc: malloc type statistics (mm/contig.c) */
+	slab_init();    /* the slab allocator (mm/slab/slab_cache.c) */
+	kmalloc_init(); /* its size classes (mm/slab/kmalloc.c) */
+	contig_init(); /* contigmalloc: malloc type statistics (mm/contig/contig.c) */
 
 	mm_init_ns = mm_port_now_ns() - t0;
 }
 
 void mm_report(void)
 {
-	page_report();   /* the frame allocator (mm/page_report.c) */
+	page_report();   /* the frame allocator (mm/page/report.c) */
 	slab_report();
 	malloc_type_report();
 }

@@ -2,7 +2,7 @@
 /*
  * Where the zones lie in physical memory: DMA [0, 16 MiB), DMA32
  * [16 MiB, 4 GiB), NORMAL [4 GiB, ...). The zone structures themselves are
- * the page allocator's (page_alloc_internal.h); the freemap needs only the
+ * the page allocator's (page/zone.h); the freemap needs only the
  * edges, which are its lock domains.
  */
 #ifndef MM_ZONE_BOUNDS_H

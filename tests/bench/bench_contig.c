@@ -23,9 +23,20 @@
 #include <stdlib.h>
 
 #include "bench.h"
-#include "freemap.h"
+#include "contig/freemap.h"
 #include "host_port.h"
-#include "page_alloc_internal.h"
+#include "core.h"
+#include "page/buddy.h"
+#include "page/early.h"
+#include "page/gfp_check.h"
+#include "page/memmap.h"
+#include "page/pcp.h"
+#include "page/poison.h"
+#include "page/reclaim.h"
+#include "page/region.h"
+#include "page/report.h"
+#include "page/state.h"
+#include "page/zone.h"
 
 MALLOC_DEFINE(M_BENCH, "bench", "contigmalloc benchmark");
 

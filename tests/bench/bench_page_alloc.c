@@ -16,7 +16,18 @@
 
 #include "bench.h"
 #include "host_port.h"
-#include "page_alloc_internal.h"
+#include "core.h"
+#include "page/buddy.h"
+#include "page/early.h"
+#include "page/gfp_check.h"
+#include "page/memmap.h"
+#include "page/pcp.h"
+#include "page/poison.h"
+#include "page/reclaim.h"
+#include "page/region.h"
+#include "page/report.h"
+#include "page/state.h"
+#include "page/zone.h"
 
 #define GiB (1ull << 30)
 

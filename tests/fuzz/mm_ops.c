@@ -25,10 +25,10 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "contig_internal.h"
+#include "contig/contig.h"
 #include "host_port.h"
 #include "mm_ops.h"
-#include "pcp.h"
+#include "page/pcp.h"
 
 struct fz_state fz;
 MALLOC_DEFINE(M_FZ_A, "fuzz-a", "mm_ops fuzz target");

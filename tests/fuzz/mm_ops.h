@@ -18,7 +18,17 @@
 #include <stdint.h>
 #include <mm/mm.h>
 
-#include "page_alloc_internal.h"
+#include "core.h"
+#include "page/buddy.h"
+#include "page/early.h"
+#include "page/gfp_check.h"
+#include "page/memmap.h"
+#include "page/poison.h"
+#include "page/reclaim.h"
+#include "page/region.h"
+#include "page/report.h"
+#include "page/state.h"
+#include "page/zone.h"
 
 /* A broken rule: prints what and where (and the op), then aborts, which
  * libFuzzer reports as a crash with the input that caused it. */

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "mm_ops.h"
-#include "pcp.h"
+#include "page/pcp.h"
 
 /* ---- live entries ---- */
 

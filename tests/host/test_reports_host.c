@@ -15,8 +15,18 @@
 #include <mm/mm.h>
 
 #include "host_port.h"
-#include "page_alloc_internal.h"
-#include "slab_internal.h"
+#include "core.h"
+#include "page/buddy.h"
+#include "page/early.h"
+#include "page/gfp_check.h"
+#include "page/memmap.h"
+#include "page/poison.h"
+#include "page/reclaim.h"
+#include "page/region.h"
+#include "page/report.h"
+#include "page/state.h"
+#include "page/zone.h"
+#include "slab/slab.h"
 
 #define MiB (1ull << 20)
 

@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Per-CPU lists of order-0 frames, one per CPU and zone (rings of frame
+ * indices: mm/pcp.h). An order-0 free pushes the frame at the head (hot:
+ * likely still in this CPU's cache); an allocation pops the head, or the
+ * tail with __GFP_COLD (the frame freed longest ago). An empty list refills `batch` frames from the buddy lists
+ * under one zone lock; a list above `high` drains `batch` frames from its
+ * tail. Frames on these lists are "allocated" for the buddy and the freemap
+ * but count in nr_free_pages(); reclaim and drain_all_pages() return them.
+ *
+ * Every take passes the zone's watermark check first (zone_watermark_ok:
+ * buddy frames plus the zone's frames on per-CPU lists, against the
+ * request's mark), so a reserve frame that GFP_ATOMIC borrowed and freed
+ * onto a list is still reserve: GFP_NOWAIT cannot take it from there. The
+ * inline fast path (pcp_take) skips the full check while the buddy lists
+ * alone are above min + lowmem_reserve, which passes every request. A
+ * refill never takes the buddy lists below that normal mark; a request
+ * allowed into the emergency reserve (GFP_ATOMIC, __GFP_HIGH) gets its one
+ * frame straight from the buddy lists.
+ *
+ * Locking: a CPU's lists are touched only by that CPU with interrupts off
+ * (mm_port_irq_save), indexed by mm_port_cpu_id(). drain_all_pages() empties
+ * other CPUs' lists directly: correct while only one CPU runs mm code (see
+ * docs/EMBEDDING.md for the IPI a multi-CPU port adds).
+ */
+#include "core.h"
+#include "page/buddy.h"
+#include "page/pcp.h"
+#include "page/state.h"
+#include "page/zone.h"
+
+struct pcp_cpu mm_pcp[MM_MAX_CPUS];
+bool mm_pcp_enabled = true;
+
+unsigned int mm_cpus_running(void)
+{
+	unsigned int n = mm_port_cpu_count();
+
+	if (n == 0 || n > MM_MAX_CPUS)
+		mm_panic("mm_port_cpu_count: %u CPUs (the port must say 1..%d)", n,
+			 MM_MAX_CPUS);
+	return n;
+}
+
+void pcp_reset(void)
+{
+	for (int c = 0; c < MM_MAX_CPUS; c++)
+		for (int z = 0; z < MM_NR_ZONES; z++) {
+			mm_pcp[c].list[z].head = 0;
+			mm_pcp[c].list[z].count = 0;
+		}
+}
+
+/* Gives up to n frames from the tail of l back to the buddy; zone lock held. */
+static unsigned long drain_locked(struct pcp_list *l, unsigned long n)
+{
+	unsigned long done = 0;
+
+	for (; done < n && l->count; done++) {
+		uint32_t idx = pcp_pop_tail(l);
+		const struct mm_span *s = index_to_span(idx);
+
+		buddy_free_block_locked(s, span_pfn(s, idx), 0);
+	}
+	return done;
+}
+
+struct page *pcp_alloc(struct zone *z, gfp_t gfp, enum zone_type classzone)
+{
+	uint64_t mark = zone_alloc_mark(z, gfp, classzone);
+	struct page *page = NULL;
+
+	unsigned long irq = mm_port_irq_save();
+	struct pcp_list *l = &mm_pcp[mm_port_cpu_id()].list[z - mm_zones];
+
+	if (!zone_watermark_ok(z, mark, 0)) {
+		mm_port_irq_restore(irq);
+		return NULL;
+	}
+	if (l->count == 0) {
+		uint64_t normal = z->min_mark[classzone];
+		unsigned long zirq = mm_port_lock(&z->lock);
+
+		if (z->free > normal) {
+			uint64_t n = z->free - normal;
+
+			if (n > z->pcp_batch)
+				n = z->pcp_batch;
+			while (n--) {
+				struct page *p = buddy_alloc_locked(z, 0);
+				if (!p)
+					break;
+				uint64_t idx = page_index(p);
+				mm_page_state[idx] =
+					ps_make(mm_page_state[idx], PS_PCP, 0);
+				pcp_push_tail(l, (uint32_t)idx);
+			}
+		} else if (z->free) {
+			/* below the normal mark, allowed by the check above */
+			page = buddy_alloc_locked(z, 0);
+		}
+		mm_port_unlock(&z->lock, zirq);
+	}
+	if (!page && l->count) {
+		uint32_t idx = pcp_pop(l, gfp);
+
+		pcp_mark_alloc(idx);
+		page = &mm_pages[idx];
+	}
+	mm_port_irq_restore(irq);
+	return page;
+}
+
+void pcp_drain_batch(struct pcp_list *l, enum zone_type zone)
+{
+	struct zone *z = &mm_zones[zone];
+	unsigned long zirq = mm_port_lock(&z->lock);
+
+	drain_locked(l, z->pcp_batch);
+	mm_port_unlock(&z->lock, zirq);
+}
+
+unsigned long drain_all_pages(void)
+{
+	unsigned long moved = 0;
+
+	for (unsigned int c = 0, cpus = mm_cpus_running(); c < cpus; c++) {
+		unsigned long irq = mm_port_irq_save();
+
+		for (int zi = 0; zi < MM_NR_ZONES; zi++) {
+			struct pcp_list *l = &mm_pcp[c].list[zi];
+			struct zone *z = &mm_zones[zi];
+
+			if (!l->count)
+				continue;
+			unsigned long zirq = mm_port_lock(&z->lock);
+			moved += drain_locked(l, l->count);
+			mm_port_unlock(&z->lock, zirq);
+		}
+		mm_port_irq_restore(irq);
+	}
+	return moved;
+}
+
+uint64_t pcp_zone_count(const struct zone *z)
+{
+	ptrdiff_t zi = z - mm_zones;
+	uint64_t n = 0;
+
+	for (unsigned int c = 0, cpus = mm_cpus_running(); c < cpus; c++)
+		n += __atomic_load_n(&mm_pcp[c].list[zi].count, __ATOMIC_RELAXED);
+	return n;
+}
+
+unsigned long pcp_count_all(void)
+{
+	unsigned long n = 0;
+
+	for (int z = 0; z < MM_NR_ZONES; z++)
+		n += pcp_zone_count(&mm_zones[z]);
+	return n;
+}

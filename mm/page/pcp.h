@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Per-CPU order-0 lists (mm/page/pcp.c): the layout and the inline fast paths
+ * alloc_pages()/__free_pages() use when the list has frames or room.
+ * Guarded by interrupts off on the owning CPU (mm_port_irq_save); see
+ * mm/page/pcp.c for refill, drain and the rules.
+ */
+#ifndef MM_PCP_H
+#define MM_PCP_H
+
+#include <mm/gfp.h>
+#include <mm/port.h>
+
+#include "core.h"
+#include "page/state.h"
+#include "page/zone.h"
+
+/*
+ * A list is a ring of frame indices, so pushing and popping never touch a
+ * struct page (no links to write, no neighbour to fix up):
+ *
+ *   slot[]: [ ... | tail (cold) | ... | head - 1 (hot) | head | ... ]
+ *                 <------------ count frames ------------>
+ *
+ * The frames are at positions head - count .. head - 1 (mod PCP_SLOTS);
+ * head - 1 is the hot end (last freed), head - count the cold end. A list
+ * holds at most pcp_high + 1 frames (a free drains a batch once it is above
+ * pcp_high) and a refill fills an empty list with at most a batch.
+ */
+#define PCP_SLOTS 256u
+_Static_assert((PCP_SLOTS & (PCP_SLOTS - 1)) == 0, "PCP_SLOTS is a power of two");
+_Static_assert(PCP_HIGH_MAX + 1 <= PCP_SLOTS && PCP_BATCH_MAX <= PCP_SLOTS,
+	       "a per-CPU list fits its ring");
+
+struct pcp_list {
+	uint32_t head;  /* position after the hot end (wraps) */
+	uint32_t count; /* frames on the list */
+	uint32_t slot[PCP_SLOTS];
+};
+
+struct pcp_cpu {
+	struct pcp_list list[MM_NR_ZONES];
+} __attribute__((aligned(64)));
+
+extern struct pcp_cpu mm_pcp[MM_MAX_CPUS];
+
+/* false: order 0 goes to the buddy lists (tests and benchmarks) */
+extern bool mm_pcp_enabled;
+
+/* Order 0 from this CPU's list of zone z if the zone passes the watermark
+ * check for (gfp, classzone); the list is refilled from the buddy lists
+ * down to min + lowmem_reserve, and a request allowed below that takes its
+ * one frame straight from the buddy lists. */
+struct page *pcp_alloc(struct zone *z, gfp_t gfp, enum zone_type classzone);
+unsigned long pcp_count_all(void);
+void pcp_reset(void);
+
+/* The ring slot at position pos (any uint32_t: positions wrap). */
+static inline uint32_t *pcp_slot(struct pcp_list *l, uint32_t pos)
+{
+	return &l->slot[pos & (PCP_SLOTS - 1)];
+}
+
+static inline void pcp_push_tail(struct pcp_list *l, uint32_t idx)
+{
+	l->count++;
+	*pcp_slot(l, l->head - l->count) = idx;
+}
+
+/* The cold end (the frame freed longest ago). Callers check l->count. */
+static inline uint32_t pcp_pop_tail(struct pcp_list *l)
+{
+	uint32_t idx = *pcp_slot(l, l->head - l->count);
+
+	l->count--;
+	return idx;
+}
+
+/* What an allocation takes: the hot end (last freed), or the cold end with
+ * __GFP_COLD. Callers check l->count. */
+static inline uint32_t pcp_pop(struct pcp_list *l, gfp_t gfp)
+{
+	uint32_t head = l->head, n = l->count;
+	uint32_t pos = head - n; /* cold end */
+
+	if (!(gfp & __GFP_COLD)) {
+		pos = head - 1; /* hot end */
+		l->head = pos;
+	}
+	l->count = n - 1;
+	return *pcp_slot(l, pos);
+}
+
+/* Drains a batch of the list (too long) to the buddy; takes the zone lock. */
+void pcp_drain_batch(struct pcp_list *l, enum zone_type zone);
+
+/* The state byte of a frame leaving a per-CPU list as allocated: only
+ * debug builds poison, so only they keep the poison bit for the check. */
+static inline void pcp_mark_alloc(uint64_t idx)
+{
+	if (MM_DEBUG)
+		mm_page_state[idx] = ps_make(mm_page_state[idx], PS_ALLOC, 0);
+	else
+		mm_page_state[idx] = ps_make(0, PS_ALLOC, 0);
+}
+
+/* Fast path: a frame from this CPU's list of zone z for a request whose
+ * first zone is classzone, or NULL when the list is empty or the zone's
+ * buddy lists are not above min + lowmem_reserve (then pcp_alloc decides,
+ * with the request's own mark). */
+static inline struct page *pcp_take(enum zone_type z, gfp_t gfp,
+				    enum zone_type classzone)
+{
+	const struct zone *zone = &mm_zones[z];
+	unsigned long irq = mm_port_irq_save();
+	struct pcp_list *l = &mm_pcp[mm_port_cpu_id()].list[z];
+	struct page *page = NULL;
+
+	if (l->count && __atomic_load_n(&zone->free, __ATOMIC_RELAXED) >
+		 zone->min_mark[classzone]) {
+		uint32_t idx = pcp_pop(l, gfp);
+		pcp_mark_alloc(idx);
+		page = &mm_pages[idx];
+	}
+	mm_port_irq_restore(irq);
+	return page;
+}
+
+/* An order-0 frame (global index idx, zone z, state byte st: allocated,
+ * maybe poisoned) onto this CPU's list, at the hot end; a batch goes back
+ * to the buddy when the list is too long. */
+static inline void pcp_free(enum zone_type z, uint64_t idx, uint8_t st)
+{
+	unsigned long irq = mm_port_irq_save();
+	struct pcp_list *l = &mm_pcp[mm_port_cpu_id()].list[z];
+	uint32_t head = l->head, n = l->count + 1;
+
+	mm_page_state[idx] = ps_make(st, PS_PCP, 0);
+	*pcp_slot(l, head) = (uint32_t)idx;
+	l->head = head + 1;
+	l->count = n;
+	if (n > mm_zones[z].pcp_high)
+		pcp_drain_batch(l, z);
+	mm_port_irq_restore(irq);
+}
+
+#endif

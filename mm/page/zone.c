@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Zones: DMA [0, 16 MiB), DMA32 [16 MiB, 4 GiB), NORMAL [4 GiB, ...), their
+ * watermarks and the reserve lower zones keep against fallback.
+ *
+ * Watermarks (Linux's formula): the whole machine keeps
+ *     min_free = sqrt(16 * managed KiB) KiB   (at most 64 MiB)
+ * split between the zones in proportion to their managed frames; per zone
+ * low = min + min/4 and high = min + min/2. An allocation of order k from
+ * zone z for a request whose first zone is c succeeds only if
+ *     free(z) - 2^k >= mark + lowmem_reserve[z][c]
+ * where mark is min, or less for the emergency reserve:
+ *     __GFP_HIGH            min - min/2
+ *     __GFP_ATOMIC          min - min/4
+ *     GFP_ATOMIC (both)     min - min/2 - min/4   (= min/4)
+ * lowmem_reserve[z][c] = managed frames of zones z+1..c / ratio[z], with
+ * ratio 256 for DMA and DMA32 (Linux's defaults): a GFP_KERNEL allocation
+ * falling back into DMA32 or DMA leaves that much for GFP_DMA32/GFP_DMA.
+ *
+ * free(z) is what nr_free_pages() counts: the buddy lists plus the zone's
+ * frames on per-CPU lists, and the rule holds on every path (per-CPU lists
+ * included: a reserve frame GFP_ATOMIC borrowed and freed onto a list stays
+ * reserve). So the frames an order-0 request can take before failing ("free
+ * minus reserve") are, per zone of its zonelist, free(z) - mark -
+ * lowmem_reserve.
+ */
+#include "core.h"
+#include "page/memmap.h"
+#include "page/zone.h"
+
+struct zone mm_zones[MM_NR_ZONES];
+enum zone_type mm_first_zone[MM_NR_ZONES];
+
+static const char *const zone_names[MM_NR_ZONES] = { "DMA", "DMA32", "Normal" };
+static const uint32_t lowmem_reserve_ratio[MM_NR_ZONES] = { 256, 256, 32 };
+/* Linux's cap on min_free_kbytes: past 64 MiB the reserve stops growing. */
+#define MIN_FREE_KB_MAX 65536u
+/* A per-CPU batch is about 1/1024 of the zone (1 << PCP_BATCH_SHIFT). */
+#define PCP_BATCH_SHIFT 10
+
+void zones_reset(void)
+{
+	static const uint64_t bounds[MM_NR_ZONES + 1] = {
+		0, ZONE_DMA_END_PFN, ZONE_DMA32_END_PFN, UINT64_MAX >> MM_PAGE_SHIFT
+	};
+	for (int i = 0; i < MM_NR_ZONES; i++) {
+		struct zone *z = &mm_zones[i];
+
+		__builtin_memset(z, 0, sizeof(*z));
+		z->lock = (mm_spinlock_t)MM_SPINLOCK_INIT;
+		z->name = zone_names[i];
+		z->start_pfn = bounds[i];
+		z->end_pfn = bounds[i + 1];
+		for (int o = 0; o <= MM_MAX_ORDER; o++)
+			z->area[o].head = MM_NO_PAGE;
+	}
+}
+
+void zones_init(void)
+{
+	for (size_t i = 0; i < mm_span_count(); i++) {
+		const struct mm_span *s = mm_span_get(i);
+		mm_zones[s->zone].present += s->nr_frames;
+	}
+}
+
+static uint64_t isqrt(uint64_t x)
+{
+	uint64_t r = 0;
+
+	for (uint64_t bit = 1ull << 62; bit; bit >>= 2) {
+		if (x >= r + bit) {
+			x -= r + bit;
+			r = (r >> 1) + bit;
+		} else {
+			r >>= 1;
+		}
+	}
+	return r;
+}
+
+static void setup_first_zones(void)
+{
+	for (int c = 0; c < MM_NR_ZONES; c++) {
+		mm_first_zone[c] = MM_NR_ZONES;
+		for (int z = c; z >= 0; z--)
+			if (mm_zones[z].managed) {
+				mm_first_zone[c] = (enum zone_type)z;
+				break;
+			}
+	}
+}
+
+void zone_setup_watermarks(void)
+{
+	uint64_t total = 0;
+
+	for (int i = 0; i < MM_NR_ZONES; i++)
+		total += mm_zones[i].managed;
+	uint64_t min_kb = isqrt(total * (MM_PAGE_SIZE / 1024) * 16);
+	if (min_kb > MIN_FREE_KB_MAX)
+		min_kb = MIN_FREE_KB_MAX;
+	uint64_t min_frames = min_kb / (MM_PAGE_SIZE / 1024);
+
+	for (int i = 0; i < MM_NR_ZONES; i++) {
+		struct zone *z = &mm_zones[i];
+		uint64_t min = total ? min_frames * z->managed / total : 0;
+
+		if (z->managed && min == 0)
+			min = 1;
+		z->wmark[WMARK_MIN] = min;
+		z->wmark[WMARK_LOW] = min + min / 4;
+		z->wmark[WMARK_HIGH] = min + min / 2;
+		uint64_t above = 0;
+		for (int c = 0; c < MM_NR_ZONES; c++) {
+			if (c > i)
+				above += mm_zones[c].managed;
+			z->lowmem_reserve[c] =
+				c > i ? above / lowmem_reserve_ratio[i] : 0;
+			z->min_mark[c] = min + z->lowmem_reserve[c];
+		}
+		/* per-CPU lists: batch ~ 1/1024 of the zone, 1..31; high 6x */
+		uint64_t batch = z->managed >> PCP_BATCH_SHIFT;
+		z->pcp_batch = batch < 1 ? 1 : batch > PCP_BATCH_MAX ? PCP_BATCH_MAX :
+			       (uint32_t)batch;
+		z->pcp_high = PCP_HIGH_MAX / PCP_BATCH_MAX * z->pcp_batch;
+	}
+	setup_first_zones();
+}
+
+/* The interrupt states the inner locks saved; written and read only while
+ * all zone locks are held. */
+static unsigned long inner_irq[MM_NR_ZONES];
+
+unsigned long mm_lock_all_zones(void)
+{
+	unsigned long irq = mm_port_lock(&mm_zones[0].lock);
+
+	for (int i = 1; i < MM_NR_ZONES; i++)
+		inner_irq[i] = mm_port_lock(&mm_zones[i].lock);
+	return irq;
+}
+
+void mm_unlock_all_zones(unsigned long irq)
+{
+	for (int i = MM_NR_ZONES - 1; i > 0; i--)
+		mm_port_unlock(&mm_zones[i].lock, inner_irq[i]);
+	mm_port_unlock(&mm_zones[0].lock, irq);
+}

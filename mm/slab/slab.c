@@ -1,0 +1,577 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The slab allocator: object paths (allocation, free, bulk, per-CPU arrays).
+ *
+ * Design. This follows Bonwick's slab allocator (USENIX 1994) and its
+ * magazine layer (USENIX 2001), with Linux SLUB's way of finding metadata:
+ *
+ * - A cache hands out objects of one size. It keeps slabs (2^order frames
+ *   cut into equal slots) on three lists, partial, full and empty, as
+ *   Bonwick does. Objects that a constructor initialised stay constructed
+ *   while free, so the constructor runs once per slot, when the slab is made.
+ *
+ * - In front of the slabs each CPU has an array of free objects (Bonwick's
+ *   magazine, Linux SLAB's array_cache): allocation pops, free pushes, with
+ *   no lock and no atomic instruction. When the array is empty it is
+ *   refilled with `batch` objects under the cache lock; when full, the
+ *   oldest `batch` go back to their slabs. Unlike Bonwick there is one
+ *   array per CPU rather than a loaded/previous pair and a depot: the batch
+ *   moves give the same amortisation with less machinery.
+ *
+ * - Like SLUB, and unlike Bonwick's hash table for large objects, there is
+ *   no per-object header and no lookup structure: every frame of a slab has
+ *   page_owner() pointing to the cache, so kfree() finds the cache in O(1)
+ *   from the address alone (virt_to_page), and the slot from the physical
+ *   address modulo the slab size (frame blocks are naturally aligned). The
+ *   fast paths never touch the slab descriptor. It sits at the slab's tail
+ *   for small slots (Bonwick's layout) and comes from a cache of its own for
+ *   slots of 512 bytes and more, so a 4 KiB slot does not waste a frame per
+ *   slab. The free list is threaded through the free slots (SLUB's free
+ *   pointer). See the pictures in mm/slab_internal.h.
+ *
+ * - The fast paths (kmem_cache_alloc/free, kmalloc/kfree) are one call of
+ *   mm_port_cpu_id(), a few loads and stores, no lock: the frame of an address
+ *   comes from slab's own copy of the frame allocator's spans (the span of
+ *   the last lookup answers with one compare), kmem_cache_free proves the
+ *   frame is a slab of its cache with one compare of page_owner(), the
+ *   slot check is a multiply (slab_divides), and anything unusual (a frame
+ *   the hint misses, a bad pointer, a large block, zeroing, GFP_DMA) falls
+ *   to a checked path out of line that repeats every check in full. The
+ *   always-on checks are the same on both. Off-slab descriptors are found
+ *   through bits of page_owner() that a cache pointer leaves free, so
+ *   every frame of a slab reads the same to the fast paths.
+ *
+ * - Per-CPU discipline, instead of disabling interrupts on every operation:
+ *   each array has a `busy` word. The owning CPU sets it, works on the array,
+ *   clears it. Code that finds it set (an interrupt handler that interrupted
+ *   the owner, or reclaim entered from the owner's own refill) uses the
+ *   locked path instead. Only the owning CPU ever reads or writes its array
+ *   (except kmem_cache_destroy, whose caller guarantees the cache is idle),
+ *   and an interrupt on a CPU completes before the code it interrupted
+ *   resumes, so compiler barriers are enough. This is the same reasoning as
+ *   a local_lock on one CPU, at the cost of two plain stores.
+ *
+ * - Empty slabs: a cache keeps SLAB_EMPTY_KEEP of them for reuse and frees
+ *   the rest at once. kmem_cache_shrink() and the "slab" shrinker (called by
+ *   the frame allocator's direct reclaim) give back all of them, after
+ *   returning this CPU's arrays, so GFP_KERNEL memory pressure recovers
+ *   cache memory.
+ *
+ * - Locks: one spinlock per cache guards its lists. The frame allocator is
+ *   never called with a slab lock held (it may reclaim and so call back into
+ *   the shrinker), and nothing here panics with a lock held: problems found
+ *   under a lock are carried out of it and reported after the unlock.
+ *
+ * - Not done (yet): Bonwick's cache colouring (slab offsets staggered per
+ *   slab), per-node lists (there is one node), a depot of full magazines
+ *   shared between CPUs, and draining other CPUs' arrays from
+ *   kmem_cache_shrink (no cross-CPU calls exist; each CPU shrinks its own).
+ *
+ * Debug builds (MM_DEBUG) add to every slot a red zone after the object and
+ * a state word (allocated/free), and poison free objects; see
+ * mm/slab_debug.c and the slot picture in mm/slab_internal.h.
+ */
+#include "slab/slab.h"
+
+struct kmem_cache slab_cpu_array_cache;
+struct kmem_cache slab_desc_cache;
+struct kmem_cache slab_cache_cache;
+
+
+/* ---- lists (cache lock held) ---- */
+
+static struct slab_list *list_of(struct kmem_cache *s, unsigned int id)
+{
+	switch (id) {
+	case SLAB_LIST_PARTIAL:
+		return &s->partial;
+	case SLAB_LIST_FULL:
+		return &s->full;
+	default:
+		return &s->empty;
+	}
+}
+
+static void list_unlink(struct kmem_cache *s, struct slab *slab)
+{
+	if (slab->list == SLAB_LIST_NONE)
+		return;
+	slab->prev->next = slab->next;
+	slab->next->prev = slab->prev;
+	list_of(s, slab->list)->count--;
+	slab->list = SLAB_LIST_NONE;
+}
+
+static void list_push(struct kmem_cache *s, struct slab *slab, unsigned int id)
+{
+	struct slab_list *l = list_of(s, id);
+
+	slab->next = l->head.next;
+	slab->prev = &l->head;
+	l->head.next->prev = slab;
+	l->head.next = slab;
+	l->count++;
+	slab->list = (uint16_t)id;
+}
+
+static struct slab *list_first(struct slab_list *l)
+{
+	return l->head.next == &l->head ? NULL : l->head.next;
+}
+
+/* Puts slab on the list its fill level asks for. */
+static void slab_place(struct kmem_cache *s, struct slab *slab)
+{
+	unsigned int want = slab->inuse == 0 ? SLAB_LIST_EMPTY :
+			    slab->inuse == s->objs_per_slab ? SLAB_LIST_FULL :
+							       SLAB_LIST_PARTIAL;
+	if (slab->list == want)
+		return;
+	list_unlink(s, slab);
+	list_push(s, slab, want);
+}
+
+/* ---- slab life cycle (no lock held) ---- */
+
+static struct slab *new_slab(struct kmem_cache *s, gfp_t gfp)
+{
+	gfp_t page_gfp = (gfp & ~(GFP_ZONEMASK | __GFP_ZERO)) | s->zone_gfp;
+	struct page *page = alloc_pages(page_gfp, s->order);
+	struct slab *slab;
+	uintptr_t base;
+
+	if (!page)
+		return NULL;
+	base = (uintptr_t)page_address(page);
+	/* The slot lookup relies on naturally aligned blocks (page_alloc.h). */
+	if (MM_DEBUG && (mm_port_virt_to_phys((void *)base) & s->slab_mask))
+		mm_panic("new_slab: cache %s: block at %p is not aligned to its "
+			   "%lu bytes", s->name, (void *)base,
+			   (unsigned long)slab_bytes(s));
+	if (!s->offslab) {
+		slab = (struct slab *)(base + slab_bytes(s) - sizeof(struct slab));
+		slab->offslab = 0;
+	} else {
+		slab = kmem_cache_alloc(&slab_desc_cache,
+					gfp & ~(GFP_ZONEMASK | __GFP_ZERO));
+		if (!slab) {
+			__free_pages(page, s->order);
+			return NULL;
+		}
+		slab->offslab = 1;
+	}
+	slab->cache = s;
+	slab->base = base;
+	slab->inuse = 0;
+	slab->magic = SLAB_MAGIC;
+	slab->list = SLAB_LIST_NONE;
+	slab->next = slab->prev = NULL;
+	/* Off-slab: the descriptor's address / 64 in the spare bits of frames
+	 * 0 and 1 (picture in mm/slab_internal.h). */
+	uint64_t desc = 0;
+	if (s->offslab) {
+		uint64_t pa = mm_port_virt_to_phys(slab);
+		if ((pa & (SLAB_DESC_ALIGN - 1)) || pa >= SLAB_DESC_PA_LIMIT)
+			mm_panic("new_slab: cache %s: descriptor at physical 0x%llx "
+				   "is not 64-byte aligned below 16 TiB",
+				   s->name, (unsigned long long)pa);
+		desc = pa / SLAB_DESC_ALIGN;
+	}
+	for (uintptr_t off = 0, i = 0; off < slab_bytes(s); off += MM_PAGE_SIZE, i++)
+		set_page_owner(virt_to_page((void *)(base + off)),
+				 slab_priv_make(s, i < 2 ? (uint32_t)(desc >> (SLAB_PRIV_SPARE_BITS * i)) &
+						    SLAB_PRIV_SPARE_MAX : 0));
+
+	/* Thread the free list in address order; construct every slot. */
+	void *next = NULL;
+	for (uint32_t i = s->objs_per_slab; i-- > 0;) {
+		void *obj = (void *)(base + (uintptr_t)i * s->size);
+		if (s->ctor)
+			s->ctor(obj);
+		slab_debug_init_free(s, obj);
+		slab_set_fp(s, obj, next);
+		next = obj;
+	}
+	slab->freelist = next;
+	return slab;
+}
+
+/* Gives a slab's frames back; returns them, and the frames of a slab of
+ * descriptors that its off-slab descriptor emptied (straight to its slab,
+ * not through a per-CPU array, so every frame freed is counted; those
+ * slabs keep their descriptors on-slab, so this goes one level deep). */
+static unsigned long free_slab(struct slab *slab)
+{
+	struct kmem_cache *s = slab->cache;
+	uintptr_t base = slab->base;
+	unsigned long frames = 1ul << s->order;
+
+	slab->magic = 0;
+	for (uintptr_t off = 0; off < slab_bytes(s); off += MM_PAGE_SIZE)
+		set_page_owner(virt_to_page((void *)(base + off)), 0);
+	if (slab->offslab) {
+		slab_debug_on_free(&slab_desc_cache, slab, "free_slab");
+		frames += slab_put_objects(&slab_desc_cache, (void *const *)&slab, 1);
+	}
+	__free_pages(virt_to_page((void *)base), s->order);
+	return frames;
+}
+
+unsigned long slab_free_chain(struct slab *chain)
+{
+	unsigned long frames = 0;
+
+	while (chain) {
+		struct slab *next = chain->next;
+		frames += free_slab(chain);
+		chain = next;
+	}
+	return frames;
+}
+
+/* A free pointer read from a slot is NULL or a slot of the same slab. */
+static bool fp_valid(const struct kmem_cache *s, const struct slab *slab,
+		     const void *fp)
+{
+	uintptr_t off = (uintptr_t)fp - slab->base;
+
+	if (!fp)
+		return true;
+	return off < (uintptr_t)s->objs_per_slab * s->size &&
+	       off % s->size == 0;
+}
+
+/* ---- moving objects between slabs and arrays (cache lock held) ---- */
+
+/*
+ * Takes up to n free objects from partial slabs, then empty ones. Returns
+ * how many. In debug builds stops at a corrupted free pointer and leaves
+ * the slot in *bad for the caller to report after unlocking.
+ */
+static uint32_t grab_locked(struct kmem_cache *s, void **objs, uint32_t n,
+			    void **bad)
+{
+	uint32_t got = 0;
+
+	while (got < n) {
+		struct slab *slab = list_first(&s->partial);
+		if (!slab)
+			slab = list_first(&s->empty);
+		if (!slab)
+			break;
+		while (got < n && slab->freelist) {
+			void *obj = slab->freelist;
+			void *next = slab_get_fp(s, obj);
+			if (MM_DEBUG && !fp_valid(s, slab, next)) {
+				*bad = obj;
+				slab_place(s, slab);
+				return got;
+			}
+			slab->freelist = next;
+			slab->inuse++;
+			objs[got++] = obj;
+		}
+		slab_place(s, slab);
+	}
+	s->inuse += got;
+	return got;
+}
+
+/*
+ * Returns objects to their slabs. Slabs that become empty beyond
+ * SLAB_EMPTY_KEEP are unlinked onto *to_free for the caller to free after
+ * unlocking.
+ */
+static void put_locked(struct kmem_cache *s, void *const *objs, uint32_t n,
+		       struct slab **to_free)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		void *obj = objs[i];
+		struct slab *slab = slab_of_object(s, obj);
+
+		slab_set_fp(s, obj, slab->freelist);
+		slab->freelist = obj;
+		slab->inuse--;
+		if (slab->inuse == 0 && s->empty.count >= SLAB_EMPTY_KEEP) {
+			list_unlink(s, slab);
+			slab->next = *to_free;
+			*to_free = slab;
+		} else {
+			slab_place(s, slab);
+		}
+	}
+	s->inuse -= n;
+}
+
+/* Panics, naming the slot, on a corrupted free pointer that grab_locked
+ * left in bad (never under the lock). */
+static void report_bad_free_pointer(const struct kmem_cache *s, void *bad)
+{
+	if (bad)
+		mm_panic("%s: free list of cache %s corrupted at %p "
+			   "(free pointer 0x%lx)", "kmem_cache_alloc", s->name,
+			   bad, (unsigned long)slab_get_fp(s, bad));
+}
+
+/* Up to n objects that already exist: never makes a slab. */
+static uint32_t get_existing_objects(struct kmem_cache *s, void **objs,
+				     uint32_t n)
+{
+	void *bad = NULL;
+	unsigned long irq = mm_port_lock(&s->lock);
+	uint32_t got = grab_locked(s, objs, n, &bad);
+
+	mm_port_unlock(&s->lock, irq);
+	report_bad_free_pointer(s, bad);
+	return got;
+}
+
+uint32_t slab_get_objects(struct kmem_cache *s, void **objs, uint32_t n,
+			  gfp_t gfp)
+{
+	void *bad = NULL;
+	unsigned long irq;
+	uint32_t got = get_existing_objects(s, objs, n);
+
+	while (!got && !bad) {
+		struct slab *slab = new_slab(s, gfp);
+		if (!slab)
+			return 0;
+		irq = mm_port_lock(&s->lock);
+		list_push(s, slab, SLAB_LIST_EMPTY);
+		got = grab_locked(s, objs, n, &bad);
+		mm_port_unlock(&s->lock, irq);
+	}
+	report_bad_free_pointer(s, bad);
+	return got;
+}
+
+unsigned long slab_put_objects(struct kmem_cache *s, void *const *objs,
+			       uint32_t n)
+{
+	struct slab *to_free = NULL;
+	unsigned long irq = mm_port_lock(&s->lock);
+
+	put_locked(s, objs, n, &to_free);
+	mm_port_unlock(&s->lock, irq);
+	return slab_free_chain(to_free);
+}
+
+/* ---- per-CPU arrays ---- */
+
+static unsigned long cpu_array_free(struct kmem_cpu_cache *c)
+{
+	struct kmem_cache *ac = &slab_cpu_array_cache;
+
+	slab_debug_on_free(ac, c, "slab_drop_cpu_arrays");
+	return slab_put_objects(ac, (void *const *)&c, 1);
+}
+
+struct kmem_cpu_cache *slab_cpu_array_install(struct kmem_cache *s,
+					      unsigned int cpu, gfp_t gfp,
+					      bool may_grow)
+{
+	struct kmem_cache *ac = &slab_cpu_array_cache;
+	struct kmem_cpu_cache *c = NULL;
+	gfp_t agfp = (gfp & ~(__GFP_NOFAIL | __GFP_ZERO | __GFP_REPEAT)) |
+		     __GFP_NOWARN | __GFP_NORETRY;
+
+	if (may_grow ? !slab_get_objects(ac, (void **)&c, 1, agfp)
+		     : !get_existing_objects(ac, (void **)&c, 1))
+		return NULL;
+	slab_debug_on_alloc(ac, c, "kmem_cache_alloc");
+	c->busy = 0;
+	c->avail = 0;
+	c->slot[0] = NULL;
+	c->limit = s->cpu_limit;
+	c->batch = s->cpu_batch;
+
+	unsigned long irq = mm_port_irq_save();
+	struct kmem_cpu_cache *cur = s->cpu[cpu];
+	if (!cur)
+		s->cpu[cpu] = c;
+	mm_port_irq_restore(irq);
+	if (cur) { /* an interrupt handler installed one meanwhile */
+		cpu_array_free(c);
+		return cur;
+	}
+	return c;
+}
+
+unsigned long slab_drop_cpu_arrays(struct kmem_cache *s, bool all_cpus)
+{
+	unsigned int me = mm_port_cpu_id();
+	unsigned long frames = 0;
+
+	for (unsigned int cpu = 0, cpus = mm_cpus_running(); cpu < cpus; cpu++) {
+		if (!all_cpus && cpu != me)
+			continue;
+		unsigned long irq = mm_port_irq_save();
+		struct kmem_cpu_cache *c = s->cpu[cpu];
+		if (c && (all_cpus || !c->busy))
+			s->cpu[cpu] = NULL;
+		else
+			c = NULL;
+		mm_port_irq_restore(irq);
+		if (!c)
+			continue;
+		frames += slab_put_objects(s, cpu_objs(c), c->avail);
+		frames += cpu_array_free(c);
+	}
+	return frames;
+}
+
+unsigned long slab_cpu_cached(const struct kmem_cache *s)
+{
+	unsigned long n = 0;
+
+	for (unsigned int cpu = 0, cpus = mm_cpus_running(); cpu < cpus; cpu++) {
+		const struct kmem_cpu_cache *c = s->cpu[cpu];
+		if (c)
+			n += c->avail;
+	}
+	return n;
+}
+
+/* ---- allocation ---- */
+
+void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp)
+{
+	unsigned int cpu = mm_port_cpu_id();
+	struct kmem_cpu_cache *c = s->cpu[cpu];
+	void *obj = NULL;
+
+	if (!c && !(s->flags & SLAB_NO_CPU_CACHE))
+		c = slab_cpu_array_install(s, cpu, gfp, true);
+	if (!c || c->busy) { /* no array, or we interrupted its owner */
+		if (!slab_get_objects(s, &obj, 1, gfp))
+			return NULL;
+		return obj;
+	}
+	c->busy = 1;
+	slab_barrier();
+	if (c->avail == 0)
+		c->avail = slab_get_objects(s, cpu_objs(c), c->batch, gfp);
+	if (c->avail)
+		obj = cpu_objs(c)[--c->avail];
+	slab_barrier();
+	c->busy = 0;
+	return obj;
+}
+
+void *slab_alloc_finish(struct kmem_cache *s, void *obj, gfp_t gfp)
+{
+	if (!obj) {
+		obj = slab_alloc_slow(s, gfp);
+		if (!obj)
+			return NULL;
+	}
+	slab_debug_on_alloc(s, obj, "kmem_cache_alloc");
+	if (gfp & __GFP_ZERO)
+		__builtin_memset(obj, 0, s->object_size);
+	return obj;
+}
+
+void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
+{
+	return slab_alloc_inline(s, gfp);
+}
+
+void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp)
+{
+	return kmem_cache_alloc(s, gfp | __GFP_ZERO);
+}
+
+/* ---- free ---- */
+
+void slab_free_slow(struct kmem_cache *s, void *obj)
+{
+	unsigned int cpu = mm_port_cpu_id();
+	struct kmem_cpu_cache *c = s->cpu[cpu];
+	struct slab *to_free = NULL;
+
+	/* A CPU that only frees gets an array too, if it comes for free: an
+	 * array object that exists already. A free never takes a frame (the
+	 * slab shrinker frees objects too, and memory taken then is memory
+	 * reclaim does not give back). */
+	if (!c && !(s->flags & SLAB_NO_CPU_CACHE))
+		c = slab_cpu_array_install(s, cpu, GFP_NOWAIT, false);
+	if (!c || c->busy) {
+		slab_put_objects(s, &obj, 1);
+		return;
+	}
+	c->busy = 1;
+	slab_barrier();
+	if (c->avail >= c->limit) {
+		/* Full: the oldest batch goes back to the slabs. */
+		uint32_t b = c->batch;
+		unsigned long irq = mm_port_lock(&s->lock);
+		put_locked(s, cpu_objs(c), b, &to_free);
+		mm_port_unlock(&s->lock, irq);
+		__builtin_memmove(cpu_objs(c), cpu_objs(c) + b,
+				  (c->avail - b) * sizeof(void *));
+		c->avail -= b;
+	}
+	cpu_objs(c)[c->avail++] = obj;
+	slab_barrier();
+	c->busy = 0;
+	slab_free_chain(to_free);
+}
+
+/* kmem_cache_free's checks in full, in their order (the fast path's test
+ * failed: a bad pointer, or a frame the span hint misses). */
+__attribute__((noinline)) static void cache_free_checked(struct kmem_cache *s,
+							 void *obj)
+{
+	struct kmem_cache *owner = slab_cache_of(obj, "kmem_cache_free");
+
+	if (unlikely(owner != s))
+		slab_bad_free(s, owner, obj, "kmem_cache_free");
+	slab_free_inline(s, obj, "kmem_cache_free");
+}
+
+void kmem_cache_free(struct kmem_cache *s, void *obj)
+{
+	uint64_t pa = mm_port_virt_to_phys(obj);
+	const struct page *page = slab_pa_to_page_hinted(pa);
+
+	/* One compare proves the frame belongs to a slab of s (page_private
+	 * is the cache only on slab frames of a live cache); then the slot. */
+	if (unlikely(!slab_priv_is(page_owner(page), s) ||
+		     !slab_is_slot_start(s, pa))) {
+		cache_free_checked(s, obj);
+		return;
+	}
+	slab_free_push(s, obj, "kmem_cache_free");
+}
+
+/* ---- shrinking ---- */
+
+unsigned long slab_take_empty(struct kmem_cache *s, struct slab **out,
+			      unsigned long max_frames)
+{
+	unsigned long frames = 0;
+	unsigned long irq = mm_port_lock(&s->lock);
+	struct slab *slab;
+
+	while (frames < max_frames && (slab = list_first(&s->empty))) {
+		list_unlink(s, slab);
+		slab->next = *out;
+		*out = slab;
+		frames += 1ul << s->order;
+	}
+	mm_port_unlock(&s->lock, irq);
+	return frames;
+}
+
+/* ---- cache lists and geometry helpers shared with slab_cache.c ---- */
+
+void slab_lists_init(struct kmem_cache *s)
+{
+	struct slab_list *ls[3] = { &s->partial, &s->full, &s->empty };
+
+	for (int i = 0; i < 3; i++) {
+		ls[i]->head.next = ls[i]->head.prev = &ls[i]->head;
+		ls[i]->count = 0;
+	}
+}

@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Slab tests that need a memory map of their own or several pretend CPUs
+ * (host only): GFP_KERNEL under real memory pressure recovers the memory
+ * caches hold, GFP_NOWAIT and GFP_ATOMIC do not reclaim, per-CPU arrays of
+ * two CPUs, and a clean restart on mm_init.
+ */
+#include <ktest.h>
+#include <mm/mm.h>
+
+#include "host_port.h"
+#include "core.h"
+#include "page/buddy.h"
+#include "page/early.h"
+#include "page/gfp_check.h"
+#include "page/memmap.h"
+#include "page/poison.h"
+#include "page/reclaim.h"
+#include "page/region.h"
+#include "page/report.h"
+#include "page/state.h"
+#include "page/zone.h"
+#include "slab/slab.h"
+
+/* 1 MiB .. 17 MiB of RAM: all of it ZONE_DMA (and a little ZONE_DMA32). */
+static void small_machine(void)
+{
+	static const struct mm_range map[] = {
+		{ 0x100000, 0x1000000, MM_RANGE_USABLE },
+	};
+	host_mm_init(map, 1, NULL, 0);
+}
+
+enum { MAX_PAGES = 8192 };
+static struct page *pages[MAX_PAGES];
+
+/* Takes order-0 frames with gfp until it fails; returns how many. */
+static size_t exhaust(size_t have, gfp_t gfp)
+{
+	while (have < MAX_PAGES && (pages[have] = alloc_pages(gfp | __GFP_NOWARN, 0)))
+		have++;
+	return have;
+}
+
+KTEST(slab_host, pressure_reclaims_cache_memory)
+{
+	small_machine();
+	struct kmem_cache *held = kmem_cache_create("t-held", 2000, 0, 0, NULL);
+	struct kmem_cache *fresh = kmem_cache_create("t-fresh", 2000, 0, 0, NULL);
+	struct kmem_cache *atomic = kmem_cache_create("t-atomic", 2000, 0, 0, NULL);
+	struct kmem_cache_info in;
+	enum { N = 400 };
+	static void *objs[N];
+
+	KT_ASSERT(held && fresh && atomic);
+	/* Fill a cache, then free everything: its memory sits in empty slabs
+	 * and the per-CPU array. */
+	for (int i = 0; i < N; i++)
+		KT_ASSERT((objs[i] = kmem_cache_alloc(held, GFP_KERNEL)));
+	for (int i = 0; i < N; i++)
+		kmem_cache_free(held, objs[i]);
+	kmem_cache_get_info(held, &in);
+	unsigned long held_pages = in.pages;
+	KT_ASSERT(held_pages > 0);
+
+	/* Take every frame above the min watermark. */
+	size_t n = exhaust(0, GFP_NOWAIT);
+	KT_ASSERT(n < MAX_PAGES);
+	kmem_cache_get_info(held, &in);
+	KT_EXPECT_EQ(in.pages, held_pages);
+
+	/* NOWAIT fails and ATOMIC (success or not) never reclaims. */
+	unsigned long calls = mm_stats.shrinker_calls;
+	KT_EXPECT(kmalloc(3000, GFP_NOWAIT | __GFP_NOWARN) == NULL);
+	void *bulk[64];
+	KT_EXPECT_EQ(kmem_cache_alloc_bulk(fresh, GFP_NOWAIT | __GFP_NOWARN, 64, bulk), 0);
+	kmem_cache_get_info(fresh, &in);
+	KT_EXPECT_EQ(in.active_objs, 0); /* all or nothing */
+	void *a = kmem_cache_alloc(atomic, GFP_ATOMIC | __GFP_NOWARN);
+	KT_EXPECT_EQ(mm_stats.shrinker_calls, calls);
+	kmem_cache_get_info(held, &in);
+	KT_EXPECT_EQ(in.pages, held_pages);
+
+	/* GFP_KERNEL reclaims the held cache's memory and succeeds. */
+	void *obj = kmem_cache_alloc(fresh, GFP_KERNEL | __GFP_NOWARN);
+	KT_EXPECT(obj != NULL);
+	KT_EXPECT(mm_stats.shrinker_calls > calls);
+	kmem_cache_get_info(held, &in);
+	KT_EXPECT(in.pages < held_pages);
+
+	while (n)
+		__free_pages(pages[--n], 0);
+	if (obj)
+		kmem_cache_free(fresh, obj);
+	if (a)
+		kmem_cache_free(atomic, a);
+	kmem_cache_destroy(held);
+	kmem_cache_destroy(fresh);
+	kmem_cache_destroy(atomic);
+	host_mm_default();
+}
+
+KTEST(slab_host, nofail_gets_memory_back_from_caches)
+{
+	small_machine();
+	struct kmem_cache *held = kmem_cache_create("t-nofail", 512, 0, 0, NULL);
+	enum { N = 300 };
+	static void *objs[N];
+
+	KT_ASSERT(held);
+	for (int i = 0; i < N; i++)
+		KT_ASSERT((objs[i] = kmem_cache_alloc(held, GFP_KERNEL)));
+	for (int i = 0; i < N; i++)
+		kmem_cache_free(held, objs[i]);
+	size_t n = exhaust(0, GFP_NOWAIT);
+	unsigned long calls = mm_stats.shrinker_calls;
+	void *p = kmalloc(100, GFP_KERNEL | __GFP_NOFAIL); /* never NULL */
+	KT_EXPECT(p != NULL);
+	KT_EXPECT(mm_stats.shrinker_calls > calls);
+	kfree(p);
+	while (n)
+		__free_pages(pages[--n], 0);
+	kmem_cache_destroy(held);
+	host_mm_default();
+}
+
+KTEST(slab_host, two_cpus_arrays)
+{
+	slab_shrink_all();
+	unsigned long start = nr_free_pages();
+	struct kmem_cache *c = kmem_cache_create("t-2cpu", 128, 0, 0, NULL);
+	enum { N = 500 };
+	static void *objs[N];
+
+	KT_ASSERT(c);
+	host_set_cpu(1);
+	for (int i = 0; i < N; i++)
+		KT_ASSERT((objs[i] = kmem_cache_alloc(c, GFP_KERNEL)));
+	host_set_cpu(0);
+	for (int i = 0; i < N; i++) /* remote frees land in CPU 0's array */
+		kmem_cache_free(c, objs[i]);
+	KT_EXPECT(c->cpu[0] != NULL && c->cpu[1] != NULL);
+	/* CPU 0 takes objects CPU 1 allocated: no object is handed out twice. */
+	for (int i = 0; i < N; i++)
+		KT_ASSERT((objs[i] = kmem_cache_alloc(c, GFP_KERNEL)));
+	for (int i = 0; i < N; i++)
+		*(int *)objs[i] = i;
+	for (int i = 0; i < N; i++)
+		KT_EXPECT_EQ(*(int *)objs[i], i);
+	for (int i = 0; i < N; i++)
+		kmem_cache_free(c, objs[i]);
+	/* kmem_cache_shrink works on this CPU's array only. */
+	kmem_cache_shrink(c);
+	KT_EXPECT(c->cpu[0] == NULL);
+	KT_EXPECT(c->cpu[1] != NULL);
+	host_set_cpu(1);
+	kmem_cache_shrink(c);
+	host_set_cpu(0);
+	struct kmem_cache_info in;
+	kmem_cache_get_info(c, &in);
+	KT_EXPECT_EQ(in.slabs, 0);
+	kmem_cache_destroy(c);
+	host_set_cpu(1);
+	slab_shrink_all();
+	host_set_cpu(0);
+	slab_shrink_all();
+	KT_EXPECT_EQ(nr_free_pages(), start);
+}
+
+KTEST(slab_host, reinit_forgets_everything)
+{
+	struct kmem_cache *c = kmem_cache_create("t-old", 64, 0, 0, NULL);
+	KT_ASSERT(c);
+	KT_ASSERT(kmem_cache_alloc(c, GFP_KERNEL));
+	KT_ASSERT(kmalloc(100, GFP_KERNEL));
+	host_mm_default(); /* the old arena, cache and objects are gone */
+	unsigned long start = nr_free_pages();
+	void *p = kmalloc(100, GFP_KERNEL);
+	KT_ASSERT(p);
+	struct kmem_cache_info in;
+	kmem_cache_get_info(slab_cache_of(p, "test"), &in);
+	KT_EXPECT_EQ(in.active_objs, 1);
+	KT_EXPECT_EQ(in.slabs, 1);
+	kfree(p);
+	KT_EXPECT_EQ(kmem_cache_leaked_objects(), 0);
+	slab_shrink_all();
+	KT_EXPECT_EQ(nr_free_pages(), start);
+}
+
+/* A free never takes a frame: a CPU without an array for the cache gets
+ * one on a free only if an array object is already there; otherwise the
+ * object goes straight back to its slab. (The slab shrinker frees objects
+ * and descriptors on its way: an array made then cost memory reclaim was
+ * meant to give back.) */
+KTEST(slab_host, a_free_never_takes_a_frame)
+{
+	enum { CPUS = MM_MAX_CPUS };
+	unsigned int cpus = mm_port_cpu_count();
+	struct kmem_cache *c = kmem_cache_create("t-freer", 64, 0, 0, NULL);
+	static void *objs[CPUS];
+	struct kmem_cache_info arrays;
+
+	KT_ASSERT(c);
+	host_set_cpu_count(CPUS);
+	for (int i = 0; i < CPUS; i++) /* all from CPU 0 */
+		KT_ASSERT((objs[i] = kmem_cache_alloc(c, GFP_KERNEL)));
+	/* 63 CPUs with no array: more arrays than the array cache has free
+	 * slots, so making them all would take new slabs */
+	kmem_cache_get_info(&slab_cpu_array_cache, &arrays);
+	KT_ASSERT(arrays.total_objs - arrays.active_objs < CPUS - 1);
+	unsigned long frames = arrays.pages, free_before = nr_free_pages();
+	for (unsigned int cpu = 1; cpu < CPUS; cpu++) { /* CPUs with no array */
+		host_set_cpu(cpu);
+		kmem_cache_free(c, objs[cpu]);
+	}
+	host_set_cpu(0);
+	kmem_cache_get_info(&slab_cpu_array_cache, &arrays);
+	ktest_printf("# array cache: %lu frames before the frees, %lu after; "
+		     "free frames %lu before, %lu after\n", frames,
+		     (unsigned long)arrays.pages, free_before, nr_free_pages());
+	KT_EXPECT(arrays.pages <= frames);
+	KT_EXPECT(nr_free_pages() >= free_before);
+	kmem_cache_free(c, objs[0]);
+	for (unsigned int cpu = 0; cpu < CPUS; cpu++) {
+		host_set_cpu(cpu);
+		kmem_cache_shrink(c);
+	}
+	host_set_cpu(0);
+	kmem_cache_destroy(c);
+	host_set_cpu_count(cpus);
+}
