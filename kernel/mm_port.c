@@ -21,7 +21,7 @@ uintptr_t mm_port_direct_map_offset = DIRECT_MAP_BASE;
 /* mm_port_irq_save/restore and mm_port_cpu_id are inline:
  * kernel/mm_port_inline.h (the Makefile builds with MM_PORT_INLINE). */
 
-unsigned long mm_port_lock(mm_spinlock_t *lock)
+unsigned long mm_port_lock_irqsave(mm_spinlock_t *lock)
 {
 	unsigned long flags = mm_port_irq_save();
 
@@ -31,7 +31,7 @@ unsigned long mm_port_lock(mm_spinlock_t *lock)
 	return flags;
 }
 
-void mm_port_unlock(mm_spinlock_t *lock, unsigned long irq_state)
+void mm_port_unlock_irqrestore(mm_spinlock_t *lock, unsigned long irq_state)
 {
 	__atomic_store_n(&lock->locked, 0, __ATOMIC_RELEASE);
 	mm_port_irq_restore(irq_state);

@@ -37,7 +37,7 @@ static inline uint64_t mm_port_virt_to_phys(const void *va)
 /* ---- locks ----
  * A spinlock that also keeps interrupts off on this CPU while held, so mm
  * functions may be called from interrupt handlers (with GFP_ATOMIC).
- * mm_port_lock() returns the interrupt state to hand back to unlock.
+ * mm_port_lock_irqsave() returns the interrupt state to hand back to unlock.
  * mm/ never panics while holding one of these.
  */
 typedef struct mm_spinlock {
@@ -45,8 +45,8 @@ typedef struct mm_spinlock {
 } mm_spinlock_t;
 #define MM_SPINLOCK_INIT { 0 }
 
-unsigned long mm_port_lock(mm_spinlock_t *lock);
-void mm_port_unlock(mm_spinlock_t *lock, unsigned long irq_state);
+unsigned long mm_port_lock_irqsave(mm_spinlock_t *lock);
+void mm_port_unlock_irqrestore(mm_spinlock_t *lock, unsigned long irq_state);
 
 /* ---- per-CPU fast-path hooks ----
  * mm_port_irq_save/restore: interrupts off/on on this CPU without a lock

@@ -41,12 +41,12 @@ static void list_locked(struct malloc_type *type)
 
 unsigned int malloc_type_index(struct malloc_type *type)
 {
-	unsigned long irq = mm_port_lock(&malloc_type_lock);
+	unsigned long irq = mm_port_lock_irqsave(&malloc_type_lock);
 
 	list_locked(type);
 	unsigned int index = type->ks_index;
 
-	mm_port_unlock(&malloc_type_lock, irq);
+	mm_port_unlock_irqrestore(&malloc_type_lock, irq);
 	return index;
 }
 
@@ -59,40 +59,40 @@ struct malloc_type *malloc_type_from_index(unsigned int index)
 
 void malloc_type_account_alloc(struct malloc_type *type, uint64_t bytes)
 {
-	unsigned long irq = mm_port_lock(&malloc_type_lock);
+	unsigned long irq = mm_port_lock_irqsave(&malloc_type_lock);
 
 	list_locked(type);
 	type->ks_requests++;
 	type->ks_inuse_bytes += bytes;
 	if (type->ks_inuse_bytes > type->ks_peak_bytes)
 		type->ks_peak_bytes = type->ks_inuse_bytes;
-	mm_port_unlock(&malloc_type_lock, irq);
+	mm_port_unlock_irqrestore(&malloc_type_lock, irq);
 }
 
 void malloc_type_account_free(struct malloc_type *type, uint64_t bytes)
 {
-	unsigned long irq = mm_port_lock(&malloc_type_lock);
+	unsigned long irq = mm_port_lock_irqsave(&malloc_type_lock);
 
 	list_locked(type);
 	type->ks_frees++;
 	/* A free under another type than the allocation's must not wrap. */
 	type->ks_inuse_bytes -= bytes < type->ks_inuse_bytes
 					? bytes : type->ks_inuse_bytes;
-	mm_port_unlock(&malloc_type_lock, irq);
+	mm_port_unlock_irqrestore(&malloc_type_lock, irq);
 }
 
 void malloc_type_account_failure(struct malloc_type *type)
 {
-	unsigned long irq = mm_port_lock(&malloc_type_lock);
+	unsigned long irq = mm_port_lock_irqsave(&malloc_type_lock);
 
 	list_locked(type);
 	type->ks_failures++;
-	mm_port_unlock(&malloc_type_lock, irq);
+	mm_port_unlock_irqrestore(&malloc_type_lock, irq);
 }
 
 void malloc_type_reset(void)
 {
-	unsigned long irq = mm_port_lock(&malloc_type_lock);
+	unsigned long irq = mm_port_lock_irqsave(&malloc_type_lock);
 	struct malloc_type *t = malloc_type_list;
 
 	while (t) {
@@ -110,16 +110,16 @@ void malloc_type_reset(void)
 	malloc_type_tail = &malloc_type_list;
 	malloc_type_count = 0;
 	list_locked(M_DEVBUF);
-	mm_port_unlock(&malloc_type_lock, irq);
+	mm_port_unlock_irqrestore(&malloc_type_lock, irq);
 }
 
 void malloc_type_report(void)
 {
 	/* A consistent copy of each row, printed without the lock held. */
-	unsigned long irq = mm_port_lock(&malloc_type_lock);
+	unsigned long irq = mm_port_lock_irqsave(&malloc_type_lock);
 	struct malloc_type *t = malloc_type_list;
 
-	mm_port_unlock(&malloc_type_lock, irq);
+	mm_port_unlock_irqrestore(&malloc_type_lock, irq);
 	mm_port_log("malloc types (contigmalloc), like vmstat -m:\n");
 	mm_port_log("  %-12s %8s %10s %10s %10s %10s %8s  %s\n", "Type",
 		    "InUse", "MemUse", "HighUse", "Requests", "Frees",
@@ -127,9 +127,9 @@ void malloc_type_report(void)
 	while (t) {
 		struct malloc_type row;
 
-		irq = mm_port_lock(&malloc_type_lock);
+		irq = mm_port_lock_irqsave(&malloc_type_lock);
 		row = *t;
-		mm_port_unlock(&malloc_type_lock, irq);
+		mm_port_unlock_irqrestore(&malloc_type_lock, irq);
 		mm_port_log("  %-12s %8llu %9lluK %9lluK %10llu %10llu %8llu  "
 			    "%s\n",
 			    row.ks_shortdesc,

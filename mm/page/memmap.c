@@ -280,9 +280,9 @@ void memmap_release_early(void)
 			if (pfn >= end)
 				break;
 			uint64_t fstop = fe < end ? fe : end;
-			unsigned long irq = mm_port_lock(&z->lock);
+			unsigned long irq = mm_port_lock_irqsave(&z->lock);
 			buddy_add_range_locked(s, pfn, fstop);
-			mm_port_unlock(&z->lock, irq);
+			mm_port_unlock_irqrestore(&z->lock, irq);
 			pfn = fstop;
 		}
 	}

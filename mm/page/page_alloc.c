@@ -114,10 +114,10 @@ static struct page *get_page_from_freelist(gfp_t gfp, unsigned int order)
 			page = pcp_alloc(z, gfp, classzone);
 		} else {
 			uint64_t mark = zone_alloc_mark(z, gfp, classzone);
-			unsigned long irq = mm_port_lock(&z->lock);
+			unsigned long irq = mm_port_lock_irqsave(&z->lock);
 			if (zone_watermark_ok(z, mark, order))
 				page = buddy_alloc_locked(z, order);
-			mm_port_unlock(&z->lock, irq);
+			mm_port_unlock_irqrestore(&z->lock, irq);
 		}
 		if (page)
 			return page;
@@ -406,9 +406,9 @@ free_pages_slow(struct page *page, unsigned int order)
 		return;
 	}
 	struct zone *z = &mm_zones[s->zone];
-	unsigned long irq = mm_port_lock(&z->lock);
+	unsigned long irq = mm_port_lock_irqsave(&z->lock);
 	buddy_free_block_locked(s, pfn, order);
-	mm_port_unlock(&z->lock, irq);
+	mm_port_unlock_irqrestore(&z->lock, irq);
 }
 
 void __free_pages(struct page *page, unsigned int order)

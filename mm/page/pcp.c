@@ -79,7 +79,7 @@ struct page *pcp_alloc(struct zone *z, gfp_t gfp, enum zone_type classzone)
 	}
 	if (l->count == 0) {
 		uint64_t normal = z->min_mark[classzone];
-		unsigned long zirq = mm_port_lock(&z->lock);
+		unsigned long zirq = mm_port_lock_irqsave(&z->lock);
 
 		if (z->free > normal) {
 			uint64_t n = z->free - normal;
@@ -99,7 +99,7 @@ struct page *pcp_alloc(struct zone *z, gfp_t gfp, enum zone_type classzone)
 			/* below the normal mark, allowed by the check above */
 			page = buddy_alloc_locked(z, 0);
 		}
-		mm_port_unlock(&z->lock, zirq);
+		mm_port_unlock_irqrestore(&z->lock, zirq);
 	}
 	if (!page && l->count) {
 		uint32_t idx = pcp_pop(l, gfp);
@@ -114,10 +114,10 @@ struct page *pcp_alloc(struct zone *z, gfp_t gfp, enum zone_type classzone)
 void pcp_drain_batch(struct pcp_list *l, enum zone_type zone)
 {
 	struct zone *z = &mm_zones[zone];
-	unsigned long zirq = mm_port_lock(&z->lock);
+	unsigned long zirq = mm_port_lock_irqsave(&z->lock);
 
 	drain_locked(l, z->pcp_batch);
-	mm_port_unlock(&z->lock, zirq);
+	mm_port_unlock_irqrestore(&z->lock, zirq);
 }
 
 unsigned long drain_all_pages(void)
@@ -133,9 +133,9 @@ unsigned long drain_all_pages(void)
 
 			if (!l->count)
 				continue;
-			unsigned long zirq = mm_port_lock(&z->lock);
+			unsigned long zirq = mm_port_lock_irqsave(&z->lock);
 			moved += drain_locked(l, l->count);
-			mm_port_unlock(&z->lock, zirq);
+			mm_port_unlock_irqrestore(&z->lock, zirq);
 		}
 		mm_port_irq_restore(irq);
 	}

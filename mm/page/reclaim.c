@@ -25,33 +25,33 @@ int register_shrinker(struct shrinker *s)
 	if (!s->scan)
 		mm_panic("register_shrinker: shrinker %s has no scan function "
 			 "(%p)", s->name ? s->name : "?", (void *)s);
-	unsigned long irq = mm_port_lock(&shrinker_lock);
+	unsigned long irq = mm_port_lock_irqsave(&shrinker_lock);
 	for (struct shrinker *p = shrinkers; p; p = p->next) {
 		if (p == s) {
-			mm_port_unlock(&shrinker_lock, irq);
+			mm_port_unlock_irqrestore(&shrinker_lock, irq);
 			mm_panic("register_shrinker: shrinker %s registered twice",
 				 s->name ? s->name : "?");
 		}
 	}
 	s->next = shrinkers;
 	shrinkers = s;
-	mm_port_unlock(&shrinker_lock, irq);
+	mm_port_unlock_irqrestore(&shrinker_lock, irq);
 	return 0;
 }
 
 void unregister_shrinker(struct shrinker *s)
 {
-	unsigned long irq = mm_port_lock(&shrinker_lock);
+	unsigned long irq = mm_port_lock_irqsave(&shrinker_lock);
 
 	for (struct shrinker **pp = &shrinkers; *pp; pp = &(*pp)->next) {
 		if (*pp == s) {
 			*pp = s->next;
 			s->next = NULL;
-			mm_port_unlock(&shrinker_lock, irq);
+			mm_port_unlock_irqrestore(&shrinker_lock, irq);
 			return;
 		}
 	}
-	mm_port_unlock(&shrinker_lock, irq);
+	mm_port_unlock_irqrestore(&shrinker_lock, irq);
 	mm_panic("unregister_shrinker: shrinker %s is not registered",
 		 s && s->name ? s->name : "?");
 }

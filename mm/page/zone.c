@@ -134,16 +134,16 @@ static unsigned long inner_irq[MM_NR_ZONES];
 
 unsigned long mm_lock_all_zones(void)
 {
-	unsigned long irq = mm_port_lock(&mm_zones[0].lock);
+	unsigned long irq = mm_port_lock_irqsave(&mm_zones[0].lock);
 
 	for (int i = 1; i < MM_NR_ZONES; i++)
-		inner_irq[i] = mm_port_lock(&mm_zones[i].lock);
+		inner_irq[i] = mm_port_lock_irqsave(&mm_zones[i].lock);
 	return irq;
 }
 
 void mm_unlock_all_zones(unsigned long irq)
 {
 	for (int i = MM_NR_ZONES - 1; i > 0; i--)
-		mm_port_unlock(&mm_zones[i].lock, inner_irq[i]);
-	mm_port_unlock(&mm_zones[0].lock, irq);
+		mm_port_unlock_irqrestore(&mm_zones[i].lock, inner_irq[i]);
+	mm_port_unlock_irqrestore(&mm_zones[0].lock, irq);
 }

@@ -318,10 +318,10 @@ static uint32_t get_existing_objects(struct kmem_cache *s, void **objs,
 				     uint32_t n)
 {
 	void *bad = NULL;
-	unsigned long irq = mm_port_lock(&s->lock);
+	unsigned long irq = mm_port_lock_irqsave(&s->lock);
 	uint32_t got = grab_locked(s, objs, n, &bad);
 
-	mm_port_unlock(&s->lock, irq);
+	mm_port_unlock_irqrestore(&s->lock, irq);
 	report_bad_free_pointer(s, bad);
 	return got;
 }
@@ -337,10 +337,10 @@ uint32_t slab_get_objects(struct kmem_cache *s, void **objs, uint32_t n,
 		struct slab *slab = new_slab(s, gfp);
 		if (!slab)
 			return 0;
-		irq = mm_port_lock(&s->lock);
+		irq = mm_port_lock_irqsave(&s->lock);
 		list_push(s, slab, SLAB_LIST_EMPTY);
 		got = grab_locked(s, objs, n, &bad);
-		mm_port_unlock(&s->lock, irq);
+		mm_port_unlock_irqrestore(&s->lock, irq);
 	}
 	report_bad_free_pointer(s, bad);
 	return got;
@@ -350,10 +350,10 @@ unsigned long slab_put_objects(struct kmem_cache *s, void *const *objs,
 			       uint32_t n)
 {
 	struct slab *to_free = NULL;
-	unsigned long irq = mm_port_lock(&s->lock);
+	unsigned long irq = mm_port_lock_irqsave(&s->lock);
 
 	put_locked(s, objs, n, &to_free);
-	mm_port_unlock(&s->lock, irq);
+	mm_port_unlock_irqrestore(&s->lock, irq);
 	return slab_free_chain(to_free);
 }
 
@@ -505,9 +505,9 @@ void slab_free_slow(struct kmem_cache *s, void *obj)
 	if (c->avail >= c->limit) {
 		/* Full: the oldest batch goes back to the slabs. */
 		uint32_t b = c->batch;
-		unsigned long irq = mm_port_lock(&s->lock);
+		unsigned long irq = mm_port_lock_irqsave(&s->lock);
 		put_locked(s, cpu_objs(c), b, &to_free);
-		mm_port_unlock(&s->lock, irq);
+		mm_port_unlock_irqrestore(&s->lock, irq);
 		__builtin_memmove(cpu_objs(c), cpu_objs(c) + b,
 				  (c->avail - b) * sizeof(void *));
 		c->avail -= b;
@@ -551,7 +551,7 @@ unsigned long slab_take_empty(struct kmem_cache *s, struct slab **out,
 			      unsigned long max_frames)
 {
 	unsigned long frames = 0;
-	unsigned long irq = mm_port_lock(&s->lock);
+	unsigned long irq = mm_port_lock_irqsave(&s->lock);
 	struct slab *slab;
 
 	while (frames < max_frames && (slab = list_first(&s->empty))) {
@@ -560,7 +560,7 @@ unsigned long slab_take_empty(struct kmem_cache *s, struct slab **out,
 		*out = slab;
 		frames += 1ul << s->order;
 	}
-	mm_port_unlock(&s->lock, irq);
+	mm_port_unlock_irqrestore(&s->lock, irq);
 	return frames;
 }
 

@@ -21,26 +21,26 @@ unsigned long kmem_cache_leaked_objects(void)
 
 void slab_list_add_cache(struct kmem_cache *s)
 {
-	unsigned long irq = mm_port_lock(&slab_caches_lock);
+	unsigned long irq = mm_port_lock_irqsave(&slab_caches_lock);
 	struct kmem_cache **pp = &slab_caches;
 
 	while (*pp) /* append: reports list caches in creation order */
 		pp = &(*pp)->next;
 	s->next = NULL;
 	*pp = s;
-	mm_port_unlock(&slab_caches_lock, irq);
+	mm_port_unlock_irqrestore(&slab_caches_lock, irq);
 }
 
 static void list_remove_cache(struct kmem_cache *s)
 {
-	unsigned long irq = mm_port_lock(&slab_caches_lock);
+	unsigned long irq = mm_port_lock_irqsave(&slab_caches_lock);
 
 	for (struct kmem_cache **pp = &slab_caches; *pp; pp = &(*pp)->next)
 		if (*pp == s) {
 			*pp = s->next;
 			break;
 		}
-	mm_port_unlock(&slab_caches_lock, irq);
+	mm_port_unlock_irqrestore(&slab_caches_lock, irq);
 }
 
 /* ---- geometry ---- */
@@ -203,9 +203,9 @@ void kmem_cache_destroy(struct kmem_cache *s)
 	if (s->flags & SLAB_STATIC)
 		mm_panic("kmem_cache_destroy: %s is a built-in cache", s->name);
 	slab_drop_cpu_arrays(s, true);
-	irq = mm_port_lock(&s->lock);
+	irq = mm_port_lock_irqsave(&s->lock);
 	leaked = s->inuse;
-	mm_port_unlock(&s->lock, irq);
+	mm_port_unlock_irqrestore(&s->lock, irq);
 	if (leaked) {
 		mm_port_log("kmem_cache_destroy: cache %s still has %lu objects "
 			    "allocated; cache kept\n", s->name, leaked);
@@ -261,7 +261,7 @@ static unsigned long free_empty(struct kmem_cache *s, unsigned long max_frames)
 static unsigned long shrink_caches(unsigned long max_frames)
 {
 	unsigned long frames = 0;
-	unsigned long irq = mm_port_lock(&slab_caches_lock);
+	unsigned long irq = mm_port_lock_irqsave(&slab_caches_lock);
 
 	for (struct kmem_cache *s = slab_caches; s; s = s->next)
 		if (s != &slab_cpu_array_cache)
@@ -273,7 +273,7 @@ static unsigned long shrink_caches(unsigned long max_frames)
 	frames += free_empty(&slab_cache_cache, left(max_frames, frames));
 	frames += free_empty(&slab_desc_cache, left(max_frames, frames));
 	frames += free_empty(&slab_cpu_array_cache, left(max_frames, frames));
-	mm_port_unlock(&slab_caches_lock, irq);
+	mm_port_unlock_irqrestore(&slab_caches_lock, irq);
 	return frames;
 }
 
@@ -294,7 +294,7 @@ static unsigned long slab_shrinker_scan(struct shrinker *sh, gfp_t gfp,
 void kmem_cache_get_info(struct kmem_cache *s, struct kmem_cache_info *info)
 {
 	unsigned long cached = slab_cpu_cached(s);
-	unsigned long irq = mm_port_lock(&s->lock);
+	unsigned long irq = mm_port_lock_irqsave(&s->lock);
 	unsigned long slabs = s->partial.count + s->full.count + s->empty.count;
 
 	info->name = s->name;
@@ -308,13 +308,13 @@ void kmem_cache_get_info(struct kmem_cache *s, struct kmem_cache_info *info)
 	info->slabs = slabs;
 	info->empty_slabs = s->empty.count;
 	info->pages = slabs << s->order;
-	mm_port_unlock(&s->lock, irq);
+	mm_port_unlock_irqrestore(&s->lock, irq);
 }
 
 void slab_report(void)
 {
 	unsigned long total_pages = 0, idle = 0;
-	unsigned long irq = mm_port_lock(&slab_caches_lock);
+	unsigned long irq = mm_port_lock_irqsave(&slab_caches_lock);
 
 	mm_port_log("slabinfo (debug %s; per-CPU arrays counted as free):\n",
 		    MM_DEBUG ? "on" : "off");
@@ -334,7 +334,7 @@ void slab_report(void)
 			    in.total_objs, in.slabs, in.pages, in.objs_per_slab,
 			    1u << in.order);
 	}
-	mm_port_unlock(&slab_caches_lock, irq);
+	mm_port_unlock_irqrestore(&slab_caches_lock, irq);
 	mm_port_log("  (%lu idle DMA and internal caches not shown) slabs hold %lu "
 		    "frames (%lu KiB)\n", idle, total_pages, total_pages * 4);
 }

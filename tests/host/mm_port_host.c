@@ -35,7 +35,7 @@ void host_set_cpu_count(unsigned int n)
 	host_cpus = n;
 }
 
-unsigned long mm_port_lock(mm_spinlock_t *lock)
+unsigned long mm_port_lock_irqsave(mm_spinlock_t *lock)
 {
 	while (__atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE))
 		while (__atomic_load_n(&lock->locked, __ATOMIC_RELAXED))
@@ -43,7 +43,7 @@ unsigned long mm_port_lock(mm_spinlock_t *lock)
 	return 0;
 }
 
-void mm_port_unlock(mm_spinlock_t *lock, unsigned long irq_state)
+void mm_port_unlock_irqrestore(mm_spinlock_t *lock, unsigned long irq_state)
 {
 	(void)irq_state;
 	__atomic_store_n(&lock->locked, 0, __ATOMIC_RELEASE);

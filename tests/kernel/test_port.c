@@ -20,10 +20,10 @@ KTEST(port, lock_disables_interrupts_and_restores_them)
 	mm_spinlock_t lock = MM_SPINLOCK_INIT;
 	unsigned long before = rflags() & RFLAGS_IF;
 
-	unsigned long s = mm_port_lock(&lock);
+	unsigned long s = mm_port_lock_irqsave(&lock);
 	KT_EXPECT_EQ(lock.locked, 1);
 	KT_EXPECT_EQ(rflags() & RFLAGS_IF, 0);
-	mm_port_unlock(&lock, s);
+	mm_port_unlock_irqrestore(&lock, s);
 	KT_EXPECT_EQ(lock.locked, 0);
 	KT_EXPECT_EQ(rflags() & RFLAGS_IF, before);
 
