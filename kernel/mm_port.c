@@ -42,6 +42,24 @@ unsigned int mm_port_cpu_count(void)
 	return percpu_cpu_count();
 }
 
+/* Only the bootstrap processor runs (percpu_cpu_count() is 1), so every
+ * call is for this CPU; another id is a caller's mistake. */
+void mm_port_call_on_cpu(unsigned int cpu, void (*fn)(void *arg), void *arg)
+{
+	if (cpu != this_cpu_id())
+		panic("mm_port_call_on_cpu: CPU %u is not running (this is CPU %u)",
+		      cpu, this_cpu_id());
+	unsigned long flags = mm_port_irq_save();
+	fn(arg);
+	mm_port_irq_restore(flags);
+}
+
+/* No interrupt handler of this kernel calls into mm/ yet. */
+bool mm_port_in_interrupt(void)
+{
+	return false;
+}
+
 uint64_t mm_port_now_ns(void)
 {
 	return tsc_now_ns();

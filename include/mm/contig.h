@@ -21,7 +21,9 @@
 typedef uint64_t vm_paddr_t;
 
 /* ---- flags (FreeBSD's values) ----
- * M_NOWAIT  never reclaim: return NULL at once when nothing fits.
+ * M_NOWAIT  never reclaim or wait (may be used in an interrupt handler):
+ *           when nothing fits, take back this CPU's per-CPU frames only,
+ *           then return NULL if still nothing fits.
  * M_WAITOK  the default (the absence of M_NOWAIT): when nothing fits, drain
  *           the per-CPU lists and call the shrinkers (as GFP_KERNEL), then
  *           retry; NULL only when that makes no run fit. Never sleeps.

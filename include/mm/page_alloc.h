@@ -129,9 +129,10 @@ void set_page_private(struct page *page, unsigned long v);
 unsigned long nr_free_pages(void);
 
 /*
- * drain_all_pages - give every per-CPU list back to the buddy lists.
- * Returns the frames moved. Takes the zone locks. With several CPUs inside
- * mm at once a port must run it on each CPU (see docs/EMBEDDING.md).
+ * drain_all_pages - give every CPU's per-CPU lists back to the buddy lists.
+ * Each CPU empties its own (a cross-CPU call, mm_port_call_on_cpu) and the
+ * caller waits for all of them: not in an interrupt handler (panics), no
+ * mm lock held. Returns the frames moved.
  */
 unsigned long drain_all_pages(void);
 

@@ -71,6 +71,24 @@ unsigned int mm_port_cpu_id(void);    /* 0 .. mm_port_cpu_count() - 1 */
  * counted before it first calls into mm/ (mm/ panics on 0 or > 64). */
 unsigned int mm_port_cpu_count(void);
 
+/*
+ * mm_port_call_on_cpu - run fn(arg) on CPU cpu, with interrupts off there,
+ * and return once it has returned (its writes visible to the caller). On
+ * another CPU fn runs as an interrupt would (a cross-CPU call: an IPI), so
+ * it never interrupts mm/'s own interrupts-off sections; for the calling
+ * CPU it runs right here. mm/ calls this only from code that may wait
+ * (never in an interrupt handler, never holding an mm lock), possibly with
+ * interrupts off. While it waits, the port must run the calls other CPUs
+ * send to the waiting CPU, so two CPUs that call each other both finish.
+ * fn does not wait and does not call this function.
+ */
+void mm_port_call_on_cpu(unsigned int cpu, void (*fn)(void *arg), void *arg);
+
+/* Whether this CPU is in an interrupt handler (or any context your kernel
+ * forbids waiting in). mm/ never waits for other CPUs there; debug builds
+ * panic on a gfp mask that may reclaim (GFP_KERNEL) used there. */
+bool mm_port_in_interrupt(void);
+
 /* ---- time ---- */
 uint64_t mm_port_now_ns(void); /* monotonic; resolution of a microsecond or better */
 

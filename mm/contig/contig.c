@@ -201,8 +201,10 @@ void *contigmalloc(unsigned long size, struct malloc_type *type, int flags,
 
 	pfn = contig_claim(lo, hi, nr, align, bound, &bad);
 	if (pfn == FREEMAP_NONE && pcp_count_all()) {
+		/* M_NOWAIT may be in an interrupt handler: it cannot wait for
+		 * the other CPUs, so it takes back only this CPU's frames. */
 		contig_stats.drains++;
-		if (drain_all_pages())
+		if ((flags & M_NOWAIT) ? pcp_drain_local() : drain_all_pages())
 			pfn = contig_claim(lo, hi, nr, align, bound, &bad);
 	}
 	for (unsigned int round = 0; pfn == FREEMAP_NONE &&

@@ -19,9 +19,13 @@
  * frame straight from the buddy lists.
  *
  * Locking: a CPU's lists are touched only by that CPU with interrupts off
- * (mm_port_irq_save), indexed by mm_port_cpu_id(). drain_all_pages() empties
- * other CPUs' lists directly: correct while only one CPU runs mm code (see
- * docs/EMBEDDING.md for the IPI a multi-CPU port adds).
+ * (mm_port_irq_save), indexed by mm_port_cpu_id(); no lock and no atomic
+ * instruction on the fast path. Other CPUs only read the counts (relaxed
+ * loads: nr_free_pages, the watermark check near the mark), so the owner
+ * stores them with relaxed atomic stores (plain movs). drain_all_pages()
+ * asks each CPU to empty its own lists (mm_port_call_on_cpu: the drain runs
+ * there, as an interrupt, between two of its list operations), and a caller
+ * that may not wait (contigmalloc M_NOWAIT) empties only its own.
  */
 #include "core.h"
 #include "page/buddy.h"
@@ -120,24 +124,54 @@ void pcp_drain_batch(struct pcp_list *l, enum zone_type zone)
 	mm_port_unlock_irqrestore(&z->lock, zirq);
 }
 
+unsigned long pcp_drain_local(void)
+{
+	unsigned long irq = mm_port_irq_save();
+	struct pcp_cpu *pcp = &mm_pcp[mm_port_cpu_id()];
+	unsigned long moved = 0;
+
+	for (int zi = 0; zi < MM_NR_ZONES; zi++) {
+		struct pcp_list *l = &pcp->list[zi];
+		struct zone *z = &mm_zones[zi];
+
+		if (!l->count)
+			continue;
+		unsigned long zirq = mm_port_lock_irqsave(&z->lock);
+		moved += drain_locked(l, l->count);
+		mm_port_unlock_irqrestore(&z->lock, zirq);
+	}
+	mm_port_irq_restore(irq);
+	return moved;
+}
+
+/* Runs on the CPU whose lists it drains (mm_port_call_on_cpu). */
+static void drain_call(void *moved)
+{
+	*(unsigned long *)moved = pcp_drain_local();
+}
+
+static bool cpu_has_frames(unsigned int c)
+{
+	for (int zi = 0; zi < MM_NR_ZONES; zi++)
+		if (__atomic_load_n(&mm_pcp[c].list[zi].count, __ATOMIC_RELAXED))
+			return true;
+	return false;
+}
+
 unsigned long drain_all_pages(void)
 {
 	unsigned long moved = 0;
 
+	if (mm_port_in_interrupt())
+		mm_panic("drain_all_pages: called in an interrupt handler (it waits "
+			 "for every CPU)");
 	for (unsigned int c = 0, cpus = mm_cpus_running(); c < cpus; c++) {
-		unsigned long irq = mm_port_irq_save();
+		unsigned long m = 0;
 
-		for (int zi = 0; zi < MM_NR_ZONES; zi++) {
-			struct pcp_list *l = &mm_pcp[c].list[zi];
-			struct zone *z = &mm_zones[zi];
-
-			if (!l->count)
-				continue;
-			unsigned long zirq = mm_port_lock_irqsave(&z->lock);
-			moved += drain_locked(l, l->count);
-			mm_port_unlock_irqrestore(&z->lock, zirq);
-		}
-		mm_port_irq_restore(irq);
+		if (!cpu_has_frames(c))
+			continue; /* no call for an empty CPU */
+		mm_port_call_on_cpu(c, drain_call, &m);
+		moved += m;
 	}
 	return moved;
 }

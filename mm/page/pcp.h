@@ -54,6 +54,9 @@ extern bool mm_pcp_enabled;
 struct page *pcp_alloc(struct zone *z, gfp_t gfp, enum zone_type classzone);
 unsigned long pcp_count_all(void);
 void pcp_reset(void);
+/* Gives this CPU's lists back to the buddy lists (any context); returns
+ * the frames moved. drain_all_pages() runs it on every CPU. */
+unsigned long pcp_drain_local(void);
 
 /* The ring slot at position pos (any uint32_t: positions wrap). */
 static inline uint32_t *pcp_slot(struct pcp_list *l, uint32_t pos)
@@ -61,10 +64,21 @@ static inline uint32_t *pcp_slot(struct pcp_list *l, uint32_t pos)
 	return &l->slot[pos & (PCP_SLOTS - 1)];
 }
 
+/* The count is read by other CPUs (pcp_zone_count): stored with a relaxed
+ * atomic store, a plain mov, which also keeps the compiler from merging it
+ * with the head into one wider store that the next operation's load of the
+ * count would stall on. */
+static inline void pcp_set_count(struct pcp_list *l, uint32_t n)
+{
+	__atomic_store_n(&l->count, n, __ATOMIC_RELAXED);
+}
+
 static inline void pcp_push_tail(struct pcp_list *l, uint32_t idx)
 {
-	l->count++;
-	*pcp_slot(l, l->head - l->count) = idx;
+	uint32_t n = l->count + 1;
+
+	pcp_set_count(l, n);
+	*pcp_slot(l, l->head - n) = idx;
 }
 
 /* The cold end (the frame freed longest ago). Callers check l->count. */
@@ -72,7 +86,7 @@ static inline uint32_t pcp_pop_tail(struct pcp_list *l)
 {
 	uint32_t idx = *pcp_slot(l, l->head - l->count);
 
-	l->count--;
+	pcp_set_count(l, l->count - 1);
 	return idx;
 }
 
@@ -87,7 +101,7 @@ static inline uint32_t pcp_pop(struct pcp_list *l, gfp_t gfp)
 		pos = head - 1; /* hot end */
 		l->head = pos;
 	}
-	l->count = n - 1;
+	pcp_set_count(l, n - 1);
 	return *pcp_slot(l, pos);
 }
 
@@ -138,7 +152,7 @@ static inline void pcp_free(enum zone_type z, uint64_t idx, uint8_t st)
 	mm_page_state[idx] = ps_make(st, PS_PCP, 0);
 	*pcp_slot(l, head) = (uint32_t)idx;
 	l->head = head + 1;
-	l->count = n;
+	pcp_set_count(l, n);
 	if (n > mm_zones[z].pcp_high)
 		pcp_drain_batch(l, z);
 	mm_port_irq_restore(irq);

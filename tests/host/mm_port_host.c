@@ -56,6 +56,29 @@ unsigned int mm_port_cpu_count(void)
 	return host_cpus;
 }
 
+/* One thread plays every CPU (host_set_cpu): a call for another CPU runs
+ * here under that CPU's id, as if its interrupt handler ran it. */
+void mm_port_call_on_cpu(unsigned int cpu, void (*fn)(void *arg), void *arg)
+{
+	unsigned int self = mm_host_cpu;
+
+	if (cpu >= host_cpus) {
+		fprintf(stderr, "mm_port_call_on_cpu: CPU %u, but the port says %u CPUs\n",
+			cpu, host_cpus);
+		abort();
+	}
+	mm_host_cpu = cpu;
+	fn(arg);
+	mm_host_cpu = self;
+}
+
+_Thread_local bool host_in_interrupt;
+
+bool mm_port_in_interrupt(void)
+{
+	return host_in_interrupt;
+}
+
 uint64_t mm_port_now_ns(void)
 {
 	struct timespec ts;
