@@ -5,10 +5,11 @@
 # under mm/, "page/zone.h").
 MM_DIR ?= mm
 MM_SRCS := $(addprefix $(MM_DIR)/, \
-	mm_init.c \
+	mm_init.c cpu.c stats.c \
 	page/early.c page/memmap.c page/buddy.c page/zone.c page/pcp.c \
 	page/reclaim.c page/page_alloc.c page/gfp_names.c page/poison.c \
 	page/report.c \
 	slab/slab.c slab/slab_cache.c slab/slab_debug.c slab/kmalloc.c \
 	slab/slab_lookup.c slab/slab_bulk.c \
-	contig/freemap.c contig/malloc_type.c contig/contig.c)
+	contig/freemap.c contig/freemap_update.c contig/freemap_search.c \
+	contig/malloc_type.c contig/contig.c)

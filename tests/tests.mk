@@ -15,7 +15,8 @@ FUZZ_MM_OPS_SRCS := tests/fuzz/mm_ops.c tests/fuzz/mm_ops_model.c \
 	tests/fuzz/mm_ops_slab.c
 
 # contigmalloc(9) and the free-frame index behind it (mm/contig/).
-TESTS_COMMON += tests/mm/contig/test_freemap.c tests/mm/contig/test_contig.c
+TESTS_COMMON += tests/mm/contig/test_freemap.c tests/mm/contig/test_contig.c \
+	tests/mm/contig/contig_oracle.c
 BENCH_SRCS += tests/bench/bench_contig.c
 TESTS_HOST += tests/mm/contig/test_contig_host.c
 # What mm64 prints (boot report, failure reports, vmstat -m, slab leaks),

@@ -3,7 +3,9 @@
  * freemap: a per-region index of free frames that answers "where is the
  * lowest run of n free frames in [lo, hi), aligned and not crossing a
  * boundary?" in O(log N) per candidate run instead of a scan. The buddy keeps it
- * current; contigmalloc() searches it. Algorithm and costs: mm/freemap.c.
+ * current; contigmalloc() searches it. The index: mm/contig/freemap.c; the
+ * updates: mm/contig/freemap_update.c; the search, its algorithm and costs:
+ * mm/contig/freemap_search.c.
  *
  * Layout of the storage handed to freemap_init() (nr_frames = N):
  *
@@ -99,7 +101,8 @@ bool freemap_is_free(const struct freemap *fm, uint64_t pfn);
  * boundary. All in frames and absolute pfns; lo/hi are clipped to the map.
  * align: a power of two (1 = any); boundary: 0 (none) or a power of two.
  * Returns FREEMAP_NONE when no such run exists (or nr is 0, or
- * nr > boundary != 0). Syncs stale summaries first. Cost: mm/freemap.c.
+ * nr > boundary != 0). Syncs stale summaries first. Cost:
+ * mm/contig/freemap_search.c.
  */
 uint64_t freemap_find(struct freemap *fm, uint64_t lo, uint64_t hi,
 		      uint64_t nr, uint64_t align, uint64_t boundary);

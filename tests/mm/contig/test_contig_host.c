@@ -20,7 +20,7 @@
 #include "page/report.h"
 #include "page/state.h"
 #include "page/zone.h"
-#include "test_contig.h"
+#include "contig_oracle.h"
 
 #define GiB (1ull << 30)
 #define MiB (1ull << 20)
