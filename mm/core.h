@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What every mm/ source may use: the debug switch, the panic and assertion
- * macros, the generic bit tricks (each tested in
- * tests/mm/page/test_page_bits.c) and the statistics. Nothing here knows
- * about zones, slabs or contigmalloc.
+ * macros, the checked CPU id and the generic bit tricks (each tested in
+ * tests/mm/page/test_page_bits.c). Nothing here knows about zones, slabs or
+ * contigmalloc.
  */
 #ifndef MM_CORE_H
 #define MM_CORE_H
@@ -27,6 +27,12 @@
 		if (MM_DEBUG && !(cond))                                        \
 			mm_panic(__VA_ARGS__);                                  \
 	} while (0)
+
+/* For every _locked function (debug builds): the lock it needs is held,
+ * by some CPU (a spinlock does not record its owner). */
+#define MM_ASSERT_LOCKED(lock, fn)                                              \
+	MM_ASSERT(__atomic_load_n(&(lock)->locked, __ATOMIC_RELAXED),           \
+		  "%s: called without %s held", fn, #lock)
 
 /* mm_port_cpu_count(), checked: CPU ids are 0 .. this - 1, so loops over
  * every CPU's lists and arrays stop here. Panics, naming the value, when
@@ -53,15 +59,24 @@ static inline bool mm_crosses_boundary(uint64_t start, uint64_t len,
 	return boundary != 0 && ((start ^ (start + len - 1)) & ~(boundary - 1)) != 0;
 }
 
-/* ---- statistics for tests and benchmarks ---- */
-struct mm_stats {
-	unsigned long reclaim_rounds;  /* reclaim-and-retry rounds run */
-	unsigned long fail_reports;    /* "page allocation failure" printed */
-	unsigned long alloc_failures;  /* alloc_pages returned NULL */
-	unsigned long shrinker_calls;  /* scan() calls */
-	unsigned long poison_checked;  /* frames checked at allocation */
-};
-extern struct mm_stats mm_stats;
-extern uint64_t mm_init_ns;        /* duration of the last mm_init() */
+/* The unit of sharing between CPUs: data two CPUs write goes in separate
+ * lines of this size (x86-64). */
+#define MM_CACHE_LINE 64
+
+/* The duration of the last mm_init(), for the report. */
+extern uint64_t mm_init_ns;
+
+/* mm_port_cpu_id(), checked: an id at or above MM_MAX_CPUS would index past
+ * every per-CPU array, so it panics, naming the id (one compare on the fast
+ * paths; the port's contract is 0 .. mm_port_cpu_count() - 1). */
+_Noreturn void mm_bad_cpu_id(unsigned int cpu);
+static inline unsigned int mm_this_cpu(void)
+{
+	unsigned int cpu = mm_port_cpu_id();
+
+	if (__builtin_expect(cpu >= MM_MAX_CPUS, 0))
+		mm_bad_cpu_id(cpu);
+	return cpu;
+}
 
 #endif

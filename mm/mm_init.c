@@ -16,6 +16,7 @@
 #include "page/report.h"
 #include "page/zone.h"
 #include "slab/slab.h"
+#include "stats.h"
 
 uint64_t mm_init_ns;
 
@@ -28,7 +29,7 @@ void mm_init(const struct mm_range *map, size_t map_len,
 	zones_reset();
 	pcp_reset();
 	shrinkers_reset();
-	__builtin_memset(&mm_stats, 0, sizeof(mm_stats));
+	mm_stats_reset();
 	mm_pcp_enabled = true;
 	mm_poison_enabled = true;
 

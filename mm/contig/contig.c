@@ -4,19 +4,19 @@
  *
  * Search. Every region (a maximal run of usable RAM, so it spans zone
  * edges) keeps a freemap of the frames on the buddy free lists
- * (mm/freemap.c). With every zone lock held, contigmalloc asks the freemap
- * of each region overlapping [low, high), lowest first, for the lowest run
+ * (mm/contig/freemap.c). With every zone lock held, contigmalloc asks the
+ * freemap of each region overlapping [low, high), lowest first, for the lowest run
  * that fits the window, the alignment and the boundary, and takes exactly
  * those frames out of the buddy lists with buddy_claim_range_locked() (which
  * splits the blocks at the edges). Because the freemap sees free frames, not
  * blocks, a run may span free blocks of any orders and zone edges; because
  * it answers exactly, the search is complete: if a fitting run of free
  * frames exists, it is found. Cost: O(log N) per candidate run, see
- * mm/freemap.c; the regions are a short list.
+ * mm/contig/freemap_search.c; the regions are a short list.
  *
  * When nothing fits. Frames on per-CPU lists count as used in the freemap,
- * so the first retry drains them (cheap, no shrinker; also under
- * M_NOWAIT). Without M_NOWAIT, mm_direct_reclaim(GFP_KERNEL) then runs the
+ * so the first retry drains them (cheap, no shrinker; under M_NOWAIT only
+ * this CPU's, since it may not wait for the others). Without M_NOWAIT, mm_direct_reclaim(GFP_KERNEL) then runs the
  * shrinkers, the per-CPU lists are drained again (shrinkers free order-0
  * pages there) and the search retried, while that makes progress, at most
  * CONTIG_RECLAIM_ROUNDS times.
@@ -52,6 +52,7 @@
 #include "page/reclaim.h"
 #include "page/state.h"
 #include "page/zone.h"
+#include "stats.h"
 
 _Static_assert(sizeof(unsigned long) == 8, "tags need a 64-bit owner word");
 _Static_assert(sizeof(vm_paddr_t) == 8, "vm_paddr_t is 64-bit");
@@ -60,7 +61,6 @@ _Static_assert(MALLOC_TYPE_MAX <= CONTIG_TYPE_MASK,
 _Static_assert(FREEMAP_NONE > CONTIG_VALUE_MASK,
 	       "FREEMAP_NONE is never a run length");
 
-struct contig_stats contig_stats;
 
 /* ---- the search ---- */
 
@@ -78,6 +78,8 @@ struct contig_poison {
 static void contig_check_poison_locked(const struct mm_region *r, uint64_t pfn,
 				       uint64_t nr, struct contig_poison *bad)
 {
+	for (int z = 0; z < MM_NR_ZONES; z++)
+		MM_ASSERT_LOCKED(&mm_zones[z].lock, "contig_check_poison_locked");
 	for (uint64_t p = pfn; MM_DEBUG && p < pfn + nr; p++) {
 		if (!(r->state[p - r->base_pfn] & PS_POISON))
 			continue;
@@ -203,7 +205,7 @@ void *contigmalloc(unsigned long size, struct malloc_type *type, int flags,
 	if (pfn == FREEMAP_NONE && pcp_count_all()) {
 		/* M_NOWAIT may be in an interrupt handler: it cannot wait for
 		 * the other CPUs, so it takes back only this CPU's frames. */
-		contig_stats.drains++;
+		mm_stat_inc(MM_STAT_CONTIG_DRAINS);
 		if ((flags & M_NOWAIT) ? pcp_drain_local() : drain_all_pages())
 			pfn = contig_claim(lo, hi, nr, align, bound, &bad);
 	}
@@ -211,7 +213,7 @@ void *contigmalloc(unsigned long size, struct malloc_type *type, int flags,
 				     !(flags & M_NOWAIT) &&
 				     round < CONTIG_RECLAIM_ROUNDS;
 	     round++) {
-		contig_stats.reclaim_rounds++;
+		mm_stat_inc(MM_STAT_CONTIG_RECLAIMS);
 		unsigned long progress = mm_direct_reclaim(GFP_KERNEL, nr);
 
 		progress += drain_all_pages(); /* shrinkers free to per-CPU lists */
@@ -311,7 +313,6 @@ vm_paddr_t vtophys(const void *va)
 
 void contig_init(void)
 {
-	contig_stats = (struct contig_stats){ 0 };
 	malloc_type_reset();
 	/* The buddy filled the freemaps at init; pay for their summaries
 	 * now rather than in the first contigmalloc. */

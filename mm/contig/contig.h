@@ -58,13 +58,6 @@ static inline unsigned int contig_tag_type(uint64_t tag)
 /* Retries with reclaim when nothing fits and M_NOWAIT is clear. */
 #define CONTIG_RECLAIM_ROUNDS 8
 
-/* Counters for tests and the report (reset by contig_init). */
-struct contig_stats {
-	unsigned long drains;         /* per-CPU drains after a miss */
-	unsigned long reclaim_rounds; /* mm_direct_reclaim calls */
-};
-extern struct contig_stats contig_stats;
-
 /* Called once by mm_init(): resets the malloc type statistics and syncs
  * the freemaps. */
 void contig_init(void);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The bit tricks of the freemap, each a named inline function so it can be
- * tested on its own (tests/mm/test_freemap.c). Bit i of a bitmap word is
+ * tested on its own (tests/mm/contig/test_freemap.c). Bit i of a bitmap word is
  * frame (word * 64 + i); 1 = free.
  */
 #ifndef MM_FREEMAP_BITS_H

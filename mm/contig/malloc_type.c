@@ -26,6 +26,7 @@ void malloc_type_check(const char *fn, const struct malloc_type *type)
 /* Caller holds malloc_type_lock. */
 static void list_locked(struct malloc_type *type)
 {
+	MM_ASSERT_LOCKED(&malloc_type_lock, "list_locked");
 	if (type->ks_listed)
 		return;
 	type->ks_listed = true;

@@ -63,15 +63,23 @@ static void block_insert(const struct mm_span *s, uint64_t pfn,
 	area_push(&mm_zones[s->zone].area[order], idx);
 }
 
+/* z->free changes under the zone lock and is read without it (the
+ * watermark checks): a relaxed atomic store, a plain mov. */
+static void zone_add_free_locked(struct zone *z, int64_t delta)
+{
+	MM_ASSERT_LOCKED(&z->lock, "zone_add_free_locked");
+	__atomic_store_n(&z->free, z->free + (uint64_t)delta, __ATOMIC_RELAXED);
+}
+
 static void account_free(const struct mm_span *s, uint64_t pfn, uint64_t nr)
 {
-	mm_zones[s->zone].free += nr;
+	zone_add_free_locked(&mm_zones[s->zone], (int64_t)nr);
 	freemap_set_free(&s->region->freemap, pfn, nr);
 }
 
 static void account_used(const struct mm_span *s, uint64_t pfn, uint64_t nr)
 {
-	mm_zones[s->zone].free -= nr;
+	zone_add_free_locked(&mm_zones[s->zone], -(int64_t)nr);
 	freemap_set_used(&s->region->freemap, pfn, nr);
 }
 
@@ -80,6 +88,8 @@ void buddy_free_block_locked(const struct mm_span *s, uint64_t pfn,
 {
 	struct zone *z = &mm_zones[s->zone];
 	uint64_t span_end = s->base_pfn + s->nr_frames;
+
+	MM_ASSERT_LOCKED(&z->lock, "buddy_free_block_locked");
 
 	MM_ASSERT(pfn_aligned(pfn, order) && pfn >= s->base_pfn &&
 			  pfn + (1ull << order) <= span_end,
@@ -114,6 +124,8 @@ struct page *buddy_alloc_locked(struct zone *z, unsigned int order)
 {
 	unsigned int o = order;
 
+	MM_ASSERT_LOCKED(&z->lock, "buddy_alloc_locked");
+
 	while (o <= MM_MAX_ORDER && z->area[o].head == MM_NO_PAGE)
 		o++;
 	if (o > MM_MAX_ORDER)
@@ -135,6 +147,7 @@ struct page *buddy_alloc_locked(struct zone *z, unsigned int order)
 void buddy_add_range_locked(const struct mm_span *s, uint64_t pfn,
 			    uint64_t end)
 {
+	MM_ASSERT_LOCKED(&mm_zones[s->zone].lock, "buddy_add_range_locked");
 	while (pfn < end) {
 		unsigned int o = max_block_order(pfn, end, MM_MAX_ORDER);
 
@@ -174,6 +187,9 @@ bool buddy_claim_range_locked(uint64_t pfn, uint64_t nr)
 {
 	uint64_t end = pfn + nr;
 	struct mm_region *r = pfn_to_region(pfn);
+
+	for (int z = 0; z < MM_NR_ZONES; z++)
+		MM_ASSERT_LOCKED(&mm_zones[z].lock, "buddy_claim_range_locked");
 
 	if (!r || nr == 0 || end < pfn || end > r->base_pfn + r->nr_frames)
 		return false;

@@ -23,8 +23,8 @@
 #include "page/report.h"
 #include "page/state.h"
 #include "page/zone.h"
+#include "stats.h"
 
-struct mm_stats mm_stats;
 bool mm_poison_enabled = true;
 
 #define NOFAIL_MAX_ROUNDS 1000 /* progress that never satisfies: panic */
@@ -129,7 +129,7 @@ static void report_failure(const char *fn, gfp_t gfp, unsigned int order)
 {
 	char buf[160];
 
-	mm_stats.fail_reports++;
+	mm_stat_inc(MM_STAT_FAIL_REPORTS);
 	mm_port_log("%s: page allocation failure: order:%u, mode:0x%x(%s)\n", fn,
 		    order, gfp, gfp_format(gfp, buf, sizeof(buf)));
 	zone_print_buddyinfo();
@@ -163,7 +163,7 @@ static struct page *alloc_retry_after_reclaim(gfp_t gfp, unsigned int order)
 		} else if (r >= rounds) {
 			return NULL;
 		}
-		mm_stats.reclaim_rounds++;
+		mm_stat_inc(MM_STAT_RECLAIM_ROUNDS);
 		/* Frames on per-CPU lists are free already: back on the buddy
 		 * lists they may be enough (an order > 0 request needs them
 		 * there), and then no shrinker is asked. They are not progress. */
@@ -201,7 +201,7 @@ static void check_poison(struct page *page, unsigned int order)
 		if (!(st & PS_POISON))
 			continue;
 		mm_page_state[idx + i] = st & (uint8_t)~PS_POISON;
-		mm_stats.poison_checked++;
+		mm_stat_inc(MM_STAT_POISON_CHECKED);
 		off = poison_check_frame(span_pfn(s, idx + i), &found);
 		if (off >= 0)
 			mm_panic("alloc_pages: write after free in pfn 0x%llx "
@@ -298,7 +298,7 @@ alloc_pages_slow(gfp_t gfp, unsigned int order)
 			page = alloc_retry_after_reclaim(gfp, order);
 	}
 	if (!page) {
-		mm_stats.alloc_failures++;
+		mm_stat_inc(MM_STAT_ALLOC_FAILURES);
 		if (gfp & __GFP_NOFAIL)
 			out_of_memory(gfp, order);
 		if (!(gfp & __GFP_NOWARN))
@@ -340,7 +340,7 @@ struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
 {
 	if (nid != NUMA_NO_NODE && nid != 0 && (gfp & __GFP_THISNODE)) {
 		gfp_check("alloc_pages_node", gfp);
-		mm_stats.alloc_failures++;
+		mm_stat_inc(MM_STAT_ALLOC_FAILURES);
 		return NULL; /* one node: nid has no memory */
 	}
 	return alloc_pages(gfp, order);

@@ -36,16 +36,6 @@
 struct pcp_cpu mm_pcp[MM_MAX_CPUS];
 bool mm_pcp_enabled = true;
 
-unsigned int mm_cpus_running(void)
-{
-	unsigned int n = mm_port_cpu_count();
-
-	if (n == 0 || n > MM_MAX_CPUS)
-		mm_panic("mm_port_cpu_count: %u CPUs (the port must say 1..%d)", n,
-			 MM_MAX_CPUS);
-	return n;
-}
-
 void pcp_reset(void)
 {
 	for (int c = 0; c < MM_MAX_CPUS; c++)
@@ -55,10 +45,14 @@ void pcp_reset(void)
 		}
 }
 
-/* Gives up to n frames from the tail of l back to the buddy; zone lock held. */
-static unsigned long drain_locked(struct pcp_list *l, unsigned long n)
+/* Gives up to n frames from the tail of l (a list of zone z) back to the
+ * buddy; z's lock held. */
+static unsigned long drain_locked(struct zone *z, struct pcp_list *l,
+				  unsigned long n)
 {
 	unsigned long done = 0;
+
+	MM_ASSERT_LOCKED(&z->lock, "drain_locked");
 
 	for (; done < n && l->count; done++) {
 		uint32_t idx = pcp_pop_tail(l);
@@ -120,7 +114,7 @@ void pcp_drain_batch(struct pcp_list *l, enum zone_type zone)
 	struct zone *z = &mm_zones[zone];
 	unsigned long zirq = mm_port_lock_irqsave(&z->lock);
 
-	drain_locked(l, z->pcp_batch);
+	drain_locked(z, l, z->pcp_batch);
 	mm_port_unlock_irqrestore(&z->lock, zirq);
 }
 
@@ -137,7 +131,7 @@ unsigned long pcp_drain_local(void)
 		if (!l->count)
 			continue;
 		unsigned long zirq = mm_port_lock_irqsave(&z->lock);
-		moved += drain_locked(l, l->count);
+		moved += drain_locked(z, l, l->count);
 		mm_port_unlock_irqrestore(&z->lock, zirq);
 	}
 	mm_port_irq_restore(irq);

@@ -9,6 +9,7 @@
 #include "core.h"
 #include "page/reclaim.h"
 #include "page/zone.h"
+#include "stats.h"
 
 static struct shrinker *shrinkers;
 static mm_spinlock_t shrinker_lock = MM_SPINLOCK_INIT;
@@ -132,7 +133,7 @@ static struct shrink_result run_shrinkers(const struct shrink_goal *g)
 		for (int pass = 0; pass < SHRINKER_MAX_PASSES && want; pass++) {
 			uint64_t before = zonelist_free(g->gfp);
 
-			mm_stats.shrinker_calls++;
+			mm_stat_inc(MM_STAT_SHRINKER_CALLS);
 			unsigned long said = s->scan(s, g->gfp, (unsigned long)want);
 			uint64_t after = zonelist_free(g->gfp);
 			if (after > before)

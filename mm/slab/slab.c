@@ -253,6 +253,8 @@ static uint32_t grab_locked(struct kmem_cache *s, void **objs, uint32_t n,
 {
 	uint32_t got = 0;
 
+	MM_ASSERT_LOCKED(&s->lock, "grab_locked");
+
 	while (got < n) {
 		struct slab *slab = list_first(&s->partial);
 		if (!slab)
@@ -285,6 +287,7 @@ static uint32_t grab_locked(struct kmem_cache *s, void **objs, uint32_t n,
 static void put_locked(struct kmem_cache *s, void *const *objs, uint32_t n,
 		       struct slab **to_free)
 {
+	MM_ASSERT_LOCKED(&s->lock, "put_locked");
 	for (uint32_t i = 0; i < n; i++) {
 		void *obj = objs[i];
 		struct slab *slab = slab_of_object(s, obj);

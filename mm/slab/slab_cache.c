@@ -5,18 +5,18 @@
  * The object paths are in mm/slab.c, whose opening comment has the design.
  */
 #include "slab/slab.h"
+#include "stats.h"
 
 
 /* Every cache, built-in ones first. Lock order: slab_caches_lock, then a
  * cache's lock, then the frame allocator's zone locks. */
 static struct kmem_cache *slab_caches;
 static mm_spinlock_t slab_caches_lock = MM_SPINLOCK_INIT;
-static unsigned long leaked_objects;
 static struct shrinker slab_shrinker;
 
 unsigned long kmem_cache_leaked_objects(void)
 {
-	return leaked_objects;
+	return mm_stat_read(MM_STAT_SLAB_LEAKED);
 }
 
 void slab_list_add_cache(struct kmem_cache *s)
@@ -209,7 +209,7 @@ void kmem_cache_destroy(struct kmem_cache *s)
 	if (leaked) {
 		mm_port_log("kmem_cache_destroy: cache %s still has %lu objects "
 			    "allocated; cache kept\n", s->name, leaked);
-		leaked_objects += leaked;
+		mm_stat_add(MM_STAT_SLAB_LEAKED, leaked);
 		return;
 	}
 	list_remove_cache(s);
@@ -345,7 +345,6 @@ void slab_init(void)
 {
 	slab_caches = NULL;
 	slab_caches_lock = (mm_spinlock_t)MM_SPINLOCK_INIT;
-	leaked_objects = 0;
 	slab_ptr_top = (uintptr_t)&slab_cache_cache & ~SLAB_PRIV_PTR;
 	slab_cache_setup(&slab_cache_cache, "kmem_cache", sizeof(struct kmem_cache),
 			 SLAB_CACHE_LINE, SLAB_STATIC | SLAB_FORCE_ONSLAB, NULL);

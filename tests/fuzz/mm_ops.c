@@ -29,6 +29,7 @@
 #include "host_port.h"
 #include "mm_ops.h"
 #include "page/pcp.h"
+#include "stats.h"
 
 struct fz_state fz;
 MALLOC_DEFINE(M_FZ_A, "fuzz-a", "mm_ops fuzz target");
@@ -411,7 +412,7 @@ static void op_contig(struct reader *r)
 		size = 1;
 	uint64_t bytes = (size + MM_PAGE_SIZE - 1) & ~(uint64_t)(MM_PAGE_SIZE - 1);
 	call_begin(&c, GFP_KERNEL);
-	unsigned long rounds = contig_stats.reclaim_rounds;
+	unsigned long rounds = mm_stat_read(MM_STAT_CONTIG_RECLAIMS);
 	expect_reclaim((flags & M_NOWAIT) ? GFP_NOWAIT : GFP_KERNEL,
 		       __GFP_DIRECT_RECLAIM | __GFP_IO | __GFP_FS | __GFP_NORETRY);
 	void *va = contigmalloc(size, fz_types[type], flags, low, high, align, boundary);
@@ -423,7 +424,7 @@ static void op_contig(struct reader *r)
 		 * lists drained (the documented NULLs included) */
 		CHECK(contig_oracle(bytes, low, high, align, boundary, true, 0, 0) ==
 		      UINT64_MAX);
-		rounds = contig_stats.reclaim_rounds - rounds;
+		rounds = mm_stat_read(MM_STAT_CONTIG_RECLAIMS) - rounds;
 		if (contig_never_fits(bytes, low, high, boundary))
 			CHECK(rounds == 0); /* the documented NULLs: at once */
 		else if (!(flags & M_NOWAIT))

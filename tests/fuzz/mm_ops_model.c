@@ -12,6 +12,7 @@
 
 #include "mm_ops.h"
 #include "page/pcp.h"
+#include "stats.h"
 
 /* ---- live entries ---- */
 
@@ -345,9 +346,9 @@ void call_begin(struct call_ctx *c, gfp_t gfp)
 			if ((int)zone_of_pfn(fz.live[s->held[k]].pa >> MM_PAGE_SHIFT) <= cz)
 				c->shr_had[i] = true;
 	}
-	c->mm_shrinker_calls = mm_stats.shrinker_calls;
+	c->mm_shrinker_calls = mm_stat_read(MM_STAT_SHRINKER_CALLS);
 	c->freed_pfn = c->freed_nr = 0;
-	c->mm_reclaim_rounds = mm_stats.reclaim_rounds;
+	c->mm_reclaim_rounds = mm_stat_read(MM_STAT_RECLAIM_ROUNDS);
 }
 
 /* GFP_ATOMIC, GFP_NOWAIT, __GFP_NORETRY: no shrinker is ever called. */
@@ -355,7 +356,7 @@ void check_no_reclaim(const struct call_ctx *c)
 {
 	for (int i = 0; i < FZ_SHRINKERS; i++)
 		CHECK(fz.shr[i].calls == c->shr_calls[i]);
-	CHECK(mm_stats.shrinker_calls == c->mm_shrinker_calls);
+	CHECK(mm_stat_read(MM_STAT_SHRINKER_CALLS) == c->mm_shrinker_calls);
 }
 
 /* A NULL from a reclaiming request: every willing shrinker that held

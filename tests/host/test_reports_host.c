@@ -27,6 +27,7 @@
 #include "page/state.h"
 #include "page/zone.h"
 #include "slab/slab.h"
+#include "stats.h"
 
 #define MiB (1ull << 20)
 
@@ -245,7 +246,7 @@ KTEST(reports_host, kmalloc_passes_noretry_and_nowarn_down)
 		n++;
 	KT_ASSERT(n < MAX_PAGES);
 
-	unsigned long calls = mm_stats.shrinker_calls;
+	unsigned long calls = mm_stat_read(MM_STAT_SHRINKER_CALLS);
 	host_log_capture(logbuf, sizeof(logbuf));
 	/* quiet: a slab class, a large block, a cache, a bulk request */
 	KT_EXPECT(kmalloc(3000, GFP_NOWAIT | __GFP_NOWARN) == NULL);
@@ -258,14 +259,14 @@ KTEST(reports_host, kmalloc_passes_noretry_and_nowarn_down)
 	/* __GFP_NORETRY: fails at once, no reclaim, no shrinker */
 	KT_EXPECT(kmalloc(3000, GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN) == NULL);
 	KT_EXPECT(kmalloc(64 << 10, GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN) == NULL);
-	KT_EXPECT_EQ(mm_stats.shrinker_calls, calls);
+	KT_EXPECT_EQ(mm_stat_read(MM_STAT_SHRINKER_CALLS), calls);
 	KT_EXPECT_EQ(host_log_captured(), 0);
 	/* without __GFP_NOWARN the frame allocator's report comes through */
 	KT_EXPECT(kmalloc(3000, GFP_NOWAIT) == NULL);
 	host_log_capture(NULL, 0);
 	EXPECT_LOGGED("page allocation failure");
 	EXPECT_LOGGED("GFP_NOWAIT");
-	KT_EXPECT_EQ(mm_stats.shrinker_calls, calls);
+	KT_EXPECT_EQ(mm_stat_read(MM_STAT_SHRINKER_CALLS), calls);
 
 	while (n)
 		__free_pages(pages[--n], 0);

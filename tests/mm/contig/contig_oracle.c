@@ -21,6 +21,7 @@
 #include "page/region.h"
 #include "page/report.h"
 #include "page/state.h"
+#include "stats.h"
 
 MALLOC_DEFINE(M_CONTIGTEST, "contigtest", "contigmalloc tests");
 
@@ -333,7 +334,7 @@ uint64_t contig_property_run(int requests)
 		uint64_t lowest = ct_oracle(size, low, high, alignment,
 					    boundary);
 		uint64_t t1 = mm_port_now_ns();
-		unsigned long rounds = contig_stats.reclaim_rounds;
+		unsigned long rounds = mm_stat_read(MM_STAT_CONTIG_RECLAIMS);
 		char *va = contigmalloc(size, M_CONTIGTEST, flags, low, high,
 					alignment, boundary);
 
@@ -344,7 +345,7 @@ uint64_t contig_property_run(int requests)
 
 		if (!va) {
 			/* Reclaim can only have freed frames: ask again. */
-			uint64_t want = contig_stats.reclaim_rounds == rounds
+			uint64_t want = mm_stat_read(MM_STAT_CONTIG_RECLAIMS) == rounds
 				? lowest
 				: ct_oracle(size, low, high, alignment, boundary);
 
@@ -367,7 +368,7 @@ uint64_t contig_property_run(int requests)
 
 		/* Complete and lowest-first: exactly the oracle's answer,
 		 * unless reclaim changed the map during the call. */
-		if (contig_stats.reclaim_rounds == rounds)
+		if (mm_stat_read(MM_STAT_CONTIG_RECLAIMS) == rounds)
 			KT_ASSERT_EQ(pa, lowest);
 		else
 			reclaimed++;

@@ -27,6 +27,7 @@
 #include "page/state.h"
 #include "page/zone.h"
 #include "../page/page_test_util.h"
+#include "stats.h"
 
 /* ---- the man page ---- */
 
@@ -247,13 +248,13 @@ KTEST(contig, reclaim_only_without_nowait)
 	KT_EXPECT_EQ(ct_shrinker_calls, 0);
 	KT_EXPECT(ct_held != NULL);
 
-	unsigned long rounds = contig_stats.reclaim_rounds;
+	unsigned long rounds = mm_stat_read(MM_STAT_CONTIG_RECLAIMS);
 	void *p = contigmalloc(bytes, M_CONTIGTEST, M_WAITOK | M_ZERO, pa,
 			       pa + bytes, 4096, 0);
 
 	KT_EXPECT(ct_shrinker_calls >= 1);
 	KT_EXPECT_EQ(ct_shrinker_gfp, GFP_KERNEL); /* reclaims as GFP_KERNEL */
-	KT_EXPECT(contig_stats.reclaim_rounds > rounds);
+	KT_EXPECT(mm_stat_read(MM_STAT_CONTIG_RECLAIMS) > rounds);
 	KT_EXPECT(ct_held == NULL);
 	KT_ASSERT(p != NULL);
 	KT_EXPECT_EQ(vtophys(p), pa);

@@ -5,6 +5,7 @@
  * allocation (debug builds); the contig claim/release contract.
  */
 #include "page_test_util.h"
+#include "stats.h"
 
 /* "pfn 0x<hex>" as the panics print a frame (static buffer). */
 /* "pfn 0x..." of a panic message (one static buffer: one use at a time). */
@@ -158,7 +159,7 @@ KTEST(page_free, write_after_free_is_reported_with_the_frame)
 				    GFP_KERNEL | __GFP_NOWARN, 4)),
 			    "write after free");
 	__free_pages(p, 4);
-	KT_EXPECT(mm_stats.poison_checked > 0);
+	KT_EXPECT(mm_stat_read(MM_STAT_POISON_CHECKED) > 0);
 	page_test_end(&start);
 }
 

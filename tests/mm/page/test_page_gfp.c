@@ -7,6 +7,7 @@
  */
 #include "page_test_util.h"
 #include "page/pcp.h"
+#include "stats.h"
 
 struct pressure {
 	struct buddyinfo start;
@@ -117,19 +118,19 @@ KTEST(page_gfp, noretry_and_repeat_retry_counts)
 	test_shrinker_init(&io, "test-io", __GFP_IO);
 	pressure_begin(&p); /* the shrinker holds nothing: reclaim is futile */
 
-	unsigned long r = mm_stats.reclaim_rounds, c = io.calls;
+	unsigned long r = mm_stat_read(MM_STAT_RECLAIM_ROUNDS), c = io.calls;
 	KT_EXPECT(alloc_pages(GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN, 0) == NULL);
-	KT_EXPECT_EQ(mm_stats.reclaim_rounds - r, 0);
+	KT_EXPECT_EQ(mm_stat_read(MM_STAT_RECLAIM_ROUNDS) - r, 0);
 	KT_EXPECT_EQ(io.calls - c, 0);
 
-	r = mm_stats.reclaim_rounds, c = io.calls;
+	r = mm_stat_read(MM_STAT_RECLAIM_ROUNDS), c = io.calls;
 	KT_EXPECT(alloc_pages(GFP_KERNEL | __GFP_NOWARN, 0) == NULL);
-	KT_EXPECT_EQ(mm_stats.reclaim_rounds - r, 1);
+	KT_EXPECT_EQ(mm_stat_read(MM_STAT_RECLAIM_ROUNDS) - r, 1);
 	KT_EXPECT_EQ(io.calls - c, 1);
 
-	r = mm_stats.reclaim_rounds, c = io.calls;
+	r = mm_stat_read(MM_STAT_RECLAIM_ROUNDS), c = io.calls;
 	KT_EXPECT(alloc_pages(GFP_KERNEL | __GFP_REPEAT | __GFP_NOWARN, 0) == NULL);
-	KT_EXPECT_EQ(mm_stats.reclaim_rounds - r, 2);
+	KT_EXPECT_EQ(mm_stat_read(MM_STAT_RECLAIM_ROUNDS) - r, 2);
 	KT_EXPECT_EQ(io.calls - c, 2);
 
 	pressure_end(&p);
@@ -189,14 +190,14 @@ KTEST(page_gfp, nofail_never_loops_forever_on_false_progress)
 	pressure_begin(&p);
 	register_shrinker(&liar);
 	liar_calls = 0;
-	unsigned long r = mm_stats.reclaim_rounds;
+	unsigned long r = mm_stat_read(MM_STAT_RECLAIM_ROUNDS);
 	KT_EXPECT_PANIC_MSG(alloc_pages(GFP_KERNEL | __GFP_NOFAIL, 0),
 			    "out of memory");
 	/* it did retry while "progress" was reported, a bounded number of
 	 * times */
 	ktest_printf("# %lu reclaim rounds, %lu calls of the lying shrinker\n",
-		     mm_stats.reclaim_rounds - r, liar_calls);
-	KT_EXPECT(mm_stats.reclaim_rounds - r > 1);
+		     mm_stat_read(MM_STAT_RECLAIM_ROUNDS) - r, liar_calls);
+	KT_EXPECT(mm_stat_read(MM_STAT_RECLAIM_ROUNDS) - r > 1);
 	KT_EXPECT(liar_calls > 1);
 	unregister_shrinker(&liar);
 	pressure_end(&p);
@@ -249,15 +250,15 @@ KTEST(page_gfp, nowarn_silences_the_failure_report)
 	struct buddyinfo start;
 
 	page_test_begin(&start);
-	unsigned long reports = mm_stats.fail_reports;
+	unsigned long reports = mm_stat_read(MM_STAT_FAIL_REPORTS);
 	/* an order above MAX_ORDER always fails, cheaply */
 	KT_EXPECT(alloc_pages(GFP_KERNEL | __GFP_NOWARN, MM_MAX_ORDER + 1) == NULL);
-	KT_EXPECT_EQ(mm_stats.fail_reports, reports);
+	KT_EXPECT_EQ(mm_stat_read(MM_STAT_FAIL_REPORTS), reports);
 	KT_EXPECT(alloc_pages(GFP_NOWAIT, MM_MAX_ORDER + 1) == NULL);
-	KT_EXPECT_EQ(mm_stats.fail_reports, reports + 1);
+	KT_EXPECT_EQ(mm_stat_read(MM_STAT_FAIL_REPORTS), reports + 1);
 	/* GFP_THISNODE includes __GFP_NOWARN */
 	KT_EXPECT(alloc_pages(GFP_KERNEL | GFP_THISNODE, MM_MAX_ORDER + 1) == NULL);
-	KT_EXPECT_EQ(mm_stats.fail_reports, reports + 1);
+	KT_EXPECT_EQ(mm_stat_read(MM_STAT_FAIL_REPORTS), reports + 1);
 	page_test_end(&start);
 }
 
@@ -323,10 +324,10 @@ KTEST(page_gfp, thisnode_never_returns_another_node)
 	struct page *p;
 
 	page_test_begin(&start);
-	unsigned long r = mm_stats.reclaim_rounds;
+	unsigned long r = mm_stat_read(MM_STAT_RECLAIM_ROUNDS);
 	KT_EXPECT(alloc_pages_node(1, GFP_KERNEL | GFP_THISNODE, 0) == NULL);
 	KT_EXPECT(alloc_pages_node(7, GFP_KERNEL | __GFP_THISNODE, 3) == NULL);
-	KT_EXPECT_EQ(mm_stats.reclaim_rounds, r);
+	KT_EXPECT_EQ(mm_stat_read(MM_STAT_RECLAIM_ROUNDS), r);
 	p = alloc_pages_node(0, GFP_KERNEL | GFP_THISNODE, 0);
 	KT_EXPECT(p != NULL);
 	if (p)

@@ -8,6 +8,7 @@
  */
 #include "page_test_util.h"
 #include "host_port.h"
+#include "stats.h"
 
 #define MiB (1ull << 20)
 #define GiB (1ull << 30)
@@ -43,9 +44,9 @@ KTEST(page_host, tiny_arena_oom_is_deterministic)
 		a++;
 	KT_EXPECT_EQ(a, min / 2 + min / 4); /* GFP_ATOMIC: down to min/4 */
 	/* a report is printed (counted) without __GFP_NOWARN */
-	unsigned long r = mm_stats.fail_reports;
+	unsigned long r = mm_stat_read(MM_STAT_FAIL_REPORTS);
 	KT_EXPECT(alloc_pages(GFP_NOWAIT, 0) == NULL);
-	KT_EXPECT_EQ(mm_stats.fail_reports, r + 1);
+	KT_EXPECT_EQ(mm_stat_read(MM_STAT_FAIL_REPORTS), r + 1);
 	KT_EXPECT_PANIC_MSG(alloc_pages(GFP_KERNEL | __GFP_NOFAIL, 0),
 			    "out of memory");
 	held_free_all(&h);
@@ -313,10 +314,10 @@ KTEST(page_host, no_ram_in_the_zonelist_asks_no_shrinker)
 	KT_ASSERT_EQ(test_shrinker_fill(&ts, 8), 8);
 	KT_EXPECT(alloc_pages(GFP_KERNEL | GFP_DMA | __GFP_NOWARN, 0) == NULL);
 	KT_EXPECT_EQ(ts.calls, 0);
-	unsigned long r = mm_stats.reclaim_rounds;
+	unsigned long r = mm_stat_read(MM_STAT_RECLAIM_ROUNDS);
 	KT_EXPECT_PANIC_MSG(alloc_pages(GFP_KERNEL | GFP_DMA | __GFP_NOFAIL, 0),
 			    "out of memory");
-	KT_EXPECT_EQ(mm_stats.reclaim_rounds, r);
+	KT_EXPECT_EQ(mm_stat_read(MM_STAT_RECLAIM_ROUNDS), r);
 	KT_EXPECT_EQ(ts.calls, 0);
 	test_shrinker_done(&ts);
 	host_mm_default();

@@ -12,6 +12,7 @@
  */
 #include "page_test_util.h"
 #include "page/pcp.h"
+#include "stats.h"
 
 static const gfp_t TAKE = GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN;
 
@@ -227,11 +228,11 @@ KTEST(page_reserve, a_shrinker_that_frees_elsewhere_first_is_asked_again)
 		register_shrinker(&t.s);
 		held_take_all(&hog, TAKE | GFP_DMA);
 		drain_all_pages();
-		unsigned long r = mm_stats.reclaim_rounds;
+		unsigned long r = mm_stat_read(MM_STAT_RECLAIM_ROUNDS);
 		struct page *p = alloc_pages(masks[m], 0);
 		KT_EXPECT(p != NULL);
 		KT_EXPECT_EQ(t.calls, 2);
-		KT_EXPECT_EQ(mm_stats.reclaim_rounds - r, 1);
+		KT_EXPECT_EQ(mm_stat_read(MM_STAT_RECLAIM_ROUNDS) - r, 1);
 		if (p) {
 			KT_EXPECT_EQ(pfn_zone(page_to_pfn(p)), ZONE_DMA);
 			__free_pages(p, 0);

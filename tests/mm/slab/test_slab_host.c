@@ -21,6 +21,7 @@
 #include "page/state.h"
 #include "page/zone.h"
 #include "slab/slab.h"
+#include "stats.h"
 
 /* 1 MiB .. 17 MiB of RAM: all of it ZONE_DMA (and a little ZONE_DMA32). */
 static void small_machine(void)
@@ -70,21 +71,21 @@ KTEST(slab_host, pressure_reclaims_cache_memory)
 	KT_EXPECT_EQ(in.pages, held_pages);
 
 	/* NOWAIT fails and ATOMIC (success or not) never reclaims. */
-	unsigned long calls = mm_stats.shrinker_calls;
+	unsigned long calls = mm_stat_read(MM_STAT_SHRINKER_CALLS);
 	KT_EXPECT(kmalloc(3000, GFP_NOWAIT | __GFP_NOWARN) == NULL);
 	void *bulk[64];
 	KT_EXPECT_EQ(kmem_cache_alloc_bulk(fresh, GFP_NOWAIT | __GFP_NOWARN, 64, bulk), 0);
 	kmem_cache_get_info(fresh, &in);
 	KT_EXPECT_EQ(in.active_objs, 0); /* all or nothing */
 	void *a = kmem_cache_alloc(atomic, GFP_ATOMIC | __GFP_NOWARN);
-	KT_EXPECT_EQ(mm_stats.shrinker_calls, calls);
+	KT_EXPECT_EQ(mm_stat_read(MM_STAT_SHRINKER_CALLS), calls);
 	kmem_cache_get_info(held, &in);
 	KT_EXPECT_EQ(in.pages, held_pages);
 
 	/* GFP_KERNEL reclaims the held cache's memory and succeeds. */
 	void *obj = kmem_cache_alloc(fresh, GFP_KERNEL | __GFP_NOWARN);
 	KT_EXPECT(obj != NULL);
-	KT_EXPECT(mm_stats.shrinker_calls > calls);
+	KT_EXPECT(mm_stat_read(MM_STAT_SHRINKER_CALLS) > calls);
 	kmem_cache_get_info(held, &in);
 	KT_EXPECT(in.pages < held_pages);
 
@@ -113,10 +114,10 @@ KTEST(slab_host, nofail_gets_memory_back_from_caches)
 	for (int i = 0; i < N; i++)
 		kmem_cache_free(held, objs[i]);
 	size_t n = exhaust(0, GFP_NOWAIT);
-	unsigned long calls = mm_stats.shrinker_calls;
+	unsigned long calls = mm_stat_read(MM_STAT_SHRINKER_CALLS);
 	void *p = kmalloc(100, GFP_KERNEL | __GFP_NOFAIL); /* never NULL */
 	KT_EXPECT(p != NULL);
-	KT_EXPECT(mm_stats.shrinker_calls > calls);
+	KT_EXPECT(mm_stat_read(MM_STAT_SHRINKER_CALLS) > calls);
 	kfree(p);
 	while (n)
 		__free_pages(pages[--n], 0);
