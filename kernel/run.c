@@ -76,7 +76,7 @@ _Noreturn void kernel_after_boot(const struct boot_info *bi)
 	for (int i = 0; i < DEMO_OBJECTS; i++)
 		kmem_cache_free(inodes, objects[i]);
 	kmem_cache_destroy(inodes);
-	slab_shrink_all();
+	kmem_cache_shrink_all();
 	drain_all_pages();
 	unsigned long free_after = nr_free_pages();
 	printk("demo: everything freed: %lu free frames before, %lu after%s\n",

@@ -168,6 +168,6 @@ unsigned long kmem_cache_leaked_objects(void);
 
 /* Shrinks every cache as kmem_cache_shrink does, and releases this CPU's
  * per-CPU object arrays. Returns frames freed. Task context only. */
-unsigned long slab_shrink_all(void);
+unsigned long kmem_cache_shrink_all(void);
 
 #endif

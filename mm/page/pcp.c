@@ -69,7 +69,7 @@ struct page *pcp_alloc(struct zone *z, gfp_t gfp, enum zone_type classzone)
 	struct page *page = NULL;
 
 	unsigned long irq = mm_port_irq_save();
-	struct pcp_list *l = &mm_pcp[mm_port_cpu_id()].list[z - mm_zones];
+	struct pcp_list *l = &mm_pcp[mm_this_cpu()].list[z - mm_zones];
 
 	if (!zone_watermark_ok(z, mark, 0)) {
 		mm_port_irq_restore(irq);
@@ -121,7 +121,7 @@ void pcp_drain_batch(struct pcp_list *l, enum zone_type zone)
 unsigned long pcp_drain_local(void)
 {
 	unsigned long irq = mm_port_irq_save();
-	struct pcp_cpu *pcp = &mm_pcp[mm_port_cpu_id()];
+	struct pcp_cpu *pcp = &mm_pcp[mm_this_cpu()];
 	unsigned long moved = 0;
 
 	for (int zi = 0; zi < MM_NR_ZONES; zi++) {

@@ -127,7 +127,7 @@ static inline struct page *pcp_take(enum zone_type z, gfp_t gfp,
 {
 	const struct zone *zone = &mm_zones[z];
 	unsigned long irq = mm_port_irq_save();
-	struct pcp_list *l = &mm_pcp[mm_port_cpu_id()].list[z];
+	struct pcp_list *l = &mm_pcp[mm_this_cpu()].list[z];
 	struct page *page = NULL;
 
 	if (l->count && __atomic_load_n(&zone->free, __ATOMIC_RELAXED) >
@@ -146,7 +146,7 @@ static inline struct page *pcp_take(enum zone_type z, gfp_t gfp,
 static inline void pcp_free(enum zone_type z, uint64_t idx, uint8_t st)
 {
 	unsigned long irq = mm_port_irq_save();
-	struct pcp_list *l = &mm_pcp[mm_port_cpu_id()].list[z];
+	struct pcp_list *l = &mm_pcp[mm_this_cpu()].list[z];
 	uint32_t head = l->head, n = l->count + 1;
 
 	mm_page_state[idx] = ps_make(st, PS_PCP, 0);

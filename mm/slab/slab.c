@@ -403,7 +403,7 @@ struct kmem_cpu_cache *slab_cpu_array_install(struct kmem_cache *s,
 
 unsigned long slab_drop_cpu_arrays(struct kmem_cache *s, bool all_cpus)
 {
-	unsigned int me = mm_port_cpu_id();
+	unsigned int me = mm_this_cpu();
 	unsigned long frames = 0;
 
 	for (unsigned int cpu = 0, cpus = mm_cpus_running(); cpu < cpus; cpu++) {
@@ -440,7 +440,7 @@ unsigned long slab_cpu_cached(const struct kmem_cache *s)
 
 void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp)
 {
-	unsigned int cpu = mm_port_cpu_id();
+	unsigned int cpu = mm_this_cpu();
 	struct kmem_cpu_cache *c = s->cpu[cpu];
 	void *obj = NULL;
 
@@ -489,7 +489,7 @@ void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp)
 
 void slab_free_slow(struct kmem_cache *s, void *obj)
 {
-	unsigned int cpu = mm_port_cpu_id();
+	unsigned int cpu = mm_this_cpu();
 	struct kmem_cpu_cache *c = s->cpu[cpu];
 	struct slab *to_free = NULL;
 

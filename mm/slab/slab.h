@@ -394,7 +394,7 @@ static inline bool slab_is_object_start(const struct kmem_cache *s,
 /* Pops from this CPU's array; NULL when it is missing, empty or busy. */
 static inline void *slab_cpu_pop(struct kmem_cache *s)
 {
-	struct kmem_cpu_cache *c = s->cpu[mm_port_cpu_id()];
+	struct kmem_cpu_cache *c = s->cpu[mm_this_cpu()];
 
 	if (likely(c != NULL && !c->busy)) {
 		c->busy = 1;
@@ -435,7 +435,7 @@ static inline void slab_free_push(struct kmem_cache *s, void *obj,
 {
 	slab_debug_on_free(s, obj, fn);
 
-	struct kmem_cpu_cache *c = s->cpu[mm_port_cpu_id()];
+	struct kmem_cpu_cache *c = s->cpu[mm_this_cpu()];
 	if (likely(c != NULL && !c->busy)) {
 		c->busy = 1;
 		slab_barrier();

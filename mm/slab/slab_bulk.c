@@ -8,7 +8,7 @@
 
 size_t kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t n, void **p)
 {
-	unsigned int cpu = mm_port_cpu_id();
+	unsigned int cpu = mm_this_cpu();
 	struct kmem_cpu_cache *c = s->cpu[cpu];
 	size_t done = 0;
 
@@ -76,7 +76,7 @@ void kmem_cache_free_bulk(struct kmem_cache *s, size_t n, void **p)
 	for (size_t i = 0; i < n; i++)
 		slab_debug_on_free(s, p[i], "kmem_cache_free_bulk");
 
-	struct kmem_cpu_cache *c = s->cpu[mm_port_cpu_id()];
+	struct kmem_cpu_cache *c = s->cpu[mm_this_cpu()];
 	size_t done = 0;
 	if (likely(c != NULL && !c->busy)) {
 		c->busy = 1;

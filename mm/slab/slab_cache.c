@@ -277,7 +277,7 @@ static unsigned long shrink_caches(unsigned long max_frames)
 	return frames;
 }
 
-unsigned long slab_shrink_all(void)
+unsigned long kmem_cache_shrink_all(void)
 {
 	return shrink_caches(~0ul);
 }

@@ -519,7 +519,7 @@ static void fz_end(void)
 			cache_destroy(i);
 	for (int i = 0; i < FZ_SHRINKERS; i++)
 		unregister_shrinker(&fz.shr[i].s);
-	slab_shrink_all();
+	kmem_cache_shrink_all();
 	drain_all_pages();
 	struct buddyinfo now;
 	buddyinfo_snapshot(&now);
@@ -544,7 +544,7 @@ static const struct {
 	{ op_contig, "contigmalloc" },         { op_contig, "contigmalloc" },
 	{ op_drain, "drain_all_pages" },       { op_shrinker_fill, "shrinker_fill" },
 	{ op_shrinker_take, "shrinker_take" }, { op_exhaust, "exhaust" },
-	{ op_free_many, "free_many" },         { op_slab_shrink_all, "slab_shrink_all" },
+	{ op_free_many, "free_many" },         { op_kmem_cache_shrink_all, "kmem_cache_shrink_all" },
 };
 #define FZ_NR_OPS (sizeof(fz_ops) / sizeof(fz_ops[0]))
 

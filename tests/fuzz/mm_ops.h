@@ -151,7 +151,7 @@ void op_cache_bulk(struct reader *r);
 void op_cache_free_bulk(struct reader *r);
 void op_cache_shrink(struct reader *r);
 void op_cache_destroy_op(struct reader *r);
-void op_slab_shrink_all(struct reader *r);
+void op_kmem_cache_shrink_all(struct reader *r);
 void cache_destroy(int c); /* frees its live objects first */
 
 /* ---- mm_ops_model.c ---- */

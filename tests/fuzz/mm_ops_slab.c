@@ -458,12 +458,12 @@ void op_cache_shrink(struct reader *r)
 	CHECK(nr_free_pages() == before + n);
 }
 
-void op_slab_shrink_all(struct reader *r)
+void op_kmem_cache_shrink_all(struct reader *r)
 {
 	unsigned long before = nr_free_pages();
 
 	expect_reclaim(GFP_NOWAIT, 0);
-	unsigned long n = slab_shrink_all();
+	unsigned long n = kmem_cache_shrink_all();
 	CHECK(nr_free_pages() == before + n);
 }
 

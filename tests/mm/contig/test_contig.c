@@ -307,7 +307,7 @@ KTEST(contig, run_across_zone_edge)
 	const uint64_t edge = ZONE_DMA_END_PFN << MM_PAGE_SHIFT;
 	const uint64_t low = edge - 3 * 4096, size = 3 * 4096 + 5 * 4096;
 
-	slab_shrink_all();
+	kmem_cache_shrink_all();
 	ct_begin(&snap);
 	uint64_t want = ct_oracle(size, low, low + size, 4096, 0);
 

@@ -13,7 +13,7 @@
 
 static unsigned long settled_free(void)
 {
-	slab_shrink_all();
+	kmem_cache_shrink_all();
 	drain_all_pages();
 	return nr_free_pages();
 }

@@ -26,7 +26,7 @@
 /* Free frames with no empty slab and no per-CPU array of this CPU held. */
 static unsigned long settled_free(void)
 {
-	slab_shrink_all();
+	kmem_cache_shrink_all();
 	drain_all_pages();
 	return nr_free_pages();
 }

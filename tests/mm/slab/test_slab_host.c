@@ -127,7 +127,7 @@ KTEST(slab_host, nofail_gets_memory_back_from_caches)
 
 KTEST(slab_host, two_cpus_arrays)
 {
-	slab_shrink_all();
+	kmem_cache_shrink_all();
 	unsigned long start = nr_free_pages();
 	struct kmem_cache *c = kmem_cache_create("t-2cpu", 128, 0, 0, NULL);
 	enum { N = 500 };
@@ -162,9 +162,9 @@ KTEST(slab_host, two_cpus_arrays)
 	KT_EXPECT_EQ(in.slabs, 0);
 	kmem_cache_destroy(c);
 	host_set_cpu(1);
-	slab_shrink_all();
+	kmem_cache_shrink_all();
 	host_set_cpu(0);
-	slab_shrink_all();
+	kmem_cache_shrink_all();
 	KT_EXPECT_EQ(nr_free_pages(), start);
 }
 
@@ -184,7 +184,7 @@ KTEST(slab_host, reinit_forgets_everything)
 	KT_EXPECT_EQ(in.slabs, 1);
 	kfree(p);
 	KT_EXPECT_EQ(kmem_cache_leaked_objects(), 0);
-	slab_shrink_all();
+	kmem_cache_shrink_all();
 	KT_EXPECT_EQ(nr_free_pages(), start);
 }
 
