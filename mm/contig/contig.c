@@ -81,7 +81,7 @@ static void contig_check_poison_locked(const struct mm_region *r, uint64_t pfn,
 	for (int z = 0; z < MM_NR_ZONES; z++)
 		MM_ASSERT_LOCKED(&mm_zones[z].lock, "contig_check_poison_locked");
 	for (uint64_t p = pfn; MM_DEBUG && p < pfn + nr; p++) {
-		if (!(r->state[p - r->base_pfn] & PS_POISON))
+		if (!(ps_load_at(r->state, p - r->base_pfn) & PS_POISON))
 			continue;
 		long off = poison_check_frame(p, &bad->found);
 
@@ -266,7 +266,7 @@ void contigfree(void *addr, unsigned long size, struct malloc_type *type)
 				       MM_PAGE_SHIFT
 			     : 0;
 	unsigned long irq = mm_lock_all_zones();
-	unsigned int kind = ps_kind(r->state[pfn - r->base_pfn]);
+	unsigned int kind = ps_kind(ps_load_at(r->state, pfn - r->base_pfn));
 	struct page *pages = &r->pages[pfn - r->base_pfn];
 	unsigned long tag = page_owner(&pages[0]);
 	uint64_t nr = contig_tag_value(tag);

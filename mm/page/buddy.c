@@ -59,7 +59,7 @@ static void block_insert(const struct mm_span *s, uint64_t pfn,
 {
 	uint64_t idx = span_index(s, pfn);
 
-	mm_page_state[idx] = ps_make(mm_page_state[idx], PS_FREE, order);
+	ps_store(idx, ps_make(ps_load(idx), PS_FREE, order));
 	area_push(&mm_zones[s->zone].area[order], idx);
 }
 
@@ -102,17 +102,17 @@ void buddy_free_block_locked(const struct mm_span *s, uint64_t pfn,
 		if (bpfn < s->base_pfn || bpfn + (1ull << order) > span_end)
 			break;
 		uint64_t bidx = span_index(s, bpfn);
-		uint8_t st = mm_page_state[bidx];
+		uint8_t st = ps_load(bidx);
 		if (ps_kind(st) != PS_FREE || ps_order(st) != order)
 			break;
 		area_del(&z->area[order], bidx);
 		/* a first frame that goes inside the merged block keeps its
 		 * links (or its owner's word): PS_PRIV_DIRTY */
-		mm_page_state[bidx] = ps_make(st, PS_TAIL, 0) | PS_PRIV_DIRTY;
+		ps_store(bidx, ps_make(st, PS_TAIL, 0) | PS_PRIV_DIRTY);
 		if (bpfn < pfn) { /* the lower half heads the merged block */
 			uint64_t idx = span_index(s, pfn);
-			mm_page_state[idx] = ps_make(mm_page_state[idx], PS_TAIL, 0) |
-					     PS_PRIV_DIRTY;
+			ps_store(idx, ps_make(ps_load(idx), PS_TAIL, 0) |
+					      PS_PRIV_DIRTY);
 			pfn = bpfn;
 		}
 		order++;
@@ -139,7 +139,7 @@ struct page *buddy_alloc_locked(struct zone *z, unsigned int order)
 		o--;
 		block_insert(s, pfn + (1ull << o), o);
 	}
-	mm_page_state[idx] = ps_make(mm_page_state[idx], PS_ALLOC, order);
+	ps_store(idx, ps_make(ps_load(idx), PS_ALLOC, order));
 	account_used(s, pfn, 1ull << order);
 	return &mm_pages[idx];
 }
@@ -169,7 +169,7 @@ static bool free_block_of(const struct mm_span *s, uint64_t pfn,
 
 		if (h < s->base_pfn)
 			break;
-		uint8_t st = mm_page_state[span_index(s, h)];
+		uint8_t st = ps_load(span_index(s, h));
 		if (ps_kind(st) == PS_FREE) {
 			if (ps_order(st) < o || h + (1ull << ps_order(st)) <= pfn)
 				return false;
@@ -212,9 +212,10 @@ bool buddy_claim_range_locked(uint64_t pfn, uint64_t nr)
 
 		free_block_of(s, p, &head, &o);
 		bend = head + (1ull << o);
-		area_del(&z->area[o], span_index(s, head));
-		mm_page_state[span_index(s, head)] =
-			ps_make(mm_page_state[span_index(s, head)], PS_TAIL, 0);
+		uint64_t hidx = span_index(s, head);
+
+		area_del(&z->area[o], hidx);
+		ps_store(hidx, ps_make(ps_load(hidx), PS_TAIL, 0));
 		account_used(s, head, 1ull << o);
 		if (head < pfn)
 			buddy_add_range_locked(s, head, pfn);
@@ -223,7 +224,7 @@ bool buddy_claim_range_locked(uint64_t pfn, uint64_t nr)
 		uint64_t from = head > pfn ? head : pfn;
 		uint64_t to = bend < end ? bend : end;
 		for (uint64_t q = from; q < to; q++)
-			mm_page_state[span_index(s, q)] = PS_CONTIG;
+			ps_store(span_index(s, q), PS_CONTIG);
 		p = bend;
 	}
 	return true;
@@ -239,7 +240,7 @@ void buddy_release_range(uint64_t pfn, uint64_t nr)
 			 "(pfn 0x%llx, %llu frames)", (unsigned long long)pfn,
 			 (unsigned long long)nr);
 	for (uint64_t p = pfn; p < end; p++) {
-		uint8_t st = r->state[p - r->base_pfn];
+		uint8_t st = ps_load_at(r->state, p - r->base_pfn);
 
 		if (ps_kind(st) != PS_CONTIG)
 			mm_panic("buddy_release_range: frame not claimed "
@@ -247,11 +248,13 @@ void buddy_release_range(uint64_t pfn, uint64_t nr)
 				 ps_kind(st));
 	}
 	for (uint64_t p = pfn; p < end; p++) {
-		r->state[p - r->base_pfn] = PS_TAIL | PS_PRIV_DIRTY; /* tags */
+		uint8_t st = PS_TAIL | PS_PRIV_DIRTY; /* contig's tags are in the words */
+
 		if (MM_DEBUG && mm_poison_enabled) {
 			poison_frame(p);
-			r->state[p - r->base_pfn] |= PS_POISON;
+			st |= PS_POISON;
 		}
+		ps_store_at(r->state, p - r->base_pfn, st);
 	}
 	unsigned long irq = mm_lock_all_zones();
 	for (uint64_t p = pfn; p < end;) {

@@ -194,13 +194,13 @@ static void check_poison(struct page *page, unsigned int order)
 	const struct mm_span *s = index_to_span(idx);
 
 	for (uint64_t i = 0; i < (1ull << order); i++) {
-		uint8_t st = mm_page_state[idx + i];
+		uint8_t st = ps_load(idx + i);
 		uint64_t found;
 		long off;
 
 		if (!(st & PS_POISON))
 			continue;
-		mm_page_state[idx + i] = st & (uint8_t)~PS_POISON;
+		ps_store(idx + i, st & (uint8_t)~PS_POISON);
 		mm_stat_inc(MM_STAT_POISON_CHECKED);
 		off = poison_check_frame(span_pfn(s, idx + i), &found);
 		if (off >= 0)
@@ -216,7 +216,7 @@ static void check_poison(struct page *page, unsigned int order)
 static void check_result(struct page *page, unsigned int order, gfp_t gfp)
 {
 	uint64_t idx = page_index(page);
-	uint8_t st = mm_page_state[idx];
+	uint8_t st = ps_load(idx);
 
 	if (ps_kind(st) != PS_ALLOC || ps_order(st) != order)
 		mm_panic("alloc_pages: internal error: block at index %llu is "
@@ -238,11 +238,11 @@ static void check_result(struct page *page, unsigned int order, gfp_t gfp)
 static inline void clear_private_frame(struct page *page, uint64_t idx,
 				       uint64_t i)
 {
-	uint8_t st = mm_page_state[idx + i];
+	uint8_t st = ps_load(idx + i);
 
 	if (st & PS_PRIV_DIRTY) {
 		page[i].private = 0;
-		mm_page_state[idx + i] = st & (uint8_t)~PS_PRIV_DIRTY;
+		ps_store(idx + i, st & (uint8_t)~PS_PRIV_DIRTY);
 	}
 }
 
@@ -384,7 +384,7 @@ free_pages_slow(struct page *page, unsigned int order)
 	if (order > MM_MAX_ORDER)
 		mm_panic("__free_pages: order %u out of range (pfn 0x%llx)", order,
 			 (unsigned long long)pfn);
-	uint8_t st = mm_page_state[idx];
+	uint8_t st = ps_load(idx);
 	if (ps_kind(st) != PS_ALLOC)
 		mm_panic("__free_pages: %s (pfn 0x%llx, order %u)",
 			 kind_reason[ps_kind(st)], (unsigned long long)pfn, order);
@@ -398,11 +398,11 @@ free_pages_slow(struct page *page, unsigned int order)
 	if (MM_DEBUG && mm_poison_enabled) {
 		for (uint64_t i = 0; i < (1ull << order); i++) {
 			poison_frame(pfn + i);
-			mm_page_state[idx + i] |= PS_POISON;
+			ps_store(idx + i, ps_load(idx + i) | PS_POISON);
 		}
 	}
 	if (order == 0 && mm_pcp_enabled) {
-		pcp_free(s->zone, idx, mm_page_state[idx]);
+		pcp_free(s->zone, idx, ps_load(idx));
 		return;
 	}
 	struct zone *z = &mm_zones[s->zone];
@@ -419,7 +419,7 @@ void __free_pages(struct page *page, unsigned int order)
 	uint64_t idx = (uint64_t)(page - mm_pages);
 
 	if (order == 0 && mm_pcp_enabled && idx < mm_nr_frames) {
-		uint8_t st = mm_page_state[idx];
+		uint8_t st = ps_load(idx);
 
 		if ((st & ~PS_POISON) == ps_make(0, PS_ALLOC, 0)) {
 			if (MM_DEBUG && mm_poison_enabled) {

@@ -89,8 +89,7 @@ struct page *pcp_alloc(struct zone *z, gfp_t gfp, enum zone_type classzone)
 				if (!p)
 					break;
 				uint64_t idx = page_index(p);
-				mm_page_state[idx] =
-					ps_make(mm_page_state[idx], PS_PCP, 0);
+				ps_store(idx, ps_make(ps_load(idx), PS_PCP, 0));
 				pcp_push_tail(l, (uint32_t)idx);
 			}
 		} else if (z->free) {

@@ -113,9 +113,9 @@ void pcp_drain_batch(struct pcp_list *l, enum zone_type zone);
 static inline void pcp_mark_alloc(uint64_t idx)
 {
 	if (MM_DEBUG)
-		mm_page_state[idx] = ps_make(mm_page_state[idx], PS_ALLOC, 0);
+		ps_store(idx, ps_make(ps_load(idx), PS_ALLOC, 0));
 	else
-		mm_page_state[idx] = ps_make(0, PS_ALLOC, 0);
+		ps_store(idx, ps_make(0, PS_ALLOC, 0));
 }
 
 /* Fast path: a frame from this CPU's list of zone z for a request whose
@@ -149,7 +149,7 @@ static inline void pcp_free(enum zone_type z, uint64_t idx, uint8_t st)
 	struct pcp_list *l = &mm_pcp[mm_this_cpu()].list[z];
 	uint32_t head = l->head, n = l->count + 1;
 
-	mm_page_state[idx] = ps_make(st, PS_PCP, 0);
+	ps_store(idx, ps_make(st, PS_PCP, 0));
 	*pcp_slot(l, head) = (uint32_t)idx;
 	l->head = head + 1;
 	pcp_set_count(l, n);

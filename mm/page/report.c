@@ -61,7 +61,7 @@ void zone_print_zones(void)
  * ('.'), allocated ('#') or reserved ('R'). */
 static uint64_t block_at(uint64_t idx, char *kind)
 {
-	uint8_t st = mm_page_state[idx];
+	uint8_t st = ps_load(idx);
 
 	switch (ps_kind(st)) {
 	case PS_FREE:
@@ -229,7 +229,7 @@ void mm_check_invariants(void)
 		uint64_t idx = s->first_index, end = idx + s->nr_frames;
 
 		while (idx < end) {
-			uint8_t st = mm_page_state[idx];
+			uint8_t st = ps_load(idx);
 			char k;
 			uint64_t n = block_at(idx, &k);
 			uint64_t pfn = span_pfn(s, idx);
@@ -253,7 +253,7 @@ void mm_check_invariants(void)
 				}
 			}
 			for (uint64_t j = 1; j < n; j++)
-				if (ps_kind(mm_page_state[idx + j]) != PS_TAIL) {
+				if (ps_kind(ps_load(idx + j)) != PS_TAIL) {
 					__builtin_memcpy(why, "block interior has a state", 27);
 					break;
 				}

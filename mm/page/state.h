@@ -48,6 +48,31 @@ enum page_kind {
 _Static_assert(PS_PRIV_DIRTY == 1u << PS_ORDER_SHIFT,
 	       "PS_PRIV_DIRTY is the low order bit, unused on PS_TAIL frames");
 
+/*
+ * State bytes are read and written with relaxed atomic accesses (plain
+ * byte movs): a lock holder reads bytes that other CPUs write without it
+ * (the buddy checks a neighbour that its owner is freeing onto a per-CPU
+ * list; contig reads frames that are allocated). Every such reader only
+ * asks "is it free in the buddy lists?", which no lock-free writer changes:
+ * only zone-lock holders make a frame PS_FREE or take it out of PS_FREE.
+ */
+static inline uint8_t ps_load_at(const uint8_t *state, uint64_t i)
+{
+	return __atomic_load_n(&state[i], __ATOMIC_RELAXED);
+}
+static inline void ps_store_at(uint8_t *state, uint64_t i, uint8_t v)
+{
+	__atomic_store_n(&state[i], v, __ATOMIC_RELAXED);
+}
+static inline uint8_t ps_load(uint64_t idx)
+{
+	return ps_load_at(mm_page_state, idx);
+}
+static inline void ps_store(uint64_t idx, uint8_t v)
+{
+	ps_store_at(mm_page_state, idx, v);
+}
+
 static inline unsigned int ps_kind(uint8_t s)
 {
 	return s & PS_KIND_MASK;
@@ -75,8 +100,8 @@ static inline void set_page_owner(struct page *page, unsigned long v)
 	uint64_t idx = page_index(page);
 
 	page->private = v;
-	if (v && idx < mm_nr_frames && mm_page_state[idx] == PS_TAIL)
-		mm_page_state[idx] = PS_PRIV_DIRTY;
+	if (v && idx < mm_nr_frames && ps_load(idx) == PS_TAIL)
+		ps_store(idx, PS_PRIV_DIRTY);
 }
 
 /* ---- bit tricks ---- */
