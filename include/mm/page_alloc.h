@@ -148,13 +148,21 @@ struct shrinker {
 	unsigned long (*scan)(struct shrinker *s, gfp_t gfp,
 			      unsigned long nr_to_free);
 	const char *name;
-	struct shrinker *next; /* private */
+	/* private to mm/ (reclaim.c): the list, the reclaim runs inside
+	 * scan() now, the last run that asked it */
+	struct shrinker *next;
+	unsigned int users;
+	bool registered;
+	unsigned long asked_in_run;
 };
 
-/* Adds s to the list reclaim walks. Returns 0; panics if s is already
- * registered or has no scan function. */
+/* Adds s to the list reclaim walks (any CPU, any time, also while reclaim
+ * runs). Returns 0; panics if s is already registered or has no scan
+ * function. */
 int register_shrinker(struct shrinker *s);
-/* Removes s; panics if it is not registered. */
+/* Removes s, then waits until no CPU is inside s->scan(): once it returns,
+ * s may be freed. Panics if s is not registered. Not from s->scan itself
+ * (it would wait for itself). */
 void unregister_shrinker(struct shrinker *s);
 
 #endif

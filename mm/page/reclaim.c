@@ -11,12 +11,30 @@
 #include "page/zone.h"
 #include "stats.h"
 
+/*
+ * The shrinker list. Reclaim walks it without holding shrinker_lock while
+ * it calls scan() (a shrinker may allocate or free), so registration may
+ * run at any time on any CPU: the walker counts itself in s->users around
+ * the call, and unregister_shrinker() unlinks s, then waits for users to
+ * drop to 0. After a call the walker goes on from s->next if s is still
+ * registered, else from the head, skipping the shrinkers this run already
+ * asked (asked_in_run: each run has its own number).
+ */
 static struct shrinker *shrinkers;
 static mm_spinlock_t shrinker_lock = MM_SPINLOCK_INIT;
+static unsigned long shrinker_runs; /* under shrinker_lock */
+
+/* Reclaim running on this CPU: a shrinker's own allocations do not reclaim
+ * again (they fail instead of recursing into the shrinkers). */
+static struct {
+	bool active;
+} __attribute__((aligned(MM_CACHE_LINE))) in_reclaim[MM_MAX_CPUS];
 
 void shrinkers_reset(void)
 {
 	shrinkers = NULL;
+	shrinker_runs = 0;
+	__builtin_memset(in_reclaim, 0, sizeof(in_reclaim));
 }
 
 int register_shrinker(struct shrinker *s)
@@ -34,6 +52,9 @@ int register_shrinker(struct shrinker *s)
 				 s->name ? s->name : "?");
 		}
 	}
+	s->users = 0;
+	s->asked_in_run = 0;
+	s->registered = true;
 	s->next = shrinkers;
 	shrinkers = s;
 	mm_port_unlock_irqrestore(&shrinker_lock, irq);
@@ -43,18 +64,55 @@ int register_shrinker(struct shrinker *s)
 void unregister_shrinker(struct shrinker *s)
 {
 	unsigned long irq = mm_port_lock_irqsave(&shrinker_lock);
+	struct shrinker **pp = &shrinkers;
 
-	for (struct shrinker **pp = &shrinkers; *pp; pp = &(*pp)->next) {
-		if (*pp == s) {
-			*pp = s->next;
-			s->next = NULL;
-			mm_port_unlock_irqrestore(&shrinker_lock, irq);
-			return;
-		}
+	while (*pp && *pp != s)
+		pp = &(*pp)->next;
+	if (!*pp) {
+		mm_port_unlock_irqrestore(&shrinker_lock, irq);
+		mm_panic("unregister_shrinker: shrinker %s is not registered",
+			 s && s->name ? s->name : "?");
+	}
+	*pp = s->next;
+	s->registered = false;
+	while (s->users) { /* a CPU is inside s->scan() */
+		mm_port_unlock_irqrestore(&shrinker_lock, irq);
+		irq = mm_port_lock_irqsave(&shrinker_lock);
+	}
+	s->next = NULL;
+	mm_port_unlock_irqrestore(&shrinker_lock, irq);
+}
+
+/* The next shrinker run `run` has not asked, counted in its users; from
+ * the head when prev is NULL or was unregistered meanwhile. NULL at the
+ * end. Drops the count on prev. */
+static struct shrinker *next_shrinker(struct shrinker *prev, unsigned long run)
+{
+	unsigned long irq = mm_port_lock_irqsave(&shrinker_lock);
+	struct shrinker *s = shrinkers;
+
+	if (prev) {
+		prev->users--;
+		if (prev->registered)
+			s = prev->next;
+	}
+	while (s && s->asked_in_run == run)
+		s = s->next;
+	if (s) {
+		s->users++;
+		s->asked_in_run = run;
 	}
 	mm_port_unlock_irqrestore(&shrinker_lock, irq);
-	mm_panic("unregister_shrinker: shrinker %s is not registered",
-		 s && s->name ? s->name : "?");
+	return s;
+}
+
+static unsigned long new_run(void)
+{
+	unsigned long irq = mm_port_lock_irqsave(&shrinker_lock);
+	unsigned long run = ++shrinker_runs;
+
+	mm_port_unlock_irqrestore(&shrinker_lock, irq);
+	return run;
 }
 
 /* Frames free in the zones gfp may use: its zonelist, buddy lists and
@@ -123,13 +181,13 @@ static struct shrink_result run_shrinkers(const struct shrink_goal *g)
 {
 	struct shrink_result r = { 0, 0 };
 	uint64_t want = still_wanted(g, 0);
+	unsigned long run = new_run();
+	struct shrinker *s = NULL;
 
-	/* The list is walked without the lock: a shrinker may allocate or
-	 * free. Registration must not race with reclaim (documented).
-	 * Progress is measured on the zones, not taken from scan()'s answer:
+	/* Progress is measured on the zones, not taken from scan()'s answer:
 	 * a shrinker frees where its memory is, which may be a zone this
 	 * request cannot use, and a shrinker may claim more than it frees. */
-	for (struct shrinker *s = shrinkers; s && want; s = s->next) {
+	while (want && (s = next_shrinker(s, run))) {
 		for (int pass = 0; pass < SHRINKER_MAX_PASSES && want; pass++) {
 			uint64_t before = zonelist_free(g->gfp);
 
@@ -144,6 +202,26 @@ static struct shrink_result run_shrinkers(const struct shrink_goal *g)
 				break; /* nothing more here */
 		}
 	}
+	if (s) { /* stopped early: drop the count */
+		unsigned long irq = mm_port_lock_irqsave(&shrinker_lock);
+		s->users--;
+		mm_port_unlock_irqrestore(&shrinker_lock, irq);
+	}
+	return r;
+}
+
+/* Runs the shrinkers unless this CPU is already inside them (a shrinker's
+ * own allocation): then nothing, as if none were registered. */
+static struct shrink_result run_shrinkers_once(const struct shrink_goal *g)
+{
+	unsigned int cpu = mm_this_cpu();
+	struct shrink_result r = { 0, 0 };
+
+	if (in_reclaim[cpu].active)
+		return r;
+	in_reclaim[cpu].active = true;
+	r = run_shrinkers(g);
+	in_reclaim[cpu].active = false;
 	return r;
 }
 
@@ -151,7 +229,7 @@ struct shrink_result mm_shrink_for_alloc(gfp_t gfp, unsigned int order)
 {
 	struct shrink_goal g = { gfp, 1ul << order, (int)order };
 
-	return run_shrinkers(&g);
+	return run_shrinkers_once(&g);
 }
 
 unsigned long mm_direct_reclaim(gfp_t gfp, unsigned long nr_frames)
@@ -159,5 +237,5 @@ unsigned long mm_direct_reclaim(gfp_t gfp, unsigned long nr_frames)
 	struct shrink_goal g = { gfp, nr_frames, -1 };
 
 	drain_all_pages();
-	return run_shrinkers(&g).usable;
+	return run_shrinkers_once(&g).usable;
 }
