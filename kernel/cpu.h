@@ -130,6 +130,18 @@ static inline void cli(void)
 	__asm__ volatile("cli" : : : "memory");
 }
 
+static inline void sti(void)
+{
+	__asm__ volatile("sti" : : : "memory");
+}
+
+/* sti takes effect after the next instruction, so no interrupt can come
+ * between the two and leave hlt waiting for the one after it. */
+static inline void sti_hlt(void)
+{
+	__asm__ volatile("sti; hlt" : : : "memory");
+}
+
 static inline void hlt(void)
 {
 	__asm__ volatile("hlt" : : : "memory");

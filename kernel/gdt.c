@@ -5,9 +5,9 @@
 
 #include "cpu.h"
 #include "kstring.h"
+#include "percpu.h"
 
 #define IST_STACK_SIZE (16 * 1024)
-#define IST_COUNT 3
 
 /* The 64-bit TSS (Intel SDM vol. 3, 8.7). Only the IST slots are used: the
  * kernel never leaves ring 0, so rsp0..2 are never loaded. */
@@ -26,12 +26,18 @@ _Static_assert(sizeof(struct tss64) == 104, "TSS layout");
 #define GDT_ENTRY_KDATA 0x00cf92000000ffffull /* data, DPL 0 */
 #define TSS_TYPE_AVAILABLE 0x89ull           /* present, 64-bit TSS */
 
-static struct tss64 tss;
-static uint64_t gdt[5] __attribute__((aligned(16)));
-static uint8_t ist_stacks[IST_COUNT][IST_STACK_SIZE]
+/* One GDT and TSS per CPU: a TSS is marked busy in the GDT that loaded it,
+ * and each CPU needs its own IST stacks. */
+struct cpu_tables {
+	uint64_t gdt[5] __attribute__((aligned(16)));
+	struct tss64 tss;
+};
+
+static struct cpu_tables tables[SMP_MAX_CPUS];
+static uint8_t bsp_ist_stacks[IST_COUNT][IST_STACK_SIZE]
 	__attribute__((aligned(16)));
 
-_Static_assert(GDT_TSS / 8 + 1 < sizeof(gdt) / sizeof(gdt[0]),
+_Static_assert(GDT_TSS / 8 + 1 < sizeof(tables[0].gdt) / sizeof(uint64_t),
 	       "the TSS descriptor takes two GDT slots");
 
 /* A system-segment descriptor is 16 bytes: base bits 0..63 and limit. */
@@ -46,20 +52,31 @@ static void set_tss_descriptor(uint64_t *slot, uint64_t base, uint32_t limit)
 
 void gdt_init(void)
 {
-	struct descriptor_table_ptr ptr;
+	uint64_t tops[IST_COUNT];
 
-	memset(&tss, 0, sizeof(tss));
 	for (int i = 0; i < IST_COUNT; i++)
-		tss.ist[i] = (uint64_t)(uintptr_t)&ist_stacks[i][IST_STACK_SIZE];
-	tss.iomap_base = sizeof(tss); /* no I/O bitmap */
+		tops[i] = (uint64_t)(uintptr_t)&bsp_ist_stacks[i][IST_STACK_SIZE];
+	gdt_init_cpu(0, tops);
+}
+
+void gdt_init_cpu(unsigned int cpu, const uint64_t ist_top[IST_COUNT])
+{
+	struct descriptor_table_ptr ptr;
+	uint64_t *gdt = tables[cpu].gdt;
+	struct tss64 *t = &tables[cpu].tss;
+
+	memset(t, 0, sizeof(*t));
+	for (int i = 0; i < IST_COUNT; i++)
+		t->ist[i] = ist_top[i];
+	t->iomap_base = sizeof(*t); /* no I/O bitmap */
 
 	gdt[0] = 0;
 	gdt[GDT_KCODE / 8] = GDT_ENTRY_KCODE;
 	gdt[GDT_KDATA / 8] = GDT_ENTRY_KDATA;
-	set_tss_descriptor(&gdt[GDT_TSS / 8], (uint64_t)(uintptr_t)&tss,
-			   sizeof(tss) - 1);
+	set_tss_descriptor(&gdt[GDT_TSS / 8], (uint64_t)(uintptr_t)t,
+			   sizeof(*t) - 1);
 
-	ptr.limit = sizeof(gdt) - 1;
+	ptr.limit = sizeof(tables[cpu].gdt) - 1;
 	ptr.base = (uint64_t)(uintptr_t)gdt;
 	__asm__ volatile("lgdt %0\n\t"
 			 /* reload CS with a far return, then the data segments */

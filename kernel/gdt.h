@@ -17,7 +17,15 @@
 #define IST_NMI 2
 #define IST_MACHINE_CHECK 3
 
+#define IST_COUNT 3
+
+#include <stdint.h>
+
 /* Loads the GDT and the TSS on this CPU (the BSP). */
 void gdt_init(void);
+
+/* The same for CPU cpu (an AP, on itself), whose IST stacks (slots 1..3)
+ * end at ist_top[0..2]. */
+void gdt_init_cpu(unsigned int cpu, const uint64_t ist_top[IST_COUNT]);
 
 #endif

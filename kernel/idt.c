@@ -5,10 +5,13 @@
 
 #include "cpu.h"
 #include "gdt.h"
+#include "irq.h"
 #include "ksyms.h"
 #include "panic.h"
+#include "percpu.h"
 #include "printk.h"
 #include "shutdown.h"
+#include "smp.h"
 
 #ifdef KTEST_KERNEL
 #include <ktest.h>
@@ -30,6 +33,7 @@ struct idt_gate {
 _Static_assert(sizeof(struct idt_gate) == 16, "IDT gate layout");
 
 extern const uint64_t isr_stub_table[EXCEPTION_VECTORS];
+extern const uint64_t irq_stub_table[IRQ_STUBS][2]; /* vector, address */
 
 static struct idt_gate idt[IDT_VECTORS] __attribute__((aligned(16)));
 
@@ -66,21 +70,31 @@ static uint8_t ist_for(int vector)
 	}
 }
 
+static void set_gate(int v, uint64_t a)
+{
+	idt[v] = (struct idt_gate){
+		.offset_lo = (uint16_t)a,
+		.selector = GDT_KCODE,
+		.ist = ist_for(v),
+		.type_attr = GATE_INTERRUPT,
+		.offset_mid = (uint16_t)(a >> 16),
+		.offset_hi = (uint32_t)(a >> 32),
+	};
+}
+
 void idt_init(void)
+{
+	for (int v = 0; v < EXCEPTION_VECTORS; v++)
+		set_gate(v, isr_stub_table[v]);
+	for (int i = 0; i < IRQ_STUBS; i++)
+		set_gate((int)irq_stub_table[i][0], irq_stub_table[i][1]);
+	idt_load();
+}
+
+void idt_load(void)
 {
 	struct descriptor_table_ptr ptr;
 
-	for (int v = 0; v < EXCEPTION_VECTORS; v++) {
-		uint64_t a = isr_stub_table[v];
-		idt[v] = (struct idt_gate){
-			.offset_lo = (uint16_t)a,
-			.selector = GDT_KCODE,
-			.ist = ist_for(v),
-			.type_attr = GATE_INTERRUPT,
-			.offset_mid = (uint16_t)(a >> 16),
-			.offset_hi = (uint32_t)(a >> 32),
-		};
-	}
 	ptr.limit = sizeof(idt) - 1;
 	ptr.base = (uint64_t)(uintptr_t)idt;
 	__asm__ volatile("lidt %0" : : "m"(ptr) : "memory");
@@ -97,7 +111,8 @@ static void describe_pf_error(uint64_t err, char *buf, size_t size)
 		 err & (1u << 4) ? ", instruction fetch" : "");
 }
 
-static int exception_depth;
+/* Before GS is set up (percpu_init_bsp), the BSP's count is here. */
+static int early_exception_depth;
 
 void exception_dispatch(struct exception_frame *f)
 {
@@ -106,19 +121,25 @@ void exception_dispatch(struct exception_frame *f)
 	const char *pre = "";
 	char pf[80] = "";
 
-	if (++exception_depth > 1) {
+	/* Another CPU panicked and sent the NMI that stops this one. */
+	if (f->vector == VEC_NMI && smp_stopping())
+		smp_stop_this_cpu();
+	int *depth = percpu_ready() ? &this_cpu()->exception_depth
+				    : &early_exception_depth;
+	if (++*depth > 1) {
 		/* Faulting while reporting a fault: stop before it loops. */
 		printk("\nmm64: nested exception %s (vector %lu) at rip %p\n",
 		       name, (unsigned long)f->vector, (void *)f->rip);
 		machine_exit(EXIT_PANIC);
 	}
 #ifdef KTEST_KERNEL
-	if (ktest_catching())
+	if (ktest_catching() && this_cpu_id_early() == 0)
 		pre = "#   "; /* keep the TAP stream clean: comments */
 #endif
 	if (f->vector == VEC_PAGE_FAULT)
 		describe_pf_error(f->error_code, pf, sizeof(pf));
 
+	unsigned long held = printk_hold(); /* one report, not interleaved */
 	printk("%sEXCEPTION: %s (vector %lu) error 0x%lx%s%s%s\n", pre, name,
 	       (unsigned long)f->vector, (unsigned long)f->error_code,
 	       pf[0] ? " [" : "", pf, pf[0] ? "]" : "");
@@ -142,8 +163,9 @@ void exception_dispatch(struct exception_frame *f)
 	printk("%s  r12 %p  r13 %p  r14 %p\n", pre, (void *)f->r12,
 	       (void *)f->r13, (void *)f->r14);
 	printk("%s  r15 %p  cr3 %p\n", pre, (void *)f->r15, (void *)read_cr3());
+	printk_release(held);
 
-	exception_depth--;
+	--*depth;
 	panic("%s (vector %lu, error 0x%lx, rip %p, cr2 %p)", name,
 	      (unsigned long)f->vector, (unsigned long)f->error_code,
 	      (void *)f->rip, (void *)cr2);

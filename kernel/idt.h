@@ -30,8 +30,15 @@ _Static_assert(sizeof(struct exception_frame) == 22 * 8,
 #define VEC_PAGE_FAULT 14
 #define VEC_MACHINE_CHECK 18
 
-/* Loads the IDT on this CPU. Needs gdt_init() first (the IST stacks). */
+/* Fills the IDT (the exceptions and the kernel/irq.h vectors) and loads
+ * it on this CPU. Needs gdt_init() first (the IST stacks). */
 void idt_init(void);
+
+/* Loads the IDT idt_init() filled on this CPU (an AP: one IDT for all). */
+void idt_load(void);
+
+/* The interrupt stubs of kernel/isr.asm: timer, call, spurious. */
+#define IRQ_STUBS 3
 
 /* The name of exception vector v ("Page Fault"), or "Unknown". */
 const char *exception_name(uint64_t vector);

@@ -13,7 +13,8 @@
 ; that faulted, and calls exception_dispatch(frame). The handler panics;
 ; inside KT_EXPECT_PANIC the panic longjmps straight out of it, which is
 ; fine in ring 0 with interrupts off. If it ever returns, the registers are
-; restored and iretq resumes.
+; restored and iretq resumes. The interrupt stubs (kernel/irq.h) build the
+; same frame and call irq_dispatch(frame), which returns.
 ;
 ; The CPU aligns RSP to 16 before pushing its frame; 22 qwords of frame
 ; (176 bytes) keep it aligned, and the 2-qword record keeps the call
@@ -72,7 +73,21 @@ ISR_ERR   29
 ISR_ERR   30
 ISR_NOERR 31
 
-isr_common:
+; Interrupts (kernel/irq.h): the same frame, a zero error code, and
+; irq_dispatch instead of exception_dispatch. The handler returns.
+%macro IRQ 1
+irq_%1:
+	push qword 0
+	push qword %1
+	jmp irq_common
+%endmacro
+
+IRQ 0xf0                                ; IRQ_VEC_TIMER
+IRQ 0xf1                                ; IRQ_VEC_CALL
+IRQ 0xff                                ; IRQ_VEC_SPURIOUS
+
+; The common body: save, call %1 with the frame, restore, iretq.
+%macro ENTRY_COMMON 1
 	cld
 	push rax
 	push rbx
@@ -93,7 +108,7 @@ isr_common:
 	push qword [rdi + 17 * 8]       ; interrupted rip
 	push rbp                        ; interrupted rbp
 	mov rbp, rsp
-	call exception_dispatch
+	call %1
 	add rsp, 16
 	pop r15
 	pop r14
@@ -112,6 +127,14 @@ isr_common:
 	pop rax
 	add rsp, 16                     ; vector, error code
 	iretq
+%endmacro
+
+isr_common:
+	ENTRY_COMMON exception_dispatch
+
+extern irq_dispatch
+irq_common:
+	ENTRY_COMMON irq_dispatch
 
 ; The stubs' addresses, for idt.c.
 section .rodata
@@ -123,3 +146,10 @@ isr_stub_table:
 	dq isr_ %+ i
 %assign i i + 1
 %endrep
+
+; vector, stub address: IRQ_STUBS (kernel/idt.h) pairs.
+global irq_stub_table
+irq_stub_table:
+	dq 0xf0, irq_0xf0
+	dq 0xf1, irq_0xf1
+	dq 0xff, irq_0xff

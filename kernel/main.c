@@ -24,6 +24,7 @@
 #include "percpu.h"
 #include "printk.h"
 #include "serial.h"
+#include "smp.h"
 #include "tsc.h"
 
 #define PIC1_DATA 0x21
@@ -69,8 +70,6 @@ static void report_cpu(void)
 	printk("cpu: %s, %u-bit physical addresses, 1 GiB pages: %s, NX: %s\n",
 	       vendor, paging_phys_bits(), paging_has_1g_pages() ? "yes" : "no",
 	       paging_has_nx() ? "yes" : "no");
-	printk("cpu: %u CPU running (application processors are not started)\n",
-	       percpu_cpu_count());
 }
 
 _Noreturn void kernel_main(uint32_t magic, uint64_t mbi_phys)
@@ -144,6 +143,10 @@ _Noreturn void kernel_main(uint32_t magic, uint64_t mbi_phys)
 	       paging_pool_used(), PAGING_POOL_PAGES);
 
 	boot_info_report(&boot_info, kernel_log);
+
+	/* Before mm_init(): mm/ sizes its per-CPU state by the CPU count. */
+	smp_init(&boot_info);
+	smp_report();
 
 	mm_init(boot_info.memory_map, boot_info.memory_map_len,
 		boot_info.reserved, boot_info.reserved_len);

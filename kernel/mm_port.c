@@ -3,9 +3,9 @@
  * The kernel's implementation of include/mm/port.h.
  *
  * Locks are test-and-set spinlocks that turn interrupts off while held
- * (pushfq/cli, then popfq on unlock). The kernel never enables interrupts
- * yet, but mm/ is written for a kernel that does. CPUs: only the bootstrap
- * processor runs (kernel/percpu.h), so mm_port_cpu_count() is 1.
+ * (pushfq/cli, then popfq on unlock): the local APIC timer and cross-CPU
+ * calls interrupt every CPU (kernel/irq.h). CPUs: those kernel/smp.c
+ * started, all counted before mm_init() (kernel/percpu.h).
  */
 #include <mm/port.h>
 

@@ -195,3 +195,26 @@ uint64_t paging_kernel_pte_flags(uint64_t va)
 {
 	return *kernel_window_pte(va) & ~PTE_ADDR_MASK;
 }
+
+void *paging_map_mmio(uint64_t pa)
+{
+	static unsigned mmio_pages;
+	uint64_t va = MMIO_WINDOW_BASE + (uint64_t)mmio_pages * PAGE_4K;
+
+	if (pa & (PAGE_4K - 1))
+		panic("paging_map_mmio: pa 0x%llx is not page aligned",
+		      (unsigned long long)pa);
+	if (mmio_pages == 512)
+		panic("paging_map_mmio: the MMIO window is full (512 pages)");
+	uint64_t *t = root();
+	for (int level = 4; level > 1; level--) {
+		t = next_table(&t[pt_index(va, level)], "MMIO window entry");
+		if (!t)
+			panic("paging_map_mmio: page-table pool empty");
+	}
+	uint64_t nx = paging_has_nx() ? PTE_NX : 0;
+	t[pt_index(va, 1)] = pa | PTE_PRESENT | PTE_WRITE | PTE_PCD | PTE_PWT | nx;
+	invlpg((const void *)(uintptr_t)va);
+	mmio_pages++;
+	return (void *)(uintptr_t)va;
+}

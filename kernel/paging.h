@@ -15,6 +15,8 @@
 
 #define PTE_PRESENT (1ull << 0)
 #define PTE_WRITE (1ull << 1)
+#define PTE_PWT (1ull << 3)   /* with PCD: uncached (PAT entry 3) */
+#define PTE_PCD (1ull << 4)
 #define PTE_LARGE (1ull << 7) /* PS: 1 GiB in a PDPT, 2 MiB in a PD */
 #define PTE_NX (1ull << 63)
 #define PTE_ADDR_MASK 0x000ffffffffff000ull
@@ -76,6 +78,16 @@ uint64_t paging_kernel_pte_flags(uint64_t va);
  */
 bool paging_map_large(uint64_t va, uint64_t pa, uint64_t size,
 		      uint64_t page_size, uint64_t extra_flags);
+
+/*
+ * Device registers: the 4 KiB page at physical pa (aligned), mapped
+ * uncached, writable and never executable in the MMIO window, the last GiB
+ * of the address space (0xffffffffc0000000, above the kernel window).
+ * Returns its virtual address. Panics when the window (512 pages) or the
+ * page-table pool is full.
+ */
+#define MMIO_WINDOW_BASE 0xffffffffc0000000ull
+void *paging_map_mmio(uint64_t pa);
 
 /* The physical address va translates to, or ~0 if it is not mapped. */
 uint64_t paging_translate(uint64_t va);

@@ -3,12 +3,15 @@
 
 #include <stdbool.h>
 
+#include "ap_stacks.h"
 #include "cpu.h"
 #include "ksyms.h"
 #include "layout.h"
+#include "percpu.h"
 #include "printk.h"
 #include "serial.h"
 #include "shutdown.h"
+#include "smp.h"
 
 #ifdef KTEST_KERNEL
 #include <ktest.h>
@@ -23,12 +26,19 @@ struct frame {
 	uint64_t ret;
 };
 
+/* True if [va, va + n) lies in one place where stacks are. */
+static bool on_a_stack(uint64_t va, uint64_t n)
+{
+	return (kernel_image_contains(va) &&
+		kernel_image_contains(va + n - 1)) ||
+	       (ap_stacks_contain(va) && ap_stacks_contain(va + n - 1));
+}
+
 /* A frame may be read if it lies in the kernel image (the boot stack and
- * the IST stacks are in .bss) and is aligned. */
+ * the BSP's IST stacks are in .bss) or in the APs' stacks, aligned. */
 static bool frame_readable(uint64_t fp)
 {
-	return (fp & 7) == 0 && kernel_image_contains(fp) &&
-	       kernel_image_contains(fp + sizeof(struct frame) - 1);
+	return (fp & 7) == 0 && on_a_stack(fp, sizeof(struct frame));
 }
 
 int stack_trace_collect(uint64_t rbp, uint64_t *pcs, int max)
@@ -74,14 +84,23 @@ int stack_trace_print(const char *prefix, uint64_t rbp)
 	return n;
 }
 
-static int panic_depth;
+#define NO_OWNER UINT32_MAX
+
+/* The CPU reporting a panic. The first to set it wins; any other CPU that
+ * panics meanwhile stops without printing, so one report stays readable. */
+static uint32_t panic_owner = NO_OWNER;
 static char panic_msg[PANIC_MSG_MAX];
 
 _Noreturn void vpanic_at(const char *file, int line, const char *fmt,
 			 va_list ap)
 {
+	uint32_t me = this_cpu_id_early(), owner = NO_OWNER;
+
 	cli();
-	if (++panic_depth > 1) {
+	if (!__atomic_compare_exchange_n(&panic_owner, &owner, me, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		if (owner != me)
+			smp_stop_this_cpu(); /* another CPU is reporting */
 		/* A panic while printing a panic: say so and stop at once. */
 		serial_init();
 		printk("\nPANIC (nested) at %s:%d: %s\n", file, line, fmt);
@@ -94,7 +113,8 @@ _Noreturn void vpanic_at(const char *file, int line, const char *fmt,
 	vsnprintf(panic_msg + n, sizeof(panic_msg) - (size_t)n, fmt, ap);
 
 #ifdef KTEST_KERNEL
-	if (ktest_catching()) {
+	/* The tests run on CPU 0; a panic on another CPU is a real one. */
+	if (me == 0 && ktest_catching()) {
 		uint64_t pcs[8];
 		int k = stack_trace_collect(read_rbp(), pcs, 8);
 		char trace[8 * 20 + 1];
@@ -105,13 +125,15 @@ _Noreturn void vpanic_at(const char *file, int line, const char *fmt,
 						 sizeof(trace) - used, " %lx",
 						 (unsigned long)pcs[i]);
 		printk("#   panic trace:%s\n", trace);
-		panic_depth = 0;
+		__atomic_store_n(&panic_owner, NO_OWNER, __ATOMIC_RELEASE);
 		ktest_on_panic(panic_msg); /* longjmps back into the test */
 	}
 #endif
+	smp_stop_others();
+	printk_panic_takeover(); /* a stopped CPU may have held the lock */
 	printk("\nPANIC: %s\n", panic_msg);
 	stack_trace_print("", read_rbp());
-	printk("mm64: stopping (QEMU exit status %d)\n",
+	printk("mm64: stopping on cpu %u (QEMU exit status %d)\n", me,
 	       (EXIT_PANIC << 1) | 1);
 	machine_exit(EXIT_PANIC);
 }

@@ -27,7 +27,7 @@ _Noreturn void vpanic_at(const char *file, int line, const char *fmt,
  * Prints the return addresses found by following the frame-pointer chain
  * from rbp (0: the caller's frame), one "prefix  #n 0x..." line each. Stops
  * at rbp == 0 (the root set up by boot/boot.asm), at a frame outside the
- * kernel image (where the stacks live), at a second frame that does not
+ * stacks (the kernel image, kernel/ap_stacks.h), at a second frame that does not
  * move up the stack (one is allowed: the step from an IST stack back to
  * the interrupted one), or after STACK_TRACE_MAX frames. Returns the number
  * printed. Never faults: every frame is checked before it is read.

@@ -2,12 +2,20 @@
 /*
  * printk/snprintf: one formatter (kformat) and two sinks. The serial sink
  * buffers a line at a time, so a message is written in one go.
+ *
+ * printk holds a lock for the whole message, interrupts off, so messages
+ * from several CPUs never interleave. The lock records its owner: a printk
+ * nested on the owning CPU (an exception or NMI while it prints, a panic
+ * in the formatter) prints without it instead of deadlocking, and the
+ * panic path takes it over from a CPU it stopped (printk_panic_takeover).
  */
 #include "printk.h"
 
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "mm_port_inline.h"
+#include "percpu.h"
 #include "serial.h"
 
 struct spec {
@@ -330,14 +338,76 @@ static void line_emit(char c, void *ctx)
 		line_flush(l);
 }
 
+#define NO_OWNER UINT32_MAX
+
+static uint32_t owner = NO_OWNER; /* the CPU printing, or NO_OWNER */
+static unsigned int writers;      /* CPUs inside the locked section */
+static unsigned long overlaps;    /* times writers was found above 0 */
+
+/* Takes the lock unless this CPU holds it; true if it took it. */
+static bool printk_lock(uint32_t me)
+{
+	uint32_t expected = NO_OWNER;
+
+	if (__atomic_load_n(&owner, __ATOMIC_RELAXED) == me)
+		return false; /* nested on this CPU */
+	while (!__atomic_compare_exchange_n(&owner, &expected, me, false,
+					    __ATOMIC_ACQUIRE,
+					    __ATOMIC_RELAXED)) {
+		expected = NO_OWNER;
+		__builtin_ia32_pause();
+	}
+	if (__atomic_fetch_add(&writers, 1, __ATOMIC_RELAXED) != 0)
+		__atomic_fetch_add(&overlaps, 1, __ATOMIC_RELAXED);
+	return true;
+}
+
+static void printk_unlock(void)
+{
+	__atomic_fetch_sub(&writers, 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&owner, NO_OWNER, __ATOMIC_RELEASE);
+}
+
+void printk_panic_takeover(void)
+{
+	__atomic_store_n(&writers, 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&owner, this_cpu_id_early(), __ATOMIC_RELEASE);
+}
+
+unsigned long printk_overlaps(void)
+{
+	return __atomic_load_n(&overlaps, __ATOMIC_RELAXED);
+}
+
+unsigned long printk_hold(void)
+{
+	unsigned long flags = mm_port_irq_save();
+
+	/* Bit 0 of the IF-free flags word records whether this call took the
+	 * lock (RFLAGS bit 1 is always 1, bit 0 is CF: not needed back). */
+	return (flags & ~1ul) | printk_lock(this_cpu_id_early());
+}
+
+void printk_release(unsigned long held)
+{
+	if (held & 1)
+		printk_unlock();
+	mm_port_irq_restore(held & ~1ul);
+}
+
 int vprintk(const char *fmt, va_list ap)
 {
 	struct line_sink l;
 	int n;
+	unsigned long flags = mm_port_irq_save();
+	bool locked = printk_lock(this_cpu_id_early());
 
 	l.used = 0;
 	n = kformat(line_emit, &l, fmt, ap);
 	line_flush(&l);
+	if (locked)
+		printk_unlock();
+	mm_port_irq_restore(flags);
 	return n;
 }
 

@@ -20,6 +20,20 @@
 int printk(const char *fmt, ...) PRINTF_LIKE(1, 2);
 int vprintk(const char *fmt, va_list ap);
 
+/* Keeps several printks together (a register dump): takes printk's lock
+ * (interrupts off) until printk_release(the value returned). Nested
+ * printks on this CPU go through. */
+unsigned long printk_hold(void);
+void printk_release(unsigned long held);
+
+/* The panicking CPU makes printk's lock its own (the CPU that held it
+ * has been stopped). Then printk never waits again. */
+void printk_panic_takeover(void);
+
+/* Messages that began while another CPU was inside printk: 0 unless the
+ * lock is broken (read by the tests). */
+unsigned long printk_overlaps(void);
+
 /* Formats into buf, always NUL-terminated when size > 0; returns the length
  * the full output has (>= size means it was cut). */
 int snprintf(char *buf, size_t size, const char *fmt, ...) PRINTF_LIKE(3, 4);

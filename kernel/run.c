@@ -4,14 +4,20 @@
  * allocator to work — a kmem_cache, kmalloc of many sizes, GFP_DMA,
  * contigmalloc's man-page example, blocks of several orders — print the
  * report again with all of it live, give everything back and check that
- * every frame returned. Then exit.
+ * every frame returned, with interrupts on (the timer ticking on every
+ * CPU). Then report the CPUs and their ticks, and exit.
  */
 #include <mm/mm.h>
 
+#include "cpu.h"
 #include "kernel.h"
 #include "panic.h"
+#include "percpu.h"
 #include "printk.h"
 #include "shutdown.h"
+#include "smp.h"
+#include "smp_call.h"
+#include "timer.h"
 
 #define DEMO_OBJECTS 2000
 #define DEMO_KMALLOCS 256
@@ -29,9 +35,33 @@ static struct page *blocks[DEMO_BLOCKS];
 
 MALLOC_DEFINE(M_DEMO, "demo", "boot demo DMA rings");
 
+static void count_call(void *arg)
+{
+	__atomic_fetch_add((unsigned int *)arg, 1, __ATOMIC_RELAXED);
+}
+
+/* Every CPU answers a cross-CPU call; each one's timer has ticked. */
+static void report_cpus(void)
+{
+	unsigned int answered = 0;
+
+	smp_report();
+	smp_call_all_others(count_call, &answered);
+	for (unsigned int c = 0; c < percpu_cpu_count(); c++)
+		printk("smp: cpu %u (APIC id %u): %llu timer ticks\n", c,
+		       percpu_of(c)->apic_id,
+		       (unsigned long long)timer_ticks(c));
+	printk("smp: %u of %u other CPUs answered a cross-CPU call\n",
+	       answered, percpu_cpu_count() - 1);
+	if (answered != percpu_cpu_count() - 1)
+		panic("demo: only %u CPUs answered", answered);
+}
+
 _Noreturn void kernel_after_boot(const struct boot_info *bi)
 {
 	(void)bi;
+	/* The demo runs with the tick on: mm/'s locks save and restore IF. */
+	sti();
 	unsigned long free_before = nr_free_pages();
 
 	printk("\nmm64: the allocators at work (kmem_cache, kmalloc, GFP_DMA, "
@@ -85,6 +115,8 @@ _Noreturn void kernel_after_boot(const struct boot_info *bi)
 	if (free_after != free_before)
 		panic("demo: %ld frames did not come back",
 		      (long)(free_before - free_after));
+	cli();
+	report_cpus();
 	printk("mm64: boot report complete\n");
 	machine_exit(EXIT_SUCCESS_CODE);
 }

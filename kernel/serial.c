@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* COM1 output. Polled: the kernel never enables interrupts. */
+/* COM1 output, polled (the UART interrupt stays off). printk serializes
+ * the CPUs. */
 #include "serial.h"
 
 #include "cpu.h"

@@ -18,6 +18,9 @@ logs=$build/test-logs
 mkdir -p "$logs"
 
 # name | machine arguments | extra kernel command line
+# Every row's command line also gets cpus=N, the N of its -smp (1 without):
+# the smp tests check that that many CPUs came up. Rows with -smp run
+# multi-threaded TCG (qemu_accel).
 MATRIX=(
 	"pc-32M|-M pc -m 32M|"
 	"pc-128M|-M pc -m 128M|"
@@ -26,6 +29,8 @@ MATRIX=(
 	"q35-4G-max|-M q35 -m 4G -cpu max|"
 	"q35-8G|-M q35 -m 8G|"
 	"q35-8G-max-smp2|-M q35 -m 8G -cpu max -smp 2|"
+	"pc-512M-smp4|-M pc -m 512M -smp 4|"
+	"q35-2G-smp8|-M q35 -m 2G -smp 8|"
 )
 
 if [ "$elf" = --list ]; then
@@ -34,8 +39,7 @@ if [ "$elf" = --list ]; then
 fi
 
 seed=${SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
-accel=$(qemu_accel)
-if [[ "$accel" == *kvm* ]]; then
+if [[ "$(qemu_accel)" == *kvm* ]]; then
 	# The nested KVM of our machines runs these guests ~40x slower than TCG.
 	timeout_default=3600
 	echo "qemu-matrix: using KVM (KVM=1); on a nested hypervisor this can be far slower than TCG"
@@ -60,11 +64,13 @@ total_pass=0 total_fail=0 total_skip=0 bad=0
 table=()
 for row in "${selected[@]}"; do
 	IFS='|' read -r name margs extra <<<"$row"
-	cmdline="seed=$seed${TEST:+ test=$TEST}${extra:+ $extra}"
+	smp=$(qemu_smp_of "$margs")
+	accel=$(qemu_accel "$smp")
+	cmdline="seed=$seed cpus=$smp${TEST:+ test=$TEST}${extra:+ $extra}"
 	iso=$build/iso/$name.iso
 	"$here/mkiso.sh" "$elf" "$iso" "$cmdline" || { echo "qemu-matrix: mkiso failed" >&2; exit 2; }
 	log=$logs/$name.log
-	echo "== $name: qemu $margs ($cmdline)"
+	echo "== $name: qemu $margs $accel ($cmdline)"
 	start=$(date +%s)
 	timeout "$TIMEOUT" qemu-system-x86_64 $margs $accel -cdrom "$iso" $QEMU_DEVICES </dev/null >"$log" 2>&1 &
 	qemu_pid=$!

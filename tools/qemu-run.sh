@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # qemu-run.sh [--debug] ISO — boot the report kernel with the serial console
-# on this terminal. MACHINE and MEM choose the machine (default q35, 1G).
+# on this terminal. MACHINE, MEM and SMP choose the machine (default q35,
+# 1G, 2 CPUs).
 set -uo pipefail
 here=$(dirname "$0")
 . "$here/qemu-common.sh"
@@ -9,7 +10,8 @@ if [ "${1:-}" = --debug ]; then debug=1; shift; fi
 iso=$1
 machine=${MACHINE:-q35}
 mem=${MEM:-1G}
-args=(-M "$machine" -m "$mem" $(qemu_accel) -cdrom "$iso" $QEMU_DEVICES)
+smp=${SMP:-2}
+args=(-M "$machine" -m "$mem" -smp "$smp" $(qemu_accel "$smp") -cdrom "$iso" $QEMU_DEVICES)
 if [ $debug = 1 ]; then
 	elf=${iso%.iso}.elf
 	# hbreak: the higher-half address is not mapped until the boot stub runs,
