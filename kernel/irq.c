@@ -3,6 +3,7 @@
 
 #include "lapic.h"
 #include "panic.h"
+#include "percpu.h"
 #include "smp_call.h"
 #include "timer.h"
 
@@ -10,6 +11,9 @@ static unsigned long spurious;
 
 void irq_dispatch(struct exception_frame *f)
 {
+	struct percpu *me = this_cpu();
+
+	me->irq_depth++; /* mm_port_in_interrupt() */
 	switch (f->vector) {
 	case IRQ_VEC_TIMER:
 		timer_tick();
@@ -28,6 +32,7 @@ void irq_dispatch(struct exception_frame *f)
 		panic("irq_dispatch: vector %lu has no handler",
 		      (unsigned long)f->vector);
 	}
+	me->irq_depth--;
 }
 
 unsigned long irq_spurious_count(void)

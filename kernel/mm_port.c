@@ -14,6 +14,7 @@
 #include "panic.h"
 #include "percpu.h"
 #include "printk.h"
+#include "smp_call.h"
 #include "tsc.h"
 
 uintptr_t mm_port_direct_map_offset = DIRECT_MAP_BASE;
@@ -42,22 +43,17 @@ unsigned int mm_port_cpu_count(void)
 	return percpu_cpu_count();
 }
 
-/* Only the bootstrap processor runs (percpu_cpu_count() is 1), so every
- * call is for this CPU; another id is a caller's mistake. */
+/* A cross-CPU call (kernel/smp_call.h): fn runs with interrupts off on cpu,
+ * from its IPI handler, or from this CPU's own wait when cpu is this CPU;
+ * the wait runs the calls sent to this CPU meanwhile. */
 void mm_port_call_on_cpu(unsigned int cpu, void (*fn)(void *arg), void *arg)
 {
-	if (cpu != this_cpu_id())
-		panic("mm_port_call_on_cpu: CPU %u is not running (this is CPU %u)",
-		      cpu, this_cpu_id());
-	unsigned long flags = mm_port_irq_save();
-	fn(arg);
-	mm_port_irq_restore(flags);
+	smp_call(cpu, fn, arg);
 }
 
-/* No interrupt handler of this kernel calls into mm/ yet. */
 bool mm_port_in_interrupt(void)
 {
-	return false;
+	return this_cpu()->irq_depth != 0;
 }
 
 uint64_t mm_port_now_ns(void)

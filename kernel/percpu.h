@@ -20,6 +20,7 @@ struct percpu {
 	uint32_t apic_id;
 	int exception_depth;  /* kernel/idt.c: a fault while reporting one */
 	uint64_t timer_ticks; /* kernel/timer.c; written by this CPU only */
+	uint32_t irq_depth;   /* kernel/irq.c: inside an interrupt handler */
 };
 
 /* Sets GS.base on the BSP. Before it, this_cpu_id() faults. */
