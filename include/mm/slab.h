@@ -71,7 +71,10 @@ struct kmem_cache *kmem_cache_create(const char *name, size_t size, size_t align
  * guarantees nobody uses it any more. When objects are still allocated it
  * logs "kmem_cache_destroy: cache NAME still has N objects allocated",
  * adds N to kmem_cache_leaked_objects() and leaves the cache alive (as
- * Linux does), so its objects stay valid. NULL is ignored.
+ * Linux does), so its objects stay valid. NULL is ignored. Each CPU gives
+ * its array back itself (a cross-CPU call), so the caller waits: not in an
+ * interrupt handler, no mm lock held. Panics, naming the CPU, when an
+ * operation on the cache is still running on some CPU.
  */
 void kmem_cache_destroy(struct kmem_cache *s);
 
@@ -103,10 +106,12 @@ size_t kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t n, void **p
 void kmem_cache_free_bulk(struct kmem_cache *s, size_t n, void **p);
 
 /*
- * kmem_cache_shrink - gives this CPU's cached objects of @s back to their
+ * kmem_cache_shrink - gives every CPU's cached objects of @s back to their
  * slabs and every empty slab back to the frame allocator. Returns the
- * frames freed. Objects cached by other CPUs stay where they are (there is
- * no cross-CPU call yet): run it on each CPU.
+ * frames freed. Each CPU empties its own array (a cross-CPU call; an array
+ * its CPU is using right then is emptied by that CPU as soon as it is
+ * done), so the caller waits: not in an interrupt handler (panics), no mm
+ * lock held.
  */
 unsigned long kmem_cache_shrink(struct kmem_cache *s);
 
@@ -166,8 +171,9 @@ void kmem_cache_get_info(struct kmem_cache *s, struct kmem_cache_info *info);
 /* Objects kmem_cache_destroy has reported as leaked since mm_init(). */
 unsigned long kmem_cache_leaked_objects(void);
 
-/* Shrinks every cache as kmem_cache_shrink does, and releases this CPU's
- * per-CPU object arrays. Returns frames freed. Task context only. */
+/* Shrinks every cache as kmem_cache_shrink does, and gives this CPU's
+ * per-CPU object arrays back too. Returns frames freed. Waits for every
+ * CPU: not in an interrupt handler (panics), no mm lock held. */
 unsigned long kmem_cache_shrink_all(void);
 
 #endif

@@ -366,7 +366,7 @@ static unsigned long cpu_array_free(struct kmem_cpu_cache *c)
 {
 	struct kmem_cache *ac = &slab_cpu_array_cache;
 
-	slab_debug_on_free(ac, c, "slab_drop_cpu_arrays");
+	slab_debug_on_free(ac, c, "slab_cpu_drop");
 	return slab_put_objects(ac, (void *const *)&c, 1);
 }
 
@@ -385,14 +385,15 @@ struct kmem_cpu_cache *slab_cpu_array_install(struct kmem_cache *s,
 	slab_debug_on_alloc(ac, c, "kmem_cache_alloc");
 	c->busy = 0;
 	c->avail = 0;
+	c->flush_pending = 0;
 	c->slot[0] = NULL;
 	c->limit = s->cpu_limit;
 	c->batch = s->cpu_batch;
 
 	unsigned long irq = mm_port_irq_save();
 	struct kmem_cpu_cache *cur = s->cpu[cpu];
-	if (!cur)
-		s->cpu[cpu] = c;
+	if (!cur) /* other CPUs read it (slab_cpu_cached) */
+		__atomic_store_n(&s->cpu[cpu], c, __ATOMIC_RELEASE);
 	mm_port_irq_restore(irq);
 	if (cur) { /* an interrupt handler installed one meanwhile */
 		cpu_array_free(c);
@@ -401,27 +402,58 @@ struct kmem_cpu_cache *slab_cpu_array_install(struct kmem_cache *s,
 	return c;
 }
 
-unsigned long slab_drop_cpu_arrays(struct kmem_cache *s, bool all_cpus)
+/* Takes the objects out of c (not busy, interrupts off or busy held) into
+ * the slabs; returns the frames freed. */
+static unsigned long cpu_array_empty(struct kmem_cache *s, struct kmem_cpu_cache *c)
 {
-	unsigned int me = mm_this_cpu();
-	unsigned long frames = 0;
+	uint32_t n = c->avail;
 
-	for (unsigned int cpu = 0, cpus = mm_cpus_running(); cpu < cpus; cpu++) {
-		if (!all_cpus && cpu != me)
-			continue;
-		unsigned long irq = mm_port_irq_save();
-		struct kmem_cpu_cache *c = s->cpu[cpu];
-		if (c && (all_cpus || !c->busy))
-			s->cpu[cpu] = NULL;
-		else
-			c = NULL;
-		mm_port_irq_restore(irq);
-		if (!c)
-			continue;
-		frames += slab_put_objects(s, cpu_objs(c), c->avail);
+	if (!n)
+		return 0;
+	slab_cpu_set_avail(c, 0);
+	return slab_put_objects(s, cpu_objs(c), n);
+}
+
+unsigned long slab_cpu_empty(struct kmem_cache *s)
+{
+	struct kmem_cpu_cache *c = s->cpu[mm_this_cpu()];
+
+	if (!c)
+		return 0;
+	if (c->busy) { /* we interrupted its owner: it flushes on release */
+		c->flush_pending = 1;
+		return 0;
+	}
+	return cpu_array_empty(s, c);
+}
+
+unsigned long slab_cpu_drop(struct kmem_cache *s)
+{
+	unsigned int cpu = mm_this_cpu();
+	unsigned long frames = 0, irq = mm_port_irq_save();
+	struct kmem_cpu_cache *c = s->cpu[cpu];
+
+	if (c && c->busy) {
+		c->flush_pending = 1;
+		c = NULL;
+	} else if (c) {
+		__atomic_store_n(&s->cpu[cpu], NULL, __ATOMIC_RELAXED);
+	}
+	mm_port_irq_restore(irq);
+	if (c) {
+		frames += cpu_array_empty(s, c);
 		frames += cpu_array_free(c);
 	}
 	return frames;
+}
+
+void slab_cpu_flush_deferred(struct kmem_cache *s, struct kmem_cpu_cache *c)
+{
+	c->flush_pending = 0;
+	slab_barrier();
+	cpu_array_empty(s, c); /* busy still held: interrupts use the slabs */
+	slab_barrier();
+	c->busy = 0;
 }
 
 unsigned long slab_cpu_cached(const struct kmem_cache *s)
@@ -429,9 +461,10 @@ unsigned long slab_cpu_cached(const struct kmem_cache *s)
 	unsigned long n = 0;
 
 	for (unsigned int cpu = 0, cpus = mm_cpus_running(); cpu < cpus; cpu++) {
-		const struct kmem_cpu_cache *c = s->cpu[cpu];
+		const struct kmem_cpu_cache *c =
+			__atomic_load_n(&s->cpu[cpu], __ATOMIC_ACQUIRE);
 		if (c)
-			n += c->avail;
+			n += __atomic_load_n(&c->avail, __ATOMIC_RELAXED);
 	}
 	return n;
 }
@@ -453,12 +486,13 @@ void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp)
 	}
 	c->busy = 1;
 	slab_barrier();
-	if (c->avail == 0)
-		c->avail = slab_get_objects(s, cpu_objs(c), c->batch, gfp);
-	if (c->avail)
-		obj = cpu_objs(c)[--c->avail];
-	slab_barrier();
-	c->busy = 0;
+	uint32_t n = c->avail;
+	if (n == 0)
+		n = slab_get_objects(s, cpu_objs(c), c->batch, gfp);
+	if (n)
+		obj = cpu_objs(c)[--n];
+	slab_cpu_set_avail(c, n);
+	slab_cpu_release(s, c);
 	return obj;
 }
 
@@ -513,11 +547,11 @@ void slab_free_slow(struct kmem_cache *s, void *obj)
 		mm_port_unlock_irqrestore(&s->lock, irq);
 		__builtin_memmove(cpu_objs(c), cpu_objs(c) + b,
 				  (c->avail - b) * sizeof(void *));
-		c->avail -= b;
+		slab_cpu_set_avail(c, c->avail - b);
 	}
-	cpu_objs(c)[c->avail++] = obj;
-	slab_barrier();
-	c->busy = 0;
+	cpu_objs(c)[c->avail] = obj;
+	slab_cpu_set_avail(c, c->avail + 1);
+	slab_cpu_release(s, c);
 	slab_free_chain(to_free);
 }
 

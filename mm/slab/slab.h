@@ -103,13 +103,23 @@
  * orders the flag and the array. busy and avail are stored separately:
  * the next operation's 4-byte load of avail cannot be forwarded from one
  * 8-byte store of both (README, Benchmarks). See mm/slab.c.
+ *
+ * Other CPUs never touch an array. They ask its owner to empty it (a
+ * cross-CPU call, which runs on the owner as an interrupt: slab_cpu_empty);
+ * an array found busy there is only flagged (flush_pending) and its owner
+ * empties it when it next releases it on a slow path (slab_cpu_release).
+ * An array is freed only by its own CPU outside any operation on the
+ * cache, or by destroy: an interrupt may fall between a fast path's load
+ * of s->cpu[cpu] and its claim of busy. avail is read by other CPUs (reports), so it is stored
+ * with a relaxed atomic store (a plain mov).
  */
 struct kmem_cpu_cache {
 	uint32_t busy;
 	uint32_t avail;
 	uint32_t limit;
-	uint32_t batch; /* objects moved per refill or flush */
-	void *slot[];   /* slot[0] = NULL, then the objects */
+	uint32_t batch;         /* objects moved per refill or flush */
+	uint32_t flush_pending; /* set by a flush that found it busy */
+	void *slot[];           /* slot[0] = NULL, then the objects */
 };
 #define SLAB_CPU_LIMIT_MAX 120
 #define SLAB_CPU_ARRAY_BYTES \
@@ -118,6 +128,11 @@ struct kmem_cpu_cache {
 static inline void **cpu_objs(struct kmem_cpu_cache *c)
 {
 	return c->slot + 1;
+}
+
+static inline void slab_cpu_set_avail(struct kmem_cpu_cache *c, uint32_t n)
+{
+	__atomic_store_n(&c->avail, n, __ATOMIC_RELAXED);
 }
 
 enum slab_list_id { SLAB_LIST_NONE, SLAB_LIST_PARTIAL, SLAB_LIST_FULL, SLAB_LIST_EMPTY };
@@ -283,10 +298,20 @@ _Noreturn void slab_bad_free(struct kmem_cache *s, struct kmem_cache *owner,
 			     const void *obj, const char *fn);
 _Noreturn void slab_double_free(struct kmem_cache *s, const void *obj,
 				const char *fn);
-/* Gives this CPU's array of s back (all objects to the slabs, the array to
- * its cache). all_cpus: every CPU's (destroy, when s is idle). Returns the
- * frames of slabs this freed (beyond the SLAB_EMPTY_KEEP kept). */
-unsigned long slab_drop_cpu_arrays(struct kmem_cache *s, bool all_cpus);
+/* Empties this CPU's array of s into the slabs (interrupts off: the
+ * owner's side of a cross-CPU flush); a busy array is flagged instead.
+ * Returns the frames of slabs this freed (beyond the SLAB_EMPTY_KEEP kept). */
+unsigned long slab_cpu_empty(struct kmem_cache *s);
+/* Empties the array and gives it back to its cache too: only for the
+ * calling CPU outside any operation on s (shrinking from task context,
+ * destroy). A busy array is flagged and kept. Returns frames freed. */
+unsigned long slab_cpu_drop(struct kmem_cache *s);
+/* Empties every CPU's array of s (NULL: of every cache), each on its own
+ * CPU through a cross-CPU call; this CPU's arrays are dropped. May wait:
+ * never in an interrupt handler, no mm lock held. Returns frames freed. */
+unsigned long slab_flush_cpu_arrays(struct kmem_cache *s);
+/* The owner's deferred flush of a flagged array; releases busy. */
+void slab_cpu_flush_deferred(struct kmem_cache *s, struct kmem_cpu_cache *c);
 /* Detaches up to max_frames frames' worth of empty slabs from s onto *out
  * (chained through next). Returns frames detached. */
 unsigned long slab_take_empty(struct kmem_cache *s, struct slab **out,
@@ -391,6 +416,27 @@ static inline bool slab_is_object_start(const struct kmem_cache *s,
 	return slab_is_slot_start(s, mm_port_virt_to_phys(obj));
 }
 
+/* Ends the owner's use of its array on a slow path: clears busy, or
+ * first runs the flush a cross-CPU call asked for meanwhile. The fast
+ * paths only clear busy (the check would cost them a call they otherwise
+ * never make): a flag left by a flush that interrupted one waits for the
+ * next slow path, or the next flush, which finds the array free. */
+static inline void slab_cpu_release(struct kmem_cache *s, struct kmem_cpu_cache *c)
+{
+	slab_barrier();
+	if (unlikely(c->flush_pending))
+		slab_cpu_flush_deferred(s, c);
+	else
+		c->busy = 0;
+}
+
+/* The fast paths' release. */
+static inline void slab_cpu_release_fast(struct kmem_cpu_cache *c)
+{
+	slab_barrier();
+	c->busy = 0;
+}
+
 /* Pops from this CPU's array; NULL when it is missing, empty or busy. */
 static inline void *slab_cpu_pop(struct kmem_cache *s)
 {
@@ -403,9 +449,8 @@ static inline void *slab_cpu_pop(struct kmem_cache *s)
 		void *obj = c->slot[n]; /* slot[0] is NULL: empty */
 		if (likely(obj != NULL))
 			n--;
-		c->avail = n;
-		slab_barrier();
-		c->busy = 0;
+		slab_cpu_set_avail(c, n);
+		slab_cpu_release_fast(c);
 		return obj;
 	}
 	return NULL;
@@ -443,13 +488,11 @@ static inline void slab_free_push(struct kmem_cache *s, void *obj,
 		void *top = c->slot[n]; /* the last object freed, or NULL */
 		if (likely(n < c->limit && top != obj)) {
 			c->slot[n + 1] = obj;
-			c->avail = n + 1;
-			slab_barrier();
-			c->busy = 0;
+			slab_cpu_set_avail(c, n + 1);
+			slab_cpu_release_fast(c);
 			return;
 		}
-		slab_barrier();
-		c->busy = 0;
+		slab_cpu_release_fast(c);
 		if (top == obj) /* the last object freed, freed again */
 			slab_double_free(s, obj, fn);
 	}

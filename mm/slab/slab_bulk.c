@@ -22,9 +22,8 @@ size_t kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t n, void **p
 		uint32_t take = c->avail < n ? c->avail : (uint32_t)n;
 		uint32_t left = c->avail - take;
 		__builtin_memcpy(p, cpu_objs(c) + left, take * sizeof(void *));
-		c->avail = left;
-		slab_barrier();
-		c->busy = 0;
+		slab_cpu_set_avail(c, left);
+		slab_cpu_release(s, c);
 		done = take;
 	}
 	for (size_t i = 0; i < done; i++)
@@ -84,9 +83,8 @@ void kmem_cache_free_bulk(struct kmem_cache *s, size_t n, void **p)
 		uint32_t room = c->limit - c->avail;
 		uint32_t put = room < n ? room : (uint32_t)n;
 		__builtin_memcpy(cpu_objs(c) + c->avail, p, put * sizeof(void *));
-		c->avail += put;
-		slab_barrier();
-		c->busy = 0;
+		slab_cpu_set_avail(c, c->avail + put);
+		slab_cpu_release(s, c);
 		done = put;
 	}
 	/* What does not fit goes back to the slabs under one lock. */

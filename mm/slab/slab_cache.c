@@ -193,6 +193,73 @@ struct kmem_cache *kmem_cache_create(const char *name, size_t size, size_t align
 	return s;
 }
 
+/* ---- per-CPU arrays, through their owners ---- */
+
+struct array_call {
+	struct kmem_cache *s; /* NULL: every cache */
+	unsigned long frames;
+	bool busy;            /* destroy: the array was in use */
+};
+
+/* On the CPU whose arrays it empties (a cross-CPU call, interrupts off). */
+static void empty_arrays_here(void *arg)
+{
+	struct array_call *a = arg;
+
+	if (a->s) {
+		a->frames += slab_cpu_empty(a->s);
+		return;
+	}
+	unsigned long irq = mm_port_lock_irqsave(&slab_caches_lock);
+	for (struct kmem_cache *s = slab_caches; s; s = s->next)
+		if (s != &slab_cpu_array_cache)
+			a->frames += slab_cpu_empty(s);
+	mm_port_unlock_irqrestore(&slab_caches_lock, irq);
+}
+
+static void no_wait_here(const char *fn)
+{
+	if (mm_port_in_interrupt())
+		mm_panic("%s: called in an interrupt handler (it waits for every "
+			 "CPU)", fn);
+}
+
+unsigned long slab_flush_cpu_arrays(struct kmem_cache *s)
+{
+	unsigned int me = mm_this_cpu();
+	unsigned long frames = 0;
+
+	for (unsigned int cpu = 0, cpus = mm_cpus_running(); cpu < cpus; cpu++) {
+		struct array_call a = { s, 0, false };
+
+		if (cpu == me || (s && !__atomic_load_n(&s->cpu[cpu], __ATOMIC_RELAXED)))
+			continue;
+		mm_port_call_on_cpu(cpu, empty_arrays_here, &a);
+		frames += a.frames;
+	}
+	if (s)
+		return frames + slab_cpu_drop(s);
+	unsigned long irq = mm_port_lock_irqsave(&slab_caches_lock);
+	for (struct kmem_cache *c = slab_caches; c; c = c->next)
+		if (c != &slab_cpu_array_cache)
+			frames += slab_cpu_drop(c);
+	mm_port_unlock_irqrestore(&slab_caches_lock, irq);
+	return frames;
+}
+
+/* On each CPU for kmem_cache_destroy: no operation on the cache may be in
+ * flight anywhere (the caller's promise), so the array is freed there. */
+static void destroy_array_here(void *arg)
+{
+	struct array_call *a = arg;
+	struct kmem_cpu_cache *c = a->s->cpu[mm_this_cpu()];
+
+	if (c && c->busy)
+		a->busy = true;
+	else
+		a->frames += slab_cpu_drop(a->s);
+}
+
 void kmem_cache_destroy(struct kmem_cache *s)
 {
 	struct slab *chain = NULL;
@@ -202,7 +269,19 @@ void kmem_cache_destroy(struct kmem_cache *s)
 		return;
 	if (s->flags & SLAB_STATIC)
 		mm_panic("kmem_cache_destroy: %s is a built-in cache", s->name);
-	slab_drop_cpu_arrays(s, true);
+	no_wait_here("kmem_cache_destroy");
+	/* Unlinked first, so no shrinker or flush reaches it from now on. */
+	list_remove_cache(s);
+	for (unsigned int cpu = 0, cpus = mm_cpus_running(); cpu < cpus; cpu++) {
+		struct array_call a = { s, 0, false };
+
+		if (!__atomic_load_n(&s->cpu[cpu], __ATOMIC_RELAXED))
+			continue;
+		mm_port_call_on_cpu(cpu, destroy_array_here, &a);
+		if (a.busy)
+			mm_panic("kmem_cache_destroy: cache %s is in use on CPU %u "
+				 "(an operation on it is in flight)", s->name, cpu);
+	}
 	irq = mm_port_lock_irqsave(&s->lock);
 	leaked = s->inuse;
 	mm_port_unlock_irqrestore(&s->lock, irq);
@@ -210,9 +289,9 @@ void kmem_cache_destroy(struct kmem_cache *s)
 		mm_port_log("kmem_cache_destroy: cache %s still has %lu objects "
 			    "allocated; cache kept\n", s->name, leaked);
 		mm_stat_add(MM_STAT_SLAB_LEAKED, leaked);
+		slab_list_add_cache(s);
 		return;
 	}
-	list_remove_cache(s);
 	slab_take_empty(s, &chain, ~0ul);
 	slab_free_chain(chain);
 	s->magic = 0;
@@ -226,7 +305,8 @@ unsigned long kmem_cache_shrink(struct kmem_cache *s)
 	struct slab *chain = NULL;
 	unsigned long frames;
 
-	frames = slab_drop_cpu_arrays(s, false);
+	no_wait_here("kmem_cache_shrink");
+	frames = slab_flush_cpu_arrays(s);
 	slab_take_empty(s, &chain, ~0ul);
 	return frames + slab_free_chain(chain);
 }
@@ -251,25 +331,23 @@ static unsigned long free_empty(struct kmem_cache *s, unsigned long max_frames)
 }
 
 /*
- * Gives this CPU's arrays back, then frees empty slabs until max_frames
- * frames are freed: ordinary caches first, then the internal ones, whose
- * slabs empty as the others' arrays and off-slab descriptors come back
- * (freeing descriptors may have set up a new slab_desc array: drop it too).
- * The internal caches keep their descriptors on-slab, so freeing their
- * slabs frees no further objects.
+ * Empties every CPU's arrays (each on its own CPU; this CPU's are given
+ * back too), then frees empty slabs until max_frames frames are freed:
+ * ordinary caches first, then the internal ones, whose slabs empty as the
+ * others' arrays and off-slab descriptors come back (freeing descriptors
+ * may have set up a new slab_desc array here: drop it too). The internal
+ * caches keep their descriptors on-slab, so freeing their slabs frees no
+ * further objects.
  */
 static unsigned long shrink_caches(unsigned long max_frames)
 {
-	unsigned long frames = 0;
+	unsigned long frames = slab_flush_cpu_arrays(NULL);
 	unsigned long irq = mm_port_lock_irqsave(&slab_caches_lock);
 
-	for (struct kmem_cache *s = slab_caches; s; s = s->next)
-		if (s != &slab_cpu_array_cache)
-			frames += slab_drop_cpu_arrays(s, false);
 	for (struct kmem_cache *s = slab_caches; s && frames < max_frames; s = s->next)
 		if (!is_internal(s))
 			frames += free_empty(s, left(max_frames, frames));
-	frames += slab_drop_cpu_arrays(&slab_desc_cache, false);
+	frames += slab_cpu_drop(&slab_desc_cache);
 	frames += free_empty(&slab_cache_cache, left(max_frames, frames));
 	frames += free_empty(&slab_desc_cache, left(max_frames, frames));
 	frames += free_empty(&slab_cpu_array_cache, left(max_frames, frames));
@@ -279,6 +357,7 @@ static unsigned long shrink_caches(unsigned long max_frames)
 
 unsigned long kmem_cache_shrink_all(void)
 {
+	no_wait_here("kmem_cache_shrink_all");
 	return shrink_caches(~0ul);
 }
 

@@ -150,13 +150,12 @@ KTEST(slab_host, two_cpus_arrays)
 		KT_EXPECT_EQ(*(int *)objs[i], i);
 	for (int i = 0; i < N; i++)
 		kmem_cache_free(c, objs[i]);
-	/* kmem_cache_shrink works on this CPU's array only. */
+	/* kmem_cache_shrink empties every CPU's array (CPU 1's on CPU 1, a
+	 * cross-CPU call) and gives this CPU's back: every slab is freed. */
+	KT_EXPECT(c->cpu[1]->avail > 0);
 	kmem_cache_shrink(c);
 	KT_EXPECT(c->cpu[0] == NULL);
-	KT_EXPECT(c->cpu[1] != NULL);
-	host_set_cpu(1);
-	kmem_cache_shrink(c);
-	host_set_cpu(0);
+	KT_EXPECT(c->cpu[1] != NULL && c->cpu[1]->avail == 0);
 	struct kmem_cache_info in;
 	kmem_cache_get_info(c, &in);
 	KT_EXPECT_EQ(in.slabs, 0);
@@ -166,6 +165,57 @@ KTEST(slab_host, two_cpus_arrays)
 	host_set_cpu(0);
 	kmem_cache_shrink_all();
 	KT_EXPECT_EQ(nr_free_pages(), start);
+}
+
+/* A flush that finds an array busy (it interrupted the array's owner) only
+ * flags it; the owner empties it when it releases the array. */
+KTEST(slab_host, busy_array_is_flushed_by_its_owner)
+{
+	kmem_cache_shrink_all();
+	unsigned long start = nr_free_pages();
+	struct kmem_cache *c = kmem_cache_create("t-defer", 64, 0, 0, NULL);
+	enum { N = 40 };
+	void *objs[N];
+
+	KT_ASSERT(c);
+	host_set_cpu(1);
+	for (int i = 0; i < N; i++)
+		KT_ASSERT((objs[i] = kmem_cache_alloc(c, GFP_KERNEL)));
+	for (int i = 0; i < N; i++)
+		kmem_cache_free(c, objs[i]);
+	struct kmem_cpu_cache *cc = c->cpu[1];
+	KT_ASSERT(cc && cc->avail > 0);
+	uint32_t avail = cc->avail;
+	cc->busy = 1; /* CPU 1 is inside an operation on c */
+	host_set_cpu(0);
+	kmem_cache_shrink(c);
+	KT_EXPECT_EQ(cc->avail, avail); /* untouched, flagged */
+	KT_EXPECT(cc->flush_pending);
+	host_set_cpu(1);
+	slab_cpu_release(c, cc); /* CPU 1 finishes its operation */
+	KT_EXPECT_EQ(cc->avail, 0);
+	KT_EXPECT(!cc->busy && !cc->flush_pending);
+	host_set_cpu(0);
+	kmem_cache_destroy(c);
+	kmem_cache_shrink_all();
+	KT_EXPECT_EQ(nr_free_pages(), start);
+}
+
+/* Destroying a cache while an operation on it runs on another CPU is
+ * caught, naming the CPU. */
+KTEST(slab_host, destroy_while_in_use_panics)
+{
+	struct kmem_cache *c = kmem_cache_create("t-inuse", 64, 0, 0, NULL);
+
+	KT_ASSERT(c);
+	host_set_cpu(1);
+	void *p = kmem_cache_alloc(c, GFP_KERNEL);
+	KT_ASSERT(p);
+	kmem_cache_free(c, p);
+	c->cpu[1]->busy = 1;
+	host_set_cpu(0);
+	KT_EXPECT_PANIC_MSG(kmem_cache_destroy(c), "in use on CPU 1");
+	host_mm_default(); /* the panic left the cache half destroyed */
 }
 
 KTEST(slab_host, reinit_forgets_everything)
