@@ -111,7 +111,7 @@ $(BUILD)/host-tests: $(HOST_OBJS) $(EXTRA_STAMP)
 
 # ---- benchmarks: host, -O2, debug checks off ----
 BENCHCFLAGS := -std=gnu11 -O2 -g -march=x86-64-v2 $(WARN) $(INC) -Itests/host \
-	-DKTEST_HOSTED=1 -DMM_DEBUG=0 -DMM_BENCH=1 \
+	-DKTEST_HOSTED=1 -DMM_DEBUG=0 -DMM_BENCH=1 -DHOST_PORT_NO_IRQ=1 \
 	-DMM_PORT_INLINE='"mm_port_host_inline.h"'
 BENCH_C    := $(MM_SRCS) $(BENCH_SRCS)
 BENCH_OBJS := $(patsubst %,$(BUILD)/bench/%.o,$(BENCH_C))
@@ -129,7 +129,8 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(HOSTABLE_SRCS)
 	@mkdir -p $(dir $@)
 	$(FUZZCC) $(FUZZCFLAGS) -o $@ $< $(HOSTABLE_SRCS)
 # A target that runs mm/ itself links it with the host port.
-FUZZ_MM_LIBS := $(MM_SRCS) tests/host/mm_port_host.c tests/lib/ktest.c
+FUZZ_MM_LIBS := $(MM_SRCS) tests/host/mm_port_host.c tests/host/host_cpu.c \
+	tests/lib/ktest.c
 FUZZ_MM_DEPS := $(FUZZ_MM_OPS_SRCS) $(FUZZ_MM_LIBS) tests/fuzz/mm_ops.h \
 	$(wildcard mm/*.h mm/*/*.h include/mm/*.h)
 FUZZ_MM_FLAGS := -DMM_PORT_INLINE='"mm_port_host_inline.h"'
@@ -138,7 +139,7 @@ FUZZ_MM_FLAGS := -DMM_PORT_INLINE='"mm_port_host_inline.h"'
 # built without coverage hooks (still ASan/UBSan), which more than doubles
 # the executions per second.
 FUZZ_MM_PLAIN := $(FUZZ_MM_OPS_SRCS) mm/page/poison.c tests/host/mm_port_host.c \
-	tests/lib/ktest.c
+	tests/host/host_cpu.c tests/lib/ktest.c
 $(BUILD)/fuzz/mm_ops: $(FUZZ_MM_DEPS)
 	@mkdir -p $(dir $@)/mm_ops-plain
 	cd $(dir $@)/mm_ops-plain && $(FUZZCC) $(subst fuzzer$(comma),,$(FUZZCFLAGS)) \

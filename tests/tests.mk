@@ -3,10 +3,11 @@
 # Each area appends its own tests (the kernel's in kernel/kernel.mk). The
 # tests of each allocator lie in tests/mm/<allocator>/, as its code lies in
 # mm/<allocator>/.
-HOST_RUNNER_SRCS += tests/host/main.c tests/host/mm_port_host.c tests/host/host_arena.c
+HOST_RUNNER_SRCS += tests/host/main.c tests/host/mm_port_host.c tests/host/host_cpu.c \
+	tests/host/host_arena.c
 TESTS_COMMON += tests/lib/test_ktest.c
 # The benchmark harness; each area adds its BENCH files to BENCH_SRCS.
-BENCH_SRCS += tests/bench/bench_main.c tests/host/mm_port_host.c \
+BENCH_SRCS += tests/bench/bench_main.c tests/host/mm_port_host.c tests/host/host_cpu.c \
 	tests/host/host_arena.c tests/lib/ktest.c
 # The operation-sequence fuzzer (tests/fuzz/mm_ops.c): all of mm/ on the
 # host port, every result checked by a shadow model.
