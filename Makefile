@@ -42,6 +42,7 @@ include kernel/kernel.mk
 include mm/sources.mk
 include tests/tests.mk
 
+comma := ,
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter
 INC  := -Iinclude -Imm -Ikernel -Itests/lib
 
@@ -109,6 +110,22 @@ $(BUILD)/host/%.c.o: %.c
 $(BUILD)/host-tests: $(HOST_OBJS) $(EXTRA_STAMP)
 	$(HOSTCC) $(HOSTCFLAGS) -o $@ $(HOST_OBJS) -lm
 
+# ---- SMP stress: a thread per CPU, under ASan/UBSan and under TSan ----
+TSANCC  ?= $(HOSTCC)
+SMP_C   := $(MM_SRCS) $(SMP_SRCS)
+TSANCFLAGS := $(subst -fsanitize=address$(comma)undefined -fno-sanitize-recover=undefined,\
+	-fsanitize=thread,$(HOSTCFLAGS))
+$(BUILD)/smp/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOSTCFLAGS) -pthread -MMD -MP -c $< -o $@
+$(BUILD)/smp-tsan/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(TSANCC) $(TSANCFLAGS) -pthread -MMD -MP -c $< -o $@
+$(BUILD)/host-smp: $(patsubst %,$(BUILD)/smp/%.o,$(SMP_C))
+	$(HOSTCC) $(HOSTCFLAGS) -pthread -o $@ $^ -lm
+$(BUILD)/host-smp-tsan: $(patsubst %,$(BUILD)/smp-tsan/%.o,$(SMP_C))
+	$(TSANCC) $(TSANCFLAGS) -pthread -o $@ $^ -lm
+
 # ---- benchmarks: host, -O2, debug checks off ----
 BENCHCFLAGS := -std=gnu11 -O2 -g -march=x86-64-v2 $(WARN) $(INC) -Itests/host \
 	-DKTEST_HOSTED=1 -DMM_DEBUG=0 -DMM_BENCH=1 -DHOST_PORT_NO_IRQ=1 \
@@ -122,7 +139,6 @@ $(BUILD)/mm64-bench: $(BENCH_OBJS)
 	$(HOSTCC) $(BENCHCFLAGS) -o $@ $(BENCH_OBJS) $(BENCH_LIBS) -lm -ldl
 
 # ---- fuzzing: libFuzzer targets, one binary per target ----
-comma := ,
 FUZZCFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
 	$(WARN) $(INC) -Itests/host -DKTEST_HOSTED=1 -DMM_DEBUG=1
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(HOSTABLE_SRCS)
