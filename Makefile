@@ -21,6 +21,10 @@ CONFIGS ?=
 EXTRA_TESTS ?=
 KVM     ?= 0
 FUZZ_SECONDS ?= 30
+SMP_MS  ?= 3000
+# Arguments of `make test-smp`: threads=N only=op,... skip=op,... (see
+# tests/smp/smp_stress_main.c); SEED applies.
+SMP     ?=
 
 BOOT_ASM :=
 KERNEL_ASM :=
@@ -171,7 +175,8 @@ $(BUILD)/fuzz-cov/mm_ops: $(FUZZ_MM_DEPS)
 		-fcoverage-mapping -o $@ $(FUZZ_MM_OPS_SRCS) $(FUZZ_MM_LIBS)
 
 # ---- entry points ----
-.PHONY: all deps kernels run test test-host test-kernel fuzz fuzz-cov bench debug clean
+.PHONY: all deps kernels run test test-host test-kernel test-smp fuzz fuzz-cov bench \
+	debug clean
 
 all: $(BUILD)/mm64.iso $(BUILD)/mm64-test.iso $(BUILD)/host-tests
 
@@ -186,13 +191,22 @@ run: deps
 
 test: deps
 	@$(MAKE) --no-print-directory $(BUILD)/mm64-test.elf $(BUILD)/host-tests \
+		$(BUILD)/host-smp $(BUILD)/host-smp-tsan \
 		$(addprefix $(BUILD)/fuzz/,$(FUZZ_TARGETS))
 	@BUILD=$(BUILD) TEST='$(TEST)' SEED='$(SEED)' CONFIGS='$(CONFIGS)' KVM=$(KVM) \
+		SMP_MS=$(SMP_MS) \
 		FUZZ_TARGETS='$(FUZZ_TARGETS)' FUZZ_SECONDS=$(FUZZ_SECONDS) \
 		tools/test-all.sh
 
 test-host: $(BUILD)/host-tests
 	$(BUILD)/host-tests $(if $(TEST),test=$(TEST)) $(if $(SEED),seed=$(SEED))
+
+# The SMP stress test alone, ASan/UBSan then ThreadSanitizer (any report
+# fails): make test-smp SMP='threads=4 only=drain,pages' SEED=1
+test-smp: $(BUILD)/host-smp $(BUILD)/host-smp-tsan
+	$(BUILD)/host-smp ms=$(SMP_MS) $(if $(SEED),seed=$(SEED)) $(SMP)
+	TSAN_OPTIONS="$${TSAN_OPTIONS:-exitcode=66}" $(BUILD)/host-smp-tsan ms=$(SMP_MS) \
+		$(if $(SEED),seed=$(SEED)) $(SMP)
 
 test-kernel: $(BUILD)/mm64-test.elf
 	@BUILD=$(BUILD) TEST='$(TEST)' SEED='$(SEED)' CONFIGS='$(CONFIGS)' KVM=$(KVM) \
