@@ -205,7 +205,7 @@ test-host: $(BUILD)/host-tests
 # fails): make test-smp SMP='threads=4 only=drain,pages' SEED=1
 test-smp: $(BUILD)/host-smp $(BUILD)/host-smp-tsan
 	$(BUILD)/host-smp ms=$(SMP_MS) $(if $(SEED),seed=$(SEED)) $(SMP)
-	TSAN_OPTIONS="$${TSAN_OPTIONS:-exitcode=66}" $(BUILD)/host-smp-tsan ms=$(SMP_MS) \
+	TSAN_OPTIONS="$${TSAN_OPTIONS:-exitcode=66 history_size=7}" $(BUILD)/host-smp-tsan ms=$(SMP_MS) \
 		$(if $(SEED),seed=$(SEED)) $(SMP)
 
 test-kernel: $(BUILD)/mm64-test.elf

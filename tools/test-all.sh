@@ -38,7 +38,7 @@ count host "$log" $status $(( $(date +%s) - start ))
 
 # Any ThreadSanitizer report fails the run (exit code 66), after all of them
 # are printed; tools/tsan-summary.sh lists the distinct ones.
-export TSAN_OPTIONS="${TSAN_OPTIONS:-exitcode=66 halt_on_error=0 second_deadlock_stack=1}"
+export TSAN_OPTIONS="${TSAN_OPTIONS:-exitcode=66 halt_on_error=0 history_size=7}"
 for bin in host-smp host-smp-tsan; do
 	[ -n "${TEST:-}" ] && break # a selected test run skips the stress test
 	for cpus in 2 4; do

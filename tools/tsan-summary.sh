@@ -16,6 +16,7 @@ awk '
 	f0[n] = ""; f1[n] = ""; next
 }
 /^    #0 / && n && f0[n] == "" { f0[n] = $3 " " $2; next }
+/failed to restore the stack/ && n && f0[n] == "" { f0[n] = "(stack lost: TSan history_size)"; f1[n] = "?"; next }
 /^    #1 / && n && f1[n] == "" { f1[n] = $3; next }
 /^  Location is / { loc = $0; sub(/^  Location is /, "", loc); sub(/ at 0x[0-9a-f]+.*$/, "", loc); next }
 /^SUMMARY: ThreadSanitizer/ {

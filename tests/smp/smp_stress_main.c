@@ -140,9 +140,9 @@ static void smp_mm_init(void)
 {
 	static const struct mm_range map[] = {
 		{ 0x0, 0x9f000, MM_RANGE_USABLE },
-		{ 0x100000, 0x2f00000, MM_RANGE_USABLE },     /* 1M..48M */
+		{ 0x100000, 0x1f00000, MM_RANGE_USABLE },     /* 1M..32M */
 		{ 0xc0000000, 0x40000000, MM_RANGE_RESERVED }, /* PCI hole */
-		{ 0x100000000, 0x2000000, MM_RANGE_USABLE },   /* 4G..4G+32M */
+		{ 0x100000000, 0x1000000, MM_RANGE_USABLE },   /* 4G..4G+16M */
 	};
 	static const struct mm_range reserved[] = {
 		{ 0x0, 0x100000, MM_RANGE_RESERVED },
