@@ -42,7 +42,7 @@ export TSAN_OPTIONS="${TSAN_OPTIONS:-exitcode=66 halt_on_error=0 history_size=7}
 for bin in host-smp host-smp-tsan; do
 	[ -n "${TEST:-}" ] && break # a selected test run skips the stress test
 	for cpus in 2 4; do
-		name="${bin#host-} ${cpus} CPUs"
+		name="smp $([ $bin = host-smp ] && echo asan || echo tsan) ${cpus} CPUs"
 		echo "==== $name, ${SMP_MS:-3000} ms, seed=$seed"
 		log=$build/test-logs/$bin-$cpus.log
 		start=$(date +%s)
