@@ -21,6 +21,10 @@ CONFIGS ?=
 EXTRA_TESTS ?=
 KVM     ?= 0
 FUZZ_SECONDS ?= 30
+SMP_MS  ?= 3000
+# Arguments of `make test-smp`: threads=N only=op,... skip=op,... (see
+# tests/smp/smp_stress_main.c); SEED applies.
+SMP     ?=
 
 BOOT_ASM :=
 KERNEL_ASM :=
@@ -42,6 +46,7 @@ include kernel/kernel.mk
 include mm/sources.mk
 include tests/tests.mk
 
+comma := ,
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter
 INC  := -Iinclude -Imm -Ikernel -Itests/lib
 
@@ -109,9 +114,25 @@ $(BUILD)/host/%.c.o: %.c
 $(BUILD)/host-tests: $(HOST_OBJS) $(EXTRA_STAMP)
 	$(HOSTCC) $(HOSTCFLAGS) -o $@ $(HOST_OBJS) -lm
 
+# ---- SMP stress: a thread per CPU, under ASan/UBSan and under TSan ----
+TSANCC  ?= $(HOSTCC)
+SMP_C   := $(MM_SRCS) $(SMP_SRCS)
+TSANCFLAGS := $(subst -fsanitize=address$(comma)undefined -fno-sanitize-recover=undefined,\
+	-fsanitize=thread,$(HOSTCFLAGS))
+$(BUILD)/smp/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOSTCFLAGS) -pthread -MMD -MP -c $< -o $@
+$(BUILD)/smp-tsan/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(TSANCC) $(TSANCFLAGS) -pthread -MMD -MP -c $< -o $@
+$(BUILD)/host-smp: $(patsubst %,$(BUILD)/smp/%.o,$(SMP_C))
+	$(HOSTCC) $(HOSTCFLAGS) -pthread -o $@ $^ -lm
+$(BUILD)/host-smp-tsan: $(patsubst %,$(BUILD)/smp-tsan/%.o,$(SMP_C))
+	$(TSANCC) $(TSANCFLAGS) -pthread -o $@ $^ -lm
+
 # ---- benchmarks: host, -O2, debug checks off ----
 BENCHCFLAGS := -std=gnu11 -O2 -g -march=x86-64-v2 $(WARN) $(INC) -Itests/host \
-	-DKTEST_HOSTED=1 -DMM_DEBUG=0 -DMM_BENCH=1 \
+	-DKTEST_HOSTED=1 -DMM_DEBUG=0 -DMM_BENCH=1 -DHOST_PORT_NO_IRQ=1 \
 	-DMM_PORT_INLINE='"mm_port_host_inline.h"'
 BENCH_C    := $(MM_SRCS) $(BENCH_SRCS)
 BENCH_OBJS := $(patsubst %,$(BUILD)/bench/%.o,$(BENCH_C))
@@ -122,14 +143,14 @@ $(BUILD)/mm64-bench: $(BENCH_OBJS)
 	$(HOSTCC) $(BENCHCFLAGS) -o $@ $(BENCH_OBJS) $(BENCH_LIBS) -lm -ldl
 
 # ---- fuzzing: libFuzzer targets, one binary per target ----
-comma := ,
 FUZZCFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
 	$(WARN) $(INC) -Itests/host -DKTEST_HOSTED=1 -DMM_DEBUG=1
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(HOSTABLE_SRCS)
 	@mkdir -p $(dir $@)
 	$(FUZZCC) $(FUZZCFLAGS) -o $@ $< $(HOSTABLE_SRCS)
 # A target that runs mm/ itself links it with the host port.
-FUZZ_MM_LIBS := $(MM_SRCS) tests/host/mm_port_host.c tests/lib/ktest.c
+FUZZ_MM_LIBS := $(MM_SRCS) tests/host/mm_port_host.c tests/host/host_cpu.c \
+	tests/lib/ktest.c
 FUZZ_MM_DEPS := $(FUZZ_MM_OPS_SRCS) $(FUZZ_MM_LIBS) tests/fuzz/mm_ops.h \
 	$(wildcard mm/*.h mm/*/*.h include/mm/*.h)
 FUZZ_MM_FLAGS := -DMM_PORT_INLINE='"mm_port_host_inline.h"'
@@ -138,7 +159,7 @@ FUZZ_MM_FLAGS := -DMM_PORT_INLINE='"mm_port_host_inline.h"'
 # built without coverage hooks (still ASan/UBSan), which more than doubles
 # the executions per second.
 FUZZ_MM_PLAIN := $(FUZZ_MM_OPS_SRCS) mm/page/poison.c tests/host/mm_port_host.c \
-	tests/lib/ktest.c
+	tests/host/host_cpu.c tests/lib/ktest.c
 $(BUILD)/fuzz/mm_ops: $(FUZZ_MM_DEPS)
 	@mkdir -p $(dir $@)/mm_ops-plain
 	cd $(dir $@)/mm_ops-plain && $(FUZZCC) $(subst fuzzer$(comma),,$(FUZZCFLAGS)) \
@@ -154,7 +175,8 @@ $(BUILD)/fuzz-cov/mm_ops: $(FUZZ_MM_DEPS)
 		-fcoverage-mapping -o $@ $(FUZZ_MM_OPS_SRCS) $(FUZZ_MM_LIBS)
 
 # ---- entry points ----
-.PHONY: all deps kernels run test test-host test-kernel fuzz fuzz-cov bench debug clean
+.PHONY: all deps kernels run test test-host test-kernel test-smp fuzz fuzz-cov bench \
+	debug clean
 
 all: $(BUILD)/mm64.iso $(BUILD)/mm64-test.iso $(BUILD)/host-tests
 
@@ -169,13 +191,22 @@ run: deps
 
 test: deps
 	@$(MAKE) --no-print-directory $(BUILD)/mm64-test.elf $(BUILD)/host-tests \
+		$(BUILD)/host-smp $(BUILD)/host-smp-tsan \
 		$(addprefix $(BUILD)/fuzz/,$(FUZZ_TARGETS))
 	@BUILD=$(BUILD) TEST='$(TEST)' SEED='$(SEED)' CONFIGS='$(CONFIGS)' KVM=$(KVM) \
+		SMP_MS=$(SMP_MS) \
 		FUZZ_TARGETS='$(FUZZ_TARGETS)' FUZZ_SECONDS=$(FUZZ_SECONDS) \
 		tools/test-all.sh
 
 test-host: $(BUILD)/host-tests
 	$(BUILD)/host-tests $(if $(TEST),test=$(TEST)) $(if $(SEED),seed=$(SEED))
+
+# The SMP stress test alone, ASan/UBSan then ThreadSanitizer (any report
+# fails): make test-smp SMP='threads=4 only=drain,pages' SEED=1
+test-smp: $(BUILD)/host-smp $(BUILD)/host-smp-tsan
+	$(BUILD)/host-smp ms=$(SMP_MS) $(if $(SEED),seed=$(SEED)) $(SMP)
+	TSAN_OPTIONS="$${TSAN_OPTIONS:-exitcode=66 history_size=7}" $(BUILD)/host-smp-tsan ms=$(SMP_MS) \
+		$(if $(SEED),seed=$(SEED)) $(SMP)
 
 test-kernel: $(BUILD)/mm64-test.elf
 	@BUILD=$(BUILD) TEST='$(TEST)' SEED='$(SEED)' CONFIGS='$(CONFIGS)' KVM=$(KVM) \

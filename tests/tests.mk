@@ -3,10 +3,11 @@
 # Each area appends its own tests (the kernel's in kernel/kernel.mk). The
 # tests of each allocator lie in tests/mm/<allocator>/, as its code lies in
 # mm/<allocator>/.
-HOST_RUNNER_SRCS += tests/host/main.c tests/host/mm_port_host.c tests/host/host_arena.c
+HOST_RUNNER_SRCS += tests/host/main.c tests/host/mm_port_host.c tests/host/host_cpu.c \
+	tests/host/host_arena.c
 TESTS_COMMON += tests/lib/test_ktest.c
 # The benchmark harness; each area adds its BENCH files to BENCH_SRCS.
-BENCH_SRCS += tests/bench/bench_main.c tests/host/mm_port_host.c \
+BENCH_SRCS += tests/bench/bench_main.c tests/host/mm_port_host.c tests/host/host_cpu.c \
 	tests/host/host_arena.c tests/lib/ktest.c
 # The operation-sequence fuzzer (tests/fuzz/mm_ops.c): all of mm/ on the
 # host port, every result checked by a shadow model.
@@ -34,3 +35,9 @@ BENCH_SRCS += tests/bench/bench_page_alloc.c
 TESTS_COMMON += tests/mm/slab/test_slab.c tests/mm/slab/test_kmalloc.c
 TESTS_HOST += tests/mm/slab/test_slab_host.c
 BENCH_SRCS += tests/bench/bench_slab.c
+# The SMP stress test (tests/smp/): mm/ with one thread per CPU, built
+# under ASan/UBSan (host-smp) and under ThreadSanitizer (host-smp-tsan).
+SMP_SRCS := $(addprefix tests/smp/, smp_stress_main.c smp_ops.c smp_irq.c \
+	smp_stamp.c smp_handoff.c smp_shrinker.c smp_doublefree.c) \
+	tests/host/mm_port_host.c tests/host/host_cpu.c tests/host/host_arena.c \
+	tests/lib/ktest.c

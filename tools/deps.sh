@@ -16,10 +16,10 @@ fuzzer_links() {
 	clang -fsanitize=fuzzer,address,undefined "$d/f.c" -o "$d/f"; local r=$?
 	rm -rf "$d"; return $r
 }
-asan_links() {
+gcc_links() { # gcc_links FLAGS...: a program links with these (a runtime is here)
 	local d; d=$(mktemp -d)
 	printf 'int main(void) { return 0; }\n' >"$d/m.c"
-	gcc -fsanitize=address,undefined "$d/m.c" -o "$d/m"; local r=$?
+	gcc "$@" "$d/m.c" -o "$d/m"; local r=$?
 	rm -rf "$d"; return $r
 }
 
@@ -40,7 +40,8 @@ check_all() {
 	need qemu-system-x86 have qemu-system-x86_64
 	need clang have clang
 	need libclang-rt-dev fuzzer_links
-	need libasan8 asan_links
+	need libasan8 gcc_links -fsanitize=address,undefined
+	need libtsan2 gcc_links -fsanitize=thread # build/host-smp-tsan
 	if [ "$bench" = 1 ]; then
 		need libjemalloc-dev test -e /usr/lib/x86_64-linux-gnu/libjemalloc.so.2
 		need libgoogle-perftools-dev test -e /usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # test-all.sh — what `make test` runs once everything is built: the host
-# tests (ASan/UBSan), each fuzz target for FUZZ_SECONDS, and the QEMU matrix.
+# tests (ASan/UBSan), the SMP stress test on 2 and 4 CPUs (threads) under
+# ASan/UBSan and under ThreadSanitizer for SMP_MS each, each fuzz target for
+# FUZZ_SECONDS, and the QEMU matrix.
 # Ends with one "N passed, N failed, N skipped" line over all of them (a
 # skipped test is one its configuration cannot run: KT_SKIP); exits non-zero
 # on any failure.
@@ -33,6 +35,28 @@ grep -E '^(not ok|#   |#     )' "$log" | head -n 80
 tail -n 1 "$log"
 [ $status = 0 ] || { echo "---- tail of $log ----"; tail -n 30 "$log"; }
 count host "$log" $status $(( $(date +%s) - start ))
+
+# Any ThreadSanitizer report fails the run (exit code 66), after all of them
+# are printed; tools/tsan-summary.sh lists the distinct ones.
+export TSAN_OPTIONS="${TSAN_OPTIONS:-exitcode=66 halt_on_error=0 history_size=7}"
+for bin in host-smp host-smp-tsan; do
+	[ -n "${TEST:-}" ] && break # a selected test run skips the stress test
+	for cpus in 2 4; do
+		name="smp $([ $bin = host-smp ] && echo asan || echo tsan) ${cpus} CPUs"
+		echo "==== $name, ${SMP_MS:-3000} ms, seed=$seed"
+		log=$build/test-logs/$bin-$cpus.log
+		start=$(date +%s)
+		timeout 600 "$build/$bin" threads=$cpus ms="${SMP_MS:-3000}" seed="$seed" >"$log" 2>&1
+		status=$?
+		grep -E '^(not ok|# CPU|panic:)' "$log" | head -n 40
+		if grep -q 'WARNING: ThreadSanitizer' "$log"; then
+			"$here/tsan-summary.sh" "$log" | tail -n 30
+			[ $status = 0 ] && status=66
+		fi
+		tail -n 1 "$log"
+		count "$name" "$log" $status $(( $(date +%s) - start ))
+	done
+done
 
 for t in ${FUZZ_TARGETS:-}; do
 	[ -n "${TEST:-}" ] && break # a selected test run skips fuzzing

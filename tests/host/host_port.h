@@ -11,6 +11,24 @@
 void host_set_cpu(unsigned int cpu);
 void host_set_cpu_count(unsigned int n);
 void host_set_log_quiet(bool quiet);
+
+/* ---- threads as CPUs (host_cpu.c) ----
+ * host_cpu_thread_enter - this thread becomes CPU cpu (below
+ * mm_port_cpu_count()) until host_cpu_thread_leave(): its mm_port_cpu_id,
+ * its interrupts (signals; see host_cpu.c) and its mailbox, which other
+ * threads' mm_port_call_on_cpu(cpu, ...) fill. Aborts if cpu has a thread.
+ * host_cpu_timer_start - a timer interrupt on this thread every period_ns,
+ * which runs the interrupt work; host_cpu_thread_leave stops it.
+ * host_cpu_set_interrupt_work - what every timer interrupt runs, with
+ * interrupts off and mm_port_in_interrupt() true (NULL: nothing).
+ * host_cpu_bound - this thread's CPU, or -1 when it is bound to none.
+ */
+void host_cpu_thread_enter(unsigned int cpu);
+void host_cpu_thread_leave(void);
+void host_cpu_timer_start(uint64_t period_ns);
+void host_cpu_timer_stop(void);
+void host_cpu_set_interrupt_work(void (*fn)(unsigned int cpu));
+int host_cpu_bound(void);
 /* Sends mm_port_log() output into buf (NUL-terminated, truncated when
  * full) instead of stdout, until host_log_capture(NULL, 0). */
 void host_log_capture(char *buf, size_t size);

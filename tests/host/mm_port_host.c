@@ -3,6 +3,7 @@
  * The host port of mm64 (include/mm/port.h): the second port, which proves
  * the interface is enough. Physical memory is an mmap()ed arena; see
  * host_arena.c. Panics are caught by ktest when a test expects them.
+ * Threads as CPUs, interrupts and cross-CPU calls: host_cpu.c.
  */
 #define _GNU_SOURCE
 #include <mm/port.h>
@@ -21,10 +22,12 @@ static unsigned int host_cpus = 2;
 
 void host_set_cpu(unsigned int cpu)
 {
-	/* The port's contract: ids are below mm_port_cpu_count(). */
-	if (cpu >= host_cpus) {
-		fprintf(stderr, "host_set_cpu: CPU %u, but the port says %u CPUs\n",
-			cpu, host_cpus);
+	/* The port's contract: ids are below mm_port_cpu_count(); a thread
+	 * bound to a CPU stays that CPU. */
+	if (cpu >= host_cpus || host_cpu_bound() >= 0) {
+		fprintf(stderr, "host_set_cpu: CPU %u, but the port says %u CPUs "
+			"(this thread is bound to CPU %d)\n", cpu, host_cpus,
+			host_cpu_bound());
 		abort();
 	}
 	mm_host_cpu = cpu;
@@ -37,16 +40,18 @@ void host_set_cpu_count(unsigned int n)
 
 unsigned long mm_port_lock_irqsave(mm_spinlock_t *lock)
 {
+	unsigned long irq = mm_port_irq_save();
+
 	while (__atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE))
 		while (__atomic_load_n(&lock->locked, __ATOMIC_RELAXED))
 			__builtin_ia32_pause();
-	return 0;
+	return irq;
 }
 
 void mm_port_unlock_irqrestore(mm_spinlock_t *lock, unsigned long irq_state)
 {
-	(void)irq_state;
 	__atomic_store_n(&lock->locked, 0, __ATOMIC_RELEASE);
+	mm_port_irq_restore(irq_state);
 }
 
 /* mm_port_irq_save/restore and mm_port_cpu_id: mm_port_host_inline.h. */
@@ -56,28 +61,7 @@ unsigned int mm_port_cpu_count(void)
 	return host_cpus;
 }
 
-/* One thread plays every CPU (host_set_cpu): a call for another CPU runs
- * here under that CPU's id, as if its interrupt handler ran it. */
-void mm_port_call_on_cpu(unsigned int cpu, void (*fn)(void *arg), void *arg)
-{
-	unsigned int self = mm_host_cpu;
-
-	if (cpu >= host_cpus) {
-		fprintf(stderr, "mm_port_call_on_cpu: CPU %u, but the port says %u CPUs\n",
-			cpu, host_cpus);
-		abort();
-	}
-	mm_host_cpu = cpu;
-	fn(arg);
-	mm_host_cpu = self;
-}
-
-_Thread_local bool host_in_interrupt;
-
-bool mm_port_in_interrupt(void)
-{
-	return host_in_interrupt;
-}
+/* mm_port_call_on_cpu and mm_port_in_interrupt: host_cpu.c. */
 
 uint64_t mm_port_now_ns(void)
 {

@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The SMP stress test of mm/ on the host: one thread per CPU, each with a
+ * timer interrupt, running a seeded mix of every kind of mm/ operation
+ * against the others (smp_stress_main.c says how it is run and checked).
+ * Every object is stamped when allocated and verified before it is freed.
+ */
+#ifndef SMP_STRESS_H
+#define SMP_STRESS_H
+
+#include <mm/mm.h>
+#include <mm/port.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The kinds of work, each a switch: only=drain,pages runs just those two. */
+enum smp_op {
+	OP_PAGES,     /* alloc_pages every order, every gfp; __GFP_ZERO checked */
+	OP_KMALLOC,   /* kmalloc of many sizes (slab classes and whole frames) */
+	OP_CACHE,     /* the shared kmem_cache */
+	OP_HANDOFF,   /* objects handed to another CPU through a queue, freed there */
+	OP_DRAIN,     /* drain_all_pages() */
+	OP_SHRINK,    /* kmem_cache_shrink(shared), slab_shrink_all() */
+	OP_CACHELIFE, /* a private kmem_cache created, used, destroyed */
+	OP_SHRINKER,  /* a shrinker registered over a pool, unregistered later */
+	OP_CONTIG,    /* contigmalloc/contigfree: hits, misses, M_NOWAIT/M_WAITOK */
+	OP_PRESSURE,  /* allocate until NULL (__GFP_NORETRY), then give back */
+	OP_IRQ,       /* the timer interrupt allocates and frees GFP_ATOMIC */
+	OP_COUNT
+};
+extern const char *const smp_op_names[OP_COUNT];
+
+enum obj_kind { OBJ_NONE, OBJ_PAGES, OBJ_KMALLOC, OBJ_CACHE, OBJ_OWN, OBJ_CONTIG };
+
+/* One allocation and what its stamp was made from. */
+struct obj {
+	void *p;
+	uint64_t size; /* bytes */
+	uint64_t tag;  /* CPU << 56 | in interrupt << 48 | serial: unique */
+	struct kmem_cache *cache; /* OBJ_CACHE, OBJ_OWN */
+	uint8_t kind;  /* enum obj_kind */
+	uint8_t order; /* OBJ_PAGES */
+};
+
+#define HELD_SLOTS 192
+#define STASH_SLOTS 48
+
+struct worker {
+	unsigned int cpu;
+	uint64_t rng;
+	uint64_t serial;
+	struct obj held[HELD_SLOTS];   /* task side */
+	struct obj stash[STASH_SLOTS]; /* interrupt side only */
+	uint64_t irq_rng, irq_serial;
+	unsigned long ops[OP_COUNT];
+	volatile bool irq_stopped; /* set by the task, read by its interrupt */
+	unsigned long irq_ticks, nulls;
+	unsigned long failures; /* stamp mismatches and checks that failed */
+};
+
+struct smp_config {
+	unsigned int threads;
+	uint64_t seed;
+	uint64_t run_ns;
+	uint64_t tick_ns;
+	bool enabled[OP_COUNT];
+};
+extern struct smp_config smp_cfg;
+extern struct kmem_cache *smp_shared_cache;
+MALLOC_DECLARE(M_SMP);
+#define SMP_SHARED_SIZE 200
+
+uint64_t smp_rand(uint64_t *state);
+
+/* ---- stamps (smp_stamp.c) ----
+ * smp_stamp writes o's stamp into its memory; smp_verify checks it and
+ * counts a mismatch in w->failures (printing the address, the words and
+ * who allocated it). smp_check_zero: __GFP_ZERO memory is zero. */
+void smp_stamp(const struct obj *o);
+bool smp_verify(struct worker *w, const struct obj *o, const char *where);
+bool smp_check_zero(struct worker *w, const struct obj *o, const char *where);
+/* Verifies o and gives it back with the function its kind needs. */
+void smp_free(struct worker *w, struct obj *o, const char *where);
+void smp_fail(struct worker *w, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* ---- the handoff queue (smp_handoff.c) ---- */
+bool smp_handoff_put(const struct obj *o);
+bool smp_handoff_take(struct obj *o);
+
+/* ---- shrinker pools (smp_shrinker.c) ---- */
+void smp_shrinker_op(struct worker *w);
+void smp_shrinker_finish(struct worker *w); /* this worker's pool freed */
+void smp_shrinker_global_init(void);
+void smp_shrinker_global_fini(void);
+unsigned long smp_shrinker_global_failures(void);
+
+/* ---- the work (smp_ops.c, smp_irq.c) ---- */
+void smp_do_op(struct worker *w, enum smp_op op);
+void smp_worker_finish(struct worker *w); /* everything it holds freed */
+void smp_irq_work(unsigned int cpu);
+void smp_irq_finish(struct worker *w);
+struct worker *smp_worker_of(unsigned int cpu);
+
+/* A cross-CPU double free of kind "pages" or "kmalloc" in a child process:
+ * true when it panicked naming a double free; msg gets its panic line. */
+bool smp_doublefree_caught(const char *kind, char *msg, size_t size);
+
+#endif
