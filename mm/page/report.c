@@ -14,21 +14,25 @@
 #include "page/state.h"
 #include "page/zone.h"
 
+/* Reports copy what they show under the locks and print with none held:
+ * printing is slow (a serial console) and must not keep interrupts off. */
+
 void zone_print_buddyinfo(void)
 {
+	struct buddyinfo bi;
+
+	buddyinfo_snapshot(&bi);
 	mm_port_log("buddyinfo (free blocks per order):\n");
 	mm_port_log("  zone   ");
 	for (int o = 0; o <= MM_MAX_ORDER; o++)
 		mm_port_log(" %6d", o);
 	mm_port_log("\n");
 	for (int i = 0; i < MM_NR_ZONES; i++) {
-		struct zone *z = &mm_zones[i];
-
-		if (!z->present)
+		if (!mm_zones[i].present)
 			continue;
-		mm_port_log("  %-7s", z->name);
+		mm_port_log("  %-7s", mm_zones[i].name);
 		for (int o = 0; o <= MM_MAX_ORDER; o++)
-			mm_port_log(" %6llu", (unsigned long long)z->area[o].nr_blocks);
+			mm_port_log(" %6llu", (unsigned long long)bi.nr[i][o]);
 		mm_port_log("\n");
 	}
 }
@@ -38,22 +42,25 @@ void zone_print_zones(void)
 	mm_port_log("zones (frames):   present  reserved   managed      free"
 		    "  min  low  high  lowmem_reserve\n");
 	for (int i = 0; i < MM_NR_ZONES; i++) {
-		struct zone *z = &mm_zones[i];
+		struct zone z;
+		unsigned long irq = mm_port_lock_irqsave(&mm_zones[i].lock);
 
-		if (!z->present)
+		z = mm_zones[i];
+		mm_port_unlock_irqrestore(&mm_zones[i].lock, irq);
+		if (!z.present)
 			continue;
 		mm_port_log("  %-7s %16llu %9llu %9llu %9llu %4llu %4llu %5llu  "
-			    "%llu/%llu/%llu\n", z->name,
-			    (unsigned long long)z->present,
-			    (unsigned long long)z->reserved,
-			    (unsigned long long)z->managed,
-			    (unsigned long long)z->free,
-			    (unsigned long long)z->wmark[WMARK_MIN],
-			    (unsigned long long)z->wmark[WMARK_LOW],
-			    (unsigned long long)z->wmark[WMARK_HIGH],
-			    (unsigned long long)z->lowmem_reserve[0],
-			    (unsigned long long)z->lowmem_reserve[1],
-			    (unsigned long long)z->lowmem_reserve[2]);
+			    "%llu/%llu/%llu\n", z.name,
+			    (unsigned long long)z.present,
+			    (unsigned long long)z.reserved,
+			    (unsigned long long)z.managed,
+			    (unsigned long long)z.free,
+			    (unsigned long long)z.wmark[WMARK_MIN],
+			    (unsigned long long)z.wmark[WMARK_LOW],
+			    (unsigned long long)z.wmark[WMARK_HIGH],
+			    (unsigned long long)z.lowmem_reserve[0],
+			    (unsigned long long)z.lowmem_reserve[1],
+			    (unsigned long long)z.lowmem_reserve[2]);
 	}
 }
 

@@ -390,21 +390,38 @@ void kmem_cache_get_info(struct kmem_cache *s, struct kmem_cache_info *info)
 	mm_port_unlock_irqrestore(&s->lock, irq);
 }
 
+/* The n-th cache's row, copied under the list lock; false past the end. */
+static bool cache_row(unsigned int n, struct kmem_cache_info *in, bool *hidden)
+{
+	unsigned long irq = mm_port_lock_irqsave(&slab_caches_lock);
+	struct kmem_cache *s = slab_caches;
+
+	while (s && n--)
+		s = s->next;
+	if (s) {
+		kmem_cache_get_info(s, in);
+		*hidden = !in->slabs && (s->flags & SLAB_STATIC) &&
+			  ((s->flags & SLAB_CACHE_DMA) || is_internal(s));
+	}
+	mm_port_unlock_irqrestore(&slab_caches_lock, irq);
+	return s != NULL;
+}
+
 void slab_report(void)
 {
 	unsigned long total_pages = 0, idle = 0;
-	unsigned long irq = mm_port_lock_irqsave(&slab_caches_lock);
+	struct kmem_cache_info in;
+	bool hidden;
 
 	mm_port_log("slabinfo (debug %s; per-CPU arrays counted as free):\n",
 		    MM_DEBUG ? "on" : "off");
 	mm_port_log("  %-20s %8s %6s %10s %10s %7s %7s %11s\n", "cache", "objsize",
 		    "slot", "active", "total", "slabs", "pages", "objs/frames");
-	for (struct kmem_cache *s = slab_caches; s; s = s->next) {
-		struct kmem_cache_info in;
-		kmem_cache_get_info(s, &in);
+	/* Row by row, printed with no lock held (a cache created or destroyed
+	 * meanwhile may shift a row: a report, not a snapshot). */
+	for (unsigned int n = 0; cache_row(n, &in, &hidden); n++) {
 		total_pages += in.pages;
-		if (!in.slabs && (s->flags & SLAB_STATIC) &&
-		    ((s->flags & SLAB_CACHE_DMA) || is_internal(s))) {
+		if (hidden) {
 			idle++;
 			continue;
 		}
@@ -413,7 +430,6 @@ void slab_report(void)
 			    in.total_objs, in.slabs, in.pages, in.objs_per_slab,
 			    1u << in.order);
 	}
-	mm_port_unlock_irqrestore(&slab_caches_lock, irq);
 	mm_port_log("  (%lu idle DMA and internal caches not shown) slabs hold %lu "
 		    "frames (%lu KiB)\n", idle, total_pages, total_pages * 4);
 }

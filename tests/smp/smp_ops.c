@@ -250,7 +250,7 @@ void smp_do_op(struct worker *w, enum smp_op op)
 		if (smp_rand(&w->rng) % 4)
 			kmem_cache_shrink(smp_shared_cache);
 		else
-			slab_shrink_all();
+			kmem_cache_shrink_all();
 		break;
 	case OP_CACHELIFE: op_cachelife(w); break;
 	case OP_SHRINKER: smp_shrinker_op(w); break;
@@ -268,5 +268,5 @@ void smp_worker_finish(struct worker *w)
 	smp_shrinker_finish(w);
 	/* this CPU's cached objects and frames back (others' are theirs) */
 	kmem_cache_shrink(smp_shared_cache);
-	slab_shrink_all();
+	kmem_cache_shrink_all();
 }

@@ -21,7 +21,7 @@ enum smp_op {
 	OP_CACHE,     /* the shared kmem_cache */
 	OP_HANDOFF,   /* objects handed to another CPU through a queue, freed there */
 	OP_DRAIN,     /* drain_all_pages() */
-	OP_SHRINK,    /* kmem_cache_shrink(shared), slab_shrink_all() */
+	OP_SHRINK,    /* kmem_cache_shrink(shared), kmem_cache_shrink_all() */
 	OP_CACHELIFE, /* a private kmem_cache created, used, destroyed */
 	OP_SHRINKER,  /* a shrinker registered over a pool, unregistered later */
 	OP_CONTIG,    /* contigmalloc/contigfree: hits, misses, M_NOWAIT/M_WAITOK */

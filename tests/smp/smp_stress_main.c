@@ -156,7 +156,7 @@ static void settle(void)
 {
 	for (unsigned int c = 0; c < smp_cfg.threads; c++) {
 		host_set_cpu(c);
-		slab_shrink_all();
+		kmem_cache_shrink_all();
 	}
 	host_set_cpu(0);
 	drain_all_pages();
