@@ -66,17 +66,42 @@ static inline bool mm_crosses_boundary(uint64_t start, uint64_t len,
 /* The duration of the last mm_init(), for the report. */
 extern uint64_t mm_init_ns;
 
+/* The CPUs mm/ serves (mm/cpu.c): every CPU the port counts, except those
+ * mm_cpu_dead() took down (bit c set) and mm_cpu_online() did not bring
+ * back. */
+extern uint64_t mm_cpus_dead;
+
+static inline bool mm_cpu_is_online(unsigned int cpu)
+{
+	return !((__atomic_load_n(&mm_cpus_dead, __ATOMIC_RELAXED) >> cpu) & 1);
+}
+
 /* mm_port_cpu_id(), checked: an id at or above MM_MAX_CPUS would index past
- * every per-CPU array, so it panics, naming the id (one compare on the fast
- * paths; the port's contract is 0 .. mm_port_cpu_count() - 1). */
+ * every per-CPU array, and a dead CPU's id (mm_cpu_dead) is another CPU's
+ * lists given back, so both panic, naming the id. The fast paths pay one
+ * compare; the online test is theirs in debug builds only, and every slow
+ * path's (mm_this_cpu_slow). */
 _Noreturn void mm_bad_cpu_id(unsigned int cpu);
 static inline unsigned int mm_this_cpu(void)
 {
 	unsigned int cpu = mm_port_cpu_id();
 
-	if (__builtin_expect(cpu >= MM_MAX_CPUS, 0))
+	if (__builtin_expect(cpu >= MM_MAX_CPUS, 0) ||
+	    (MM_DEBUG && __builtin_expect(!mm_cpu_is_online(cpu), 0)))
 		mm_bad_cpu_id(cpu);
 	return cpu;
 }
+
+static inline unsigned int mm_this_cpu_slow(void)
+{
+	unsigned int cpu = mm_port_cpu_id();
+
+	if (cpu >= MM_MAX_CPUS || !mm_cpu_is_online(cpu))
+		mm_bad_cpu_id(cpu);
+	return cpu;
+}
+
+/* Called by mm_init: no CPU is dead. */
+void mm_cpus_reset(void);
 
 #endif

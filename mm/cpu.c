@@ -1,6 +1,22 @@
 /* SPDX-License-Identifier: MIT */
-/* The CPUs mm/ serves: how many run, and the check on an id (core.h). */
+/*
+ * The CPUs mm/ serves: how many the port runs, which of them are online,
+ * the check on an id (core.h), and CPUs coming and going (mm/init.h).
+ */
+#include <mm/init.h>
+#include <mm/page_alloc.h>
+
 #include "core.h"
+#include "page/pcp.h"
+#include "page/zone.h"
+#include "slab/slab.h"
+
+uint64_t mm_cpus_dead;
+
+static uint64_t cpu_bit(unsigned int cpu)
+{
+	return 1ull << cpu;
+}
 
 unsigned int mm_cpus_running(void)
 {
@@ -14,6 +30,45 @@ unsigned int mm_cpus_running(void)
 
 void mm_bad_cpu_id(unsigned int cpu)
 {
-	mm_panic("mm_port_cpu_id: CPU id %u (ids are below MM_MAX_CPUS, %d)", cpu,
-		 MM_MAX_CPUS);
+	if (cpu >= MM_MAX_CPUS)
+		mm_panic("mm_port_cpu_id: CPU id %u (ids are below MM_MAX_CPUS, %d)",
+			 cpu, MM_MAX_CPUS);
+	mm_panic("mm_port_cpu_id: CPU %u is not online (mm_cpu_dead gave its "
+		 "lists back)", cpu);
+}
+
+void mm_cpus_reset(void)
+{
+	__atomic_store_n(&mm_cpus_dead, 0, __ATOMIC_RELAXED);
+}
+
+static void check_hotplug_id(const char *fn, unsigned int cpu)
+{
+	unsigned int n = mm_cpus_running();
+
+	if (cpu >= n)
+		mm_panic("%s: CPU %u, but the port runs %u CPUs", fn, cpu, n);
+	if (mm_port_in_interrupt())
+		mm_panic("%s: called in an interrupt handler (it waits for every "
+			 "CPU)", fn);
+}
+
+void mm_cpu_online(unsigned int cpu)
+{
+	check_hotplug_id("mm_cpu_online", cpu);
+	__atomic_fetch_and(&mm_cpus_dead, ~cpu_bit(cpu), __ATOMIC_RELEASE);
+	zone_set_pcp_limits(mm_cpus_running());
+}
+
+void mm_cpu_dead(unsigned int cpu)
+{
+	check_hotplug_id("mm_cpu_dead", cpu);
+	if (cpu == mm_port_cpu_id())
+		mm_panic("mm_cpu_dead: CPU %u is the calling CPU", cpu);
+	if (!mm_cpu_is_online(cpu))
+		mm_panic("mm_cpu_dead: CPU %u is not online", cpu);
+	/* cpu runs no mm code any more, so its lists and arrays are ours. */
+	pcp_drain_dead_cpu(cpu);
+	slab_release_dead_cpu(cpu);
+	__atomic_fetch_or(&mm_cpus_dead, cpu_bit(cpu), __ATOMIC_RELEASE);
 }

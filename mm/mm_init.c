@@ -26,6 +26,7 @@ void mm_init(const struct mm_range *map, size_t map_len,
 	uint64_t t0 = mm_port_now_ns();
 
 	/* Forget everything: on the host, tests call mm_init again. */
+	mm_cpus_reset();
 	zones_reset();
 	pcp_reset();
 	shrinkers_reset();

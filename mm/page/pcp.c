@@ -69,7 +69,7 @@ struct page *pcp_alloc(struct zone *z, gfp_t gfp, enum zone_type classzone)
 	struct page *page = NULL;
 
 	unsigned long irq = mm_port_irq_save();
-	struct pcp_list *l = &mm_pcp[mm_this_cpu()].list[z - mm_zones];
+	struct pcp_list *l = &mm_pcp[mm_this_cpu_slow()].list[z - mm_zones];
 
 	if (!zone_watermark_ok(z, mark, 0)) {
 		mm_port_irq_restore(irq);
@@ -82,8 +82,9 @@ struct page *pcp_alloc(struct zone *z, gfp_t gfp, enum zone_type classzone)
 		if (z->free > normal) {
 			uint64_t n = z->free - normal;
 
-			if (n > z->pcp_batch)
-				n = z->pcp_batch;
+			uint32_t batch = __atomic_load_n(&z->pcp_batch, __ATOMIC_RELAXED);
+			if (n > batch)
+				n = batch;
 			while (n--) {
 				struct page *p = buddy_alloc_locked(z, 0);
 				if (!p)
@@ -113,14 +114,14 @@ void pcp_drain_batch(struct pcp_list *l, enum zone_type zone)
 	struct zone *z = &mm_zones[zone];
 	unsigned long zirq = mm_port_lock_irqsave(&z->lock);
 
-	drain_locked(z, l, z->pcp_batch);
+	drain_locked(z, l, __atomic_load_n(&z->pcp_batch, __ATOMIC_RELAXED));
 	mm_port_unlock_irqrestore(&z->lock, zirq);
 }
 
-unsigned long pcp_drain_local(void)
+/* Empties every list of pcp into the buddy lists; the caller owns them
+ * (interrupts off on their CPU, or a dead CPU's). */
+static unsigned long drain_cpu_lists(struct pcp_cpu *pcp)
 {
-	unsigned long irq = mm_port_irq_save();
-	struct pcp_cpu *pcp = &mm_pcp[mm_this_cpu()];
 	unsigned long moved = 0;
 
 	for (int zi = 0; zi < MM_NR_ZONES; zi++) {
@@ -133,8 +134,21 @@ unsigned long pcp_drain_local(void)
 		moved += drain_locked(z, l, l->count);
 		mm_port_unlock_irqrestore(&z->lock, zirq);
 	}
+	return moved;
+}
+
+unsigned long pcp_drain_local(void)
+{
+	unsigned long irq = mm_port_irq_save();
+	unsigned long moved = drain_cpu_lists(&mm_pcp[mm_this_cpu()]);
+
 	mm_port_irq_restore(irq);
 	return moved;
+}
+
+unsigned long pcp_drain_dead_cpu(unsigned int cpu)
+{
+	return drain_cpu_lists(&mm_pcp[cpu]);
 }
 
 /* Runs on the CPU whose lists it drains (mm_port_call_on_cpu). */
@@ -161,8 +175,8 @@ unsigned long drain_all_pages(void)
 	for (unsigned int c = 0, cpus = mm_cpus_running(); c < cpus; c++) {
 		unsigned long m = 0;
 
-		if (!cpu_has_frames(c))
-			continue; /* no call for an empty CPU */
+		if (!mm_cpu_is_online(c) || !cpu_has_frames(c))
+			continue; /* no call for an empty or dead CPU */
 		mm_port_call_on_cpu(c, drain_call, &m);
 		moved += m;
 	}

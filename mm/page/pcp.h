@@ -57,6 +57,8 @@ void pcp_reset(void);
 /* Gives this CPU's lists back to the buddy lists (any context); returns
  * the frames moved. drain_all_pages() runs it on every CPU. */
 unsigned long pcp_drain_local(void);
+/* Gives a dead CPU's lists back (mm_cpu_dead: it runs no mm code). */
+unsigned long pcp_drain_dead_cpu(unsigned int cpu);
 
 /* The ring slot at position pos (any uint32_t: positions wrap). */
 static inline uint32_t *pcp_slot(struct pcp_list *l, uint32_t pos)
@@ -153,7 +155,7 @@ static inline void pcp_free(enum zone_type z, uint64_t idx, uint8_t st)
 	*pcp_slot(l, head) = (uint32_t)idx;
 	l->head = head + 1;
 	pcp_set_count(l, n);
-	if (n > mm_zones[z].pcp_high)
+	if (n > __atomic_load_n(&mm_zones[z].pcp_high, __ATOMIC_RELAXED))
 		pcp_drain_batch(l, z);
 	mm_port_irq_restore(irq);
 }

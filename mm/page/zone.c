@@ -37,6 +37,10 @@ static const uint32_t lowmem_reserve_ratio[MM_NR_ZONES] = { 256, 256, 32 };
 #define MIN_FREE_KB_MAX 65536u
 /* A per-CPU batch is about 1/1024 of the zone (1 << PCP_BATCH_SHIFT). */
 #define PCP_BATCH_SHIFT 10
+/* Every CPU's list of a zone together holds at most 1/8 of it, so lists
+ * the fast path does not count against the marks stay small beside them,
+ * whatever the number of CPUs. */
+#define PCP_ZONE_SHARE 8
 
 void zones_reset(void)
 {
@@ -119,13 +123,35 @@ void zone_setup_watermarks(void)
 				c > i ? above / lowmem_reserve_ratio[i] : 0;
 			z->min_mark[c] = min + z->lowmem_reserve[c];
 		}
-		/* per-CPU lists: batch ~ 1/1024 of the zone, 1..31; high 6x */
-		uint64_t batch = z->managed >> PCP_BATCH_SHIFT;
-		z->pcp_batch = batch < 1 ? 1 : batch > PCP_BATCH_MAX ? PCP_BATCH_MAX :
-			       (uint32_t)batch;
-		z->pcp_high = PCP_HIGH_MAX / PCP_BATCH_MAX * z->pcp_batch;
 	}
+	zone_set_pcp_limits(mm_cpus_running());
 	setup_first_zones();
+}
+
+void zone_set_pcp_limits(unsigned int cpus)
+{
+	for (int i = 0; i < MM_NR_ZONES; i++) {
+		struct zone *z = &mm_zones[i];
+		/* batch ~ 1/1024 of the zone, 1..31; high 6x the batch, but all
+		 * CPUs' lists together at most 1/PCP_ZONE_SHARE of the zone */
+		uint64_t batch = z->managed >> PCP_BATCH_SHIFT;
+		uint64_t cap = z->managed / ((uint64_t)PCP_ZONE_SHARE * cpus);
+
+		if (batch > PCP_BATCH_MAX)
+			batch = PCP_BATCH_MAX;
+		uint64_t high = PCP_HIGH_MAX / PCP_BATCH_MAX * batch;
+		if (high > cap)
+			high = cap;
+		if (batch > high)
+			batch = high;
+		if (batch < 1)
+			batch = 1;
+		if (high < batch)
+			high = batch;
+		/* read by every CPU's fast path without the lock */
+		__atomic_store_n(&z->pcp_batch, (uint32_t)batch, __ATOMIC_RELAXED);
+		__atomic_store_n(&z->pcp_high, (uint32_t)high, __ATOMIC_RELAXED);
+	}
 }
 
 /* The interrupt states the inner locks saved; written and read only while

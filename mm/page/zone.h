@@ -56,6 +56,8 @@ extern enum zone_type mm_first_zone[MM_NR_ZONES];
 void zones_reset(void);
 void zones_init(void); /* bounds and present frames from the spans */
 void zone_setup_watermarks(void);
+/* Per-CPU list sizes for this many CPUs (mm_init; a CPU coming online). */
+void zone_set_pcp_limits(unsigned int cpus);
 
 /* Takes every zone lock in zone order; returns the interrupt state. */
 unsigned long mm_lock_all_zones(void);

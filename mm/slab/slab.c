@@ -440,11 +440,14 @@ unsigned long slab_cpu_drop(struct kmem_cache *s)
 		__atomic_store_n(&s->cpu[cpu], NULL, __ATOMIC_RELAXED);
 	}
 	mm_port_irq_restore(irq);
-	if (c) {
-		frames += cpu_array_empty(s, c);
-		frames += cpu_array_free(c);
-	}
+	if (c)
+		frames += slab_cpu_array_release(s, c);
 	return frames;
+}
+
+unsigned long slab_cpu_array_release(struct kmem_cache *s, struct kmem_cpu_cache *c)
+{
+	return cpu_array_empty(s, c) + cpu_array_free(c);
 }
 
 void slab_cpu_flush_deferred(struct kmem_cache *s, struct kmem_cpu_cache *c)
@@ -473,7 +476,7 @@ unsigned long slab_cpu_cached(const struct kmem_cache *s)
 
 void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp)
 {
-	unsigned int cpu = mm_this_cpu();
+	unsigned int cpu = mm_this_cpu_slow();
 	struct kmem_cpu_cache *c = s->cpu[cpu];
 	void *obj = NULL;
 
@@ -523,7 +526,7 @@ void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp)
 
 void slab_free_slow(struct kmem_cache *s, void *obj)
 {
-	unsigned int cpu = mm_this_cpu();
+	unsigned int cpu = mm_this_cpu_slow();
 	struct kmem_cpu_cache *c = s->cpu[cpu];
 	struct slab *to_free = NULL;
 

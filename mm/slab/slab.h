@@ -310,6 +310,10 @@ unsigned long slab_cpu_drop(struct kmem_cache *s);
  * CPU through a cross-CPU call; this CPU's arrays are dropped. May wait:
  * never in an interrupt handler, no mm lock held. Returns frames freed. */
 unsigned long slab_flush_cpu_arrays(struct kmem_cache *s);
+/* Empties c (no longer installed, nobody uses it) and frees it. */
+unsigned long slab_cpu_array_release(struct kmem_cache *s, struct kmem_cpu_cache *c);
+/* Gives every array of a dead CPU back (mm_cpu_dead). */
+void slab_release_dead_cpu(unsigned int cpu);
 /* The owner's deferred flush of a flagged array; releases busy. */
 void slab_cpu_flush_deferred(struct kmem_cache *s, struct kmem_cpu_cache *c);
 /* Detaches up to max_frames frames' worth of empty slabs from s onto *out

@@ -232,7 +232,8 @@ unsigned long slab_flush_cpu_arrays(struct kmem_cache *s)
 	for (unsigned int cpu = 0, cpus = mm_cpus_running(); cpu < cpus; cpu++) {
 		struct array_call a = { s, 0, false };
 
-		if (cpu == me || (s && !__atomic_load_n(&s->cpu[cpu], __ATOMIC_RELAXED)))
+		if (cpu == me || !mm_cpu_is_online(cpu) ||
+		    (s && !__atomic_load_n(&s->cpu[cpu], __ATOMIC_RELAXED)))
 			continue;
 		mm_port_call_on_cpu(cpu, empty_arrays_here, &a);
 		frames += a.frames;
@@ -275,7 +276,8 @@ void kmem_cache_destroy(struct kmem_cache *s)
 	for (unsigned int cpu = 0, cpus = mm_cpus_running(); cpu < cpus; cpu++) {
 		struct array_call a = { s, 0, false };
 
-		if (!__atomic_load_n(&s->cpu[cpu], __ATOMIC_RELAXED))
+		if (!mm_cpu_is_online(cpu) ||
+		    !__atomic_load_n(&s->cpu[cpu], __ATOMIC_RELAXED))
 			continue;
 		mm_port_call_on_cpu(cpu, destroy_array_here, &a);
 		if (a.busy)
@@ -296,6 +298,21 @@ void kmem_cache_destroy(struct kmem_cache *s)
 	slab_free_chain(chain);
 	s->magic = 0;
 	kmem_cache_free(&slab_cache_cache, s);
+}
+
+void slab_release_dead_cpu(unsigned int cpu)
+{
+	unsigned long irq = mm_port_lock_irqsave(&slab_caches_lock);
+
+	for (struct kmem_cache *s = slab_caches; s; s = s->next) {
+		struct kmem_cpu_cache *c = s->cpu[cpu];
+
+		if (!c)
+			continue;
+		__atomic_store_n(&s->cpu[cpu], NULL, __ATOMIC_RELAXED);
+		slab_cpu_array_release(s, c);
+	}
+	mm_port_unlock_irqrestore(&slab_caches_lock, irq);
 }
 
 /* ---- shrinking ---- */

@@ -2,9 +2,10 @@
 /*
  * A deliberate cross-CPU double free must be caught: CPU 0 allocates and
  * frees, CPU 1 (another thread) frees the same memory again, and mm/ must
- * panic naming a double free. The panic ends the process, so it runs in a
- * child (forked before the stress test starts any thread) whose stderr the
- * parent reads.
+ * panic naming a double free. So must a use of a dead CPU's id: CPU 1
+ * works, goes away (mm_cpu_dead on CPU 0), and a thread uses its id again.
+ * The panic ends the process, so each runs in a child (forked before the
+ * stress test starts any thread) whose stderr the parent reads.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -50,6 +51,16 @@ static void *cpu1(void *arg)
 	return NULL;
 }
 
+/* CPU 1's work: a frame and a kmalloc object, each taken and given back. */
+static void *cpu1_works(void *arg)
+{
+	host_cpu_thread_enter(1);
+	__free_pages(alloc_pages(GFP_KERNEL, 0), 0);
+	kfree(kmalloc(64, GFP_KERNEL));
+	host_cpu_thread_leave();
+	return NULL;
+}
+
 static void child(void)
 {
 	pthread_t t0, t1;
@@ -57,6 +68,17 @@ static void child(void)
 	host_set_log_quiet(true);
 	host_set_cpu_count(2);
 	host_mm_default();
+	if (!strcmp(kind, "deadcpu")) {
+		pthread_create(&t1, NULL, cpu1_works, NULL);
+		pthread_join(t1, NULL);
+		host_cpu_thread_enter(0);
+		mm_cpu_dead(1);
+		host_cpu_thread_leave();
+		pthread_create(&t1, NULL, cpu1_works, NULL); /* the dead id again */
+		pthread_join(t1, NULL);
+		fprintf(stderr, "no panic\n");
+		exit(0);
+	}
 	pthread_create(&t0, NULL, cpu0, NULL);
 	pthread_create(&t1, NULL, cpu1, NULL);
 	pthread_join(t0, NULL);
@@ -96,5 +118,5 @@ bool smp_doublefree_caught(const char *what, char *msg, size_t size)
 		msg[strcspn(msg, "\n")] = '\0';
 	}
 	return !(WIFEXITED(status) && WEXITSTATUS(status) == 0) && p &&
-	       strstr(msg, "double free");
+	       strstr(msg, strcmp(what, "deadcpu") ? "double free" : "not online");
 }

@@ -322,3 +322,32 @@ KTEST(page_host, no_ram_in_the_zonelist_asks_no_shrinker)
 	test_shrinker_done(&ts);
 	host_mm_default();
 }
+
+/* Every CPU's list of a zone together holds at most 1/8 of the zone, so
+ * 64 CPUs on a 128 MiB machine cannot park a third of its memory on lists
+ * (before, each list could hold 6 batches whatever the CPU count). */
+KTEST(page_host, per_cpu_limits_scale_with_the_cpu_count)
+{
+	static const struct mm_range map[] = {
+		{ 0, 0x9f000, MM_RANGE_USABLE },
+		{ 1 * MiB, 127 * MiB, MM_RANGE_USABLE },
+	};
+	unsigned int cpus = mm_port_cpu_count();
+
+	host_set_cpu_count(MM_MAX_CPUS);
+	host_mm_init(map, 2, NULL, 0);
+	for (int z = 0; z < MM_NR_ZONES; z++) {
+		const struct zone *zone = &mm_zones[z];
+
+		if (!zone->managed)
+			continue;
+		uint64_t most = (uint64_t)MM_MAX_CPUS * (zone->pcp_high + 1);
+		ktest_printf("# %s: %llu frames, %u CPUs x (high %u + 1) = %llu\n",
+			     zone->name, (unsigned long long)zone->managed,
+			     MM_MAX_CPUS, zone->pcp_high, (unsigned long long)most);
+		KT_EXPECT(zone->pcp_batch >= 1 && zone->pcp_batch <= zone->pcp_high);
+		KT_EXPECT(most <= zone->managed / 8 + MM_MAX_CPUS);
+	}
+	host_set_cpu_count(cpus);
+	host_mm_default();
+}

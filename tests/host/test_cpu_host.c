@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * CPUs going away and coming back (mm_cpu_dead, mm_cpu_online): a dead
+ * CPU's per-CPU frames and slab arrays are given back, its id is refused
+ * with a message, and it works again once it is back.
+ */
+#include <ktest.h>
+#include <mm/mm.h>
+
+#include "host_port.h"
+#include "page/pcp.h"
+#include "page/report.h"
+#include "slab/slab.h"
+
+KTEST(cpu_host, a_dead_cpu_gives_everything_back)
+{
+	struct kmem_cache *c = kmem_cache_create("t-dead", 64, 0, 0, NULL);
+	enum { N = 20 };
+	void *objs[N];
+
+	KT_ASSERT(c);
+	host_set_cpu(1);
+	for (int i = 0; i < N; i++)
+		KT_ASSERT((objs[i] = kmem_cache_alloc(c, GFP_KERNEL)));
+	for (int i = 0; i < N; i++)
+		kmem_cache_free(c, objs[i]);
+	struct page *p = alloc_pages(GFP_KERNEL, 0);
+	KT_ASSERT(p);
+	__free_pages(p, 0);
+	host_set_cpu(0);
+	unsigned long free = nr_free_pages();
+	KT_EXPECT(c->cpu[1] != NULL);
+	KT_EXPECT(mm_pcp[1].list[ZONE_NORMAL].count +
+			  mm_pcp[1].list[ZONE_DMA32].count > 0);
+
+	mm_cpu_dead(1);
+	KT_EXPECT(c->cpu[1] == NULL);
+	for (int z = 0; z < MM_NR_ZONES; z++)
+		KT_EXPECT_EQ(mm_pcp[1].list[z].count, 0);
+	KT_EXPECT_EQ(nr_free_pages(), free); /* list frames were free already */
+	mm_check_invariants();
+
+	host_set_cpu(1); /* a use of the dead CPU's id */
+	KT_EXPECT_PANIC_MSG(alloc_pages(GFP_KERNEL, 0), "CPU 1 is not online");
+	KT_EXPECT_PANIC_MSG(kmem_cache_alloc(c, GFP_KERNEL), "CPU 1 is not online");
+	host_set_cpu(0);
+	KT_EXPECT_PANIC_MSG(mm_cpu_dead(1), "CPU 1 is not online");
+
+	mm_cpu_online(1);
+	host_set_cpu(1);
+	void *o = kmem_cache_alloc(c, GFP_KERNEL);
+	KT_EXPECT(o != NULL);
+	kmem_cache_free(c, o);
+	host_set_cpu(0);
+	kmem_cache_destroy(c);
+	KT_EXPECT_EQ(kmem_cache_leaked_objects(), 0);
+}
+
+KTEST(cpu_host, bad_hotplug_calls_panic_with_a_reason)
+{
+	KT_EXPECT_PANIC_MSG(mm_cpu_dead(0), "CPU 0 is the calling CPU");
+	KT_EXPECT_PANIC_MSG(mm_cpu_dead(MM_MAX_CPUS + 3), "but the port runs");
+	KT_EXPECT_PANIC_MSG(mm_cpu_online(MM_MAX_CPUS), "but the port runs");
+}
