@@ -37,6 +37,8 @@ BENCH_SRCS += tests/bench/bench_page_alloc.c
 TESTS_COMMON += tests/mm/slab/test_slab.c tests/mm/slab/test_kmalloc.c
 TESTS_HOST += tests/mm/slab/test_slab_host.c
 BENCH_SRCS += tests/bench/bench_slab.c
+# Every fast path with 1 and 2 CPUs at once (threads bound as CPUs).
+BENCH_SRCS += tests/bench/bench_smp.c
 # The SMP stress test (tests/smp/): mm/ with one thread per CPU, built
 # under ASan/UBSan (host-smp) and under ThreadSanitizer (host-smp-tsan).
 SMP_SRCS := $(addprefix tests/smp/, smp_stress_main.c smp_ops.c smp_irq.c \

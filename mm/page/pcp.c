@@ -63,6 +63,35 @@ static unsigned long drain_locked(struct zone *z, struct pcp_list *l,
 	return done;
 }
 
+/*
+ * Puts n frames of zone z on list l, taken as the largest aligned blocks
+ * that fit (16 + 8 + 4 + 2 + 1 for a batch of 31: one split block). Each
+ * CPU's frames then lie together, so two CPUs rarely write the same cache
+ * line of state bytes or struct pages (order-0 churn on two CPUs), and a
+ * refill is a handful of buddy operations instead of n.
+ */
+static void refill_locked(struct zone *z, struct pcp_list *l, uint32_t n)
+{
+	MM_ASSERT_LOCKED(&z->lock, "refill_locked");
+	while (n) {
+		unsigned int order = 31 - (unsigned int)__builtin_clz(n);
+		struct page *p = NULL;
+
+		if (order > MM_MAX_ORDER)
+			order = MM_MAX_ORDER;
+		while (!(p = buddy_alloc_locked(z, order)) && order > 0)
+			order--;
+		if (!p)
+			return;
+		uint64_t idx = page_index(p);
+		for (uint64_t i = idx; i < idx + (1ull << order); i++) {
+			ps_store(i, ps_make(ps_load(i), PS_PCP, 0));
+			pcp_push_tail(l, (uint32_t)i);
+		}
+		n -= 1u << order;
+	}
+}
+
 struct page *pcp_alloc(struct zone *z, gfp_t gfp, enum zone_type classzone)
 {
 	uint64_t mark = zone_alloc_mark(z, gfp, classzone);
@@ -85,14 +114,7 @@ struct page *pcp_alloc(struct zone *z, gfp_t gfp, enum zone_type classzone)
 			uint32_t batch = __atomic_load_n(&z->pcp_batch, __ATOMIC_RELAXED);
 			if (n > batch)
 				n = batch;
-			while (n--) {
-				struct page *p = buddy_alloc_locked(z, 0);
-				if (!p)
-					break;
-				uint64_t idx = page_index(p);
-				ps_store(idx, ps_make(ps_load(idx), PS_PCP, 0));
-				pcp_push_tail(l, (uint32_t)idx);
-			}
+			refill_locked(z, l, (uint32_t)n);
 		} else if (z->free) {
 			/* below the normal mark, allowed by the check above */
 			page = buddy_alloc_locked(z, 0);
