@@ -181,6 +181,9 @@ void *contigmalloc(unsigned long size, struct malloc_type *type, int flags,
 		mm_panic("contigmalloc: boundary is not a power of two "
 			 "(boundary 0x%lx)", boundary);
 	malloc_type_check("contigmalloc", type);
+	if (MM_DEBUG && !(flags & M_NOWAIT) && mm_port_in_interrupt())
+		mm_panic("contigmalloc: M_WAITOK in an interrupt handler (it may "
+			 "reclaim; use M_NOWAIT there)");
 
 	uint64_t bytes, nr, lo, hi, align, bound, pfn;
 	struct contig_poison bad = { FREEMAP_NONE, 0, 0 };

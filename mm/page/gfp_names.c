@@ -92,3 +92,11 @@ void gfp_check_slow(const char *fn, gfp_t gfp)
 		mm_panic("%s: contradictory gfp mask: __GFP_NOFAIL with "
 			 "__GFP_NORETRY (%s)", fn, gfp_format(gfp, buf, sizeof(buf)));
 }
+
+void gfp_context_panic(const char *fn, gfp_t gfp)
+{
+	char buf[160];
+
+	mm_panic("%s: reclaiming gfp mask in an interrupt handler (%s; use "
+		 "GFP_ATOMIC or GFP_NOWAIT there)", fn, gfp_format(gfp, buf, sizeof(buf)));
+}

@@ -49,7 +49,11 @@ const struct mm_span *mm_span_get(size_t i)
 }
 
 static const struct mm_span no_span; /* no frames: matches nothing */
-const struct mm_span *mm_span_hint = &no_span;
+struct mm_span_hint mm_span_hints[MM_MAX_CPUS] = {
+	[0 ... MM_MAX_CPUS - 1] = { &no_span }
+};
+_Static_assert((MM_MAX_CPUS & (MM_MAX_CPUS - 1)) == 0,
+	       "a CPU id is masked into the hints");
 
 /* The span holding key, where key is a pfn (by_index false) or a global
  * frame index; both grow with the span number, so one binary search serves:
@@ -72,7 +76,7 @@ static const struct mm_span *span_search(uint64_t key, bool by_index)
 	uint64_t start = by_index ? s->first_index : s->base_pfn;
 	if (key - start >= s->nr_frames)
 		return NULL;
-	__atomic_store_n(&mm_span_hint, s, __ATOMIC_RELAXED);
+	__atomic_store_n(&this_span_hint()->span, s, __ATOMIC_RELAXED);
 	return s;
 }
 
@@ -206,7 +210,8 @@ static void build_spans(void)
 void memmap_setup(const struct mm_range *map, size_t n,
 		  const struct mm_range *reserved, size_t nres)
 {
-	__atomic_store_n(&mm_span_hint, &no_span, __ATOMIC_RELAXED);
+	for (unsigned int c = 0; c < MM_MAX_CPUS; c++)
+		__atomic_store_n(&mm_span_hints[c].span, &no_span, __ATOMIC_RELAXED);
 	find_regions(map, n);
 
 	early_reset();

@@ -23,7 +23,9 @@
 #include <stdint.h>
 #include <mm/memmap.h>
 #include <mm/page_alloc.h>
+#include <mm/port.h>
 
+#include "core.h"
 #include "zone_bounds.h"
 
 struct mm_region; /* page/region.h */
@@ -61,14 +63,25 @@ const struct mm_span *mm_span_get(size_t i);
 const struct mm_span *pfn_to_span_search(uint64_t pfn);
 const struct mm_span *index_to_span_search(uint64_t idx);
 const struct mm_span *pa_to_span_search(uint64_t pa);
-/* The span of the last lookup: most lookups hit it. Never NULL: before the
- * first hit it is a span of no frames, which matches nothing; a stale hint
- * is still a valid span. */
-extern const struct mm_span *mm_span_hint;
+/* The span of this CPU's last lookup: most lookups hit it. One per CPU,
+ * each on its own line, so CPUs working in different spans do not take
+ * the line from each other on every miss. Never NULL: before the first hit
+ * it is a span of no frames, which matches nothing; a stale hint is still
+ * a valid span. Indexed by the unchecked id masked into range (a lookup is
+ * no place to panic; the allocator's own paths check the id). */
+struct mm_span_hint {
+	const struct mm_span *span;
+} __attribute__((aligned(MM_CACHE_LINE)));
+extern struct mm_span_hint mm_span_hints[MM_MAX_CPUS];
+
+static inline struct mm_span_hint *this_span_hint(void)
+{
+	return &mm_span_hints[mm_port_cpu_id() & (MM_MAX_CPUS - 1)];
+}
 
 static inline const struct mm_span *span_hint(void)
 {
-	return __atomic_load_n(&mm_span_hint, __ATOMIC_RELAXED);
+	return __atomic_load_n(&this_span_hint()->span, __ATOMIC_RELAXED);
 }
 
 static inline const struct mm_span *pfn_to_span(uint64_t pfn)

@@ -316,6 +316,7 @@ alloc_pages_slow(gfp_t gfp, unsigned int order)
 
 struct page *alloc_pages(gfp_t gfp, unsigned int order)
 {
+	gfp_check_context("alloc_pages", gfp);
 	/* Fast path: order 0 from this CPU's list of the first zone with RAM,
 	 * for a plain mask (no zeroing, nothing gfp_check looks at). The frame
 	 * was checked when it entered the list; pcp_take marks it allocated. */

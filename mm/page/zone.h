@@ -12,6 +12,7 @@
 #include <mm/page_alloc.h>
 #include <mm/port.h>
 
+#include "core.h"
 #include "zone_bounds.h"
 
 enum zone_wmark { WMARK_MIN, WMARK_LOW, WMARK_HIGH, MM_NR_WMARK };
@@ -28,14 +29,19 @@ struct free_area {
 	uint64_t nr_blocks;
 };
 
+/*
+ * Two parts, each on its own cache lines: what every allocation reads and
+ * nothing writes after init (marks, limits), and what every buddy
+ * operation writes under the lock (the lock, free, the lists), so CPUs
+ * reading the first do not lose it each time another CPU takes the lock.
+ */
 struct zone {
-	mm_spinlock_t lock;
+	/* ---- read-mostly ---- */
 	const char *name;
 	uint64_t start_pfn, end_pfn; /* zone bounds [start, end) */
 	uint64_t present;            /* usable frames in the zone */
 	uint64_t reserved;           /* of those: never handed out */
 	uint64_t managed;            /* present - reserved */
-	uint64_t free;               /* frames in the buddy lists (lock) */
 	uint64_t wmark[MM_NR_WMARK];
 	/* Frames zone z keeps against an allocation that could have used the
 	 * higher zone c (lowmem_reserve[c]); 0 for c <= z. */
@@ -45,8 +51,12 @@ struct zone {
 	 * first zone is c passes the watermark check (the fast path's test). */
 	uint64_t min_mark[MM_NR_ZONES];
 	uint32_t pcp_batch, pcp_high; /* <= PCP_BATCH_MAX, PCP_HIGH_MAX */
+
+	/* ---- hot: written under the lock ---- */
+	mm_spinlock_t lock __attribute__((aligned(MM_CACHE_LINE)));
+	uint64_t free;               /* frames in the buddy lists (lock) */
 	struct free_area area[MM_MAX_ORDER + 1];
-};
+} __attribute__((aligned(MM_CACHE_LINE)));
 
 extern struct zone mm_zones[MM_NR_ZONES];
 /* The first zone with RAM of the zonelist of each classzone (MM_NR_ZONES:

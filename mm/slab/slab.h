@@ -61,6 +61,7 @@
 
 #include "core.h"
 #include "owner.h"
+#include "page/gfp_check.h"
 #include "page/state.h"
 
 #define SLAB_MAGIC 0x51ab0b1eu
@@ -465,6 +466,7 @@ void *slab_alloc_finish(struct kmem_cache *s, void *obj, gfp_t gfp);
 
 static inline void *slab_alloc_inline(struct kmem_cache *s, gfp_t gfp)
 {
+	gfp_check_context("kmem_cache_alloc", gfp);
 	void *obj = slab_cpu_pop(s);
 
 	/* The common case returns at once; the rest is a tail call, so the

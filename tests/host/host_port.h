@@ -23,6 +23,9 @@ void host_set_log_quiet(bool quiet);
  * interrupts off and mm_port_in_interrupt() true (NULL: nothing).
  * host_cpu_bound - this thread's CPU, or -1 when it is bound to none.
  */
+/* True while this thread runs an interrupt (the timer's work or a call);
+ * tests set it to play an interrupt handler. mm_port_in_interrupt(). */
+extern _Thread_local volatile bool host_in_interrupt;
 void host_cpu_thread_enter(unsigned int cpu);
 void host_cpu_thread_leave(void);
 void host_cpu_timer_start(uint64_t period_ns);

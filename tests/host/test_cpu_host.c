@@ -62,3 +62,34 @@ KTEST(cpu_host, bad_hotplug_calls_panic_with_a_reason)
 	KT_EXPECT_PANIC_MSG(mm_cpu_dead(MM_MAX_CPUS + 3), "but the port runs");
 	KT_EXPECT_PANIC_MSG(mm_cpu_online(MM_MAX_CPUS), "but the port runs");
 }
+
+/* In an interrupt handler only masks that never reclaim may be used, and
+ * nothing that waits for the other CPUs: debug builds name the mistake. */
+KTEST(cpu_host, reclaiming_masks_in_an_interrupt_panic)
+{
+	struct kmem_cache *c = kmem_cache_create("t-irq", 64, 0, 0, NULL);
+
+	KT_ASSERT(c);
+	host_in_interrupt = true;
+	KT_EXPECT_PANIC_MSG(alloc_pages(GFP_KERNEL, 0),
+			    "alloc_pages: reclaiming gfp mask in an interrupt handler");
+	KT_EXPECT_PANIC_MSG(kmalloc(64, GFP_KERNEL), "reclaiming gfp mask");
+	KT_EXPECT_PANIC_MSG(kmem_cache_alloc(c, GFP_NOFS), "reclaiming gfp mask");
+	KT_EXPECT_PANIC_MSG(drain_all_pages(), "in an interrupt handler");
+	KT_EXPECT_PANIC_MSG(kmem_cache_shrink(c), "in an interrupt handler");
+	KT_EXPECT_PANIC_MSG(contigmalloc(8192, M_DEVBUF, M_WAITOK, 0, ~0ul, 4096, 0),
+			    "M_WAITOK in an interrupt handler");
+	/* what an interrupt handler may use */
+	struct page *p = alloc_pages(GFP_ATOMIC, 0);
+	void *o = kmem_cache_alloc(c, GFP_ATOMIC);
+	void *k = kmalloc(100, GFP_NOWAIT);
+	void *m = contigmalloc(8192, M_DEVBUF, M_NOWAIT, 0, ~0ul, 4096, 0);
+	KT_EXPECT(p && o && k && m);
+	contigfree(m, 8192, M_DEVBUF);
+	kfree(k);
+	kmem_cache_free(c, o);
+	__free_pages(p, 0);
+	host_in_interrupt = false;
+	kmem_cache_destroy(c);
+	KT_EXPECT_EQ(kmem_cache_leaked_objects(), 0);
+}
