@@ -132,14 +132,17 @@ void zone_set_pcp_limits(unsigned int cpus)
 {
 	for (int i = 0; i < MM_NR_ZONES; i++) {
 		struct zone *z = &mm_zones[i];
-		/* batch ~ 1/1024 of the zone, 1..31; high 6x the batch, but all
-		 * CPUs' lists together at most 1/PCP_ZONE_SHARE of the zone */
+		/* batch ~ 1/1024 of the zone, 1..64; high 6x the batch (at most
+		 * PCP_HIGH_MAX), but all CPUs' lists together at most
+		 * 1/PCP_ZONE_SHARE of the zone */
 		uint64_t batch = z->managed >> PCP_BATCH_SHIFT;
 		uint64_t cap = z->managed / ((uint64_t)PCP_ZONE_SHARE * cpus);
 
 		if (batch > PCP_BATCH_MAX)
 			batch = PCP_BATCH_MAX;
-		uint64_t high = PCP_HIGH_MAX / PCP_BATCH_MAX * batch;
+		uint64_t high = PCP_HIGH_RATIO * batch;
+		if (high > PCP_HIGH_MAX)
+			high = PCP_HIGH_MAX;
 		if (high > cap)
 			high = cap;
 		if (batch > high)

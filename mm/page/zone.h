@@ -20,9 +20,13 @@ enum zone_wmark { WMARK_MIN, WMARK_LOW, WMARK_HIGH, MM_NR_WMARK };
 #define MM_NO_PAGE UINT32_MAX /* free-list end */
 
 /* Per-CPU list sizes (zone.c sets them per zone; page/pcp.h sizes its
- * rings for them). */
-#define PCP_BATCH_MAX 31u
-#define PCP_HIGH_MAX (6u * PCP_BATCH_MAX)
+ * rings for them). The largest batch is one aligned block of 64 frames:
+ * one cache line of state bytes, so two CPUs' frames rarely share a line
+ * (their churn would otherwise move it between them on every operation).
+ * A list holds up to 6 batches, at most PCP_HIGH_MAX frames. */
+#define PCP_BATCH_MAX 64u
+#define PCP_HIGH_RATIO 6u
+#define PCP_HIGH_MAX 192u
 
 struct free_area {
 	uint32_t head;     /* first block's index, MM_NO_PAGE when empty */

@@ -265,7 +265,7 @@ KTEST(page_gfp, nowarn_silences_the_failure_report)
 KTEST(page_gfp, hot_and_cold_order_of_the_per_cpu_list)
 {
 	struct buddyinfo start;
-	struct page *a[32];
+	struct page *a[PCP_BATCH_MAX];
 
 	page_test_begin(&start);
 	/* after a drain the first order-0 allocation refills `batch` frames;
@@ -273,8 +273,8 @@ KTEST(page_gfp, hot_and_cold_order_of_the_per_cpu_list)
 	a[0] = alloc_pages(GFP_KERNEL, 0);
 	KT_ASSERT(a[0] != NULL);
 	struct zone *z = &mm_zones[pfn_zone(page_to_pfn(a[0]))];
-	unsigned int n = z->pcp_batch < 32 ? z->pcp_batch : 32;
-	KT_ASSERT(n >= 3);
+	unsigned int n = z->pcp_batch;
+	KT_ASSERT(n >= 3 && n <= PCP_BATCH_MAX);
 	for (unsigned int i = 1; i < n; i++) {
 		a[i] = alloc_pages(GFP_KERNEL, 0);
 		KT_ASSERT(a[i] != NULL);
