@@ -76,7 +76,7 @@ static const struct mm_span *span_search(uint64_t key, bool by_index)
 	uint64_t start = by_index ? s->first_index : s->base_pfn;
 	if (key - start >= s->nr_frames)
 		return NULL;
-	__atomic_store_n(&this_span_hint()->span, s, __ATOMIC_RELAXED);
+	this_span_hint()->span = s;
 	return s;
 }
 
@@ -211,7 +211,7 @@ void memmap_setup(const struct mm_range *map, size_t n,
 		  const struct mm_range *reserved, size_t nres)
 {
 	for (unsigned int c = 0; c < MM_MAX_CPUS; c++)
-		__atomic_store_n(&mm_span_hints[c].span, &no_span, __ATOMIC_RELAXED);
+		mm_span_hints[c].span = &no_span;
 	find_regions(map, n);
 
 	early_reset();

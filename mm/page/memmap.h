@@ -79,9 +79,11 @@ static inline struct mm_span_hint *this_span_hint(void)
 	return &mm_span_hints[mm_port_cpu_id() & (MM_MAX_CPUS - 1)];
 }
 
+/* Plain loads and stores: only its own CPU touches a hint (mm_init resets
+ * them before any other CPU runs mm code). */
 static inline const struct mm_span *span_hint(void)
 {
-	return __atomic_load_n(&this_span_hint()->span, __ATOMIC_RELAXED);
+	return this_span_hint()->span;
 }
 
 static inline const struct mm_span *pfn_to_span(uint64_t pfn)
