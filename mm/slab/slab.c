@@ -499,7 +499,8 @@ void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp)
 	return obj;
 }
 
-void *slab_alloc_finish(struct kmem_cache *s, void *obj, gfp_t gfp)
+__attribute__((noinline)) void *slab_alloc_finish(struct kmem_cache *s, void *obj,
+						 gfp_t gfp)
 {
 	if (!obj) {
 		obj = slab_alloc_slow(s, gfp);
