@@ -39,7 +39,10 @@ TESTS_HOST += tests/mm/slab/test_slab_host.c
 BENCH_SRCS += tests/bench/bench_slab.c
 # The SMP stress test (tests/smp/): mm/ with one thread per CPU, built
 # under ASan/UBSan (host-smp) and under ThreadSanitizer (host-smp-tsan).
-SMP_SRCS := $(addprefix tests/smp/, smp_stress_main.c smp_ops.c smp_irq.c \
-	smp_stamp.c smp_handoff.c smp_shrinker.c smp_doublefree.c) \
+# SMP_WORK, the work itself, also runs in the test kernel on every CPU
+# (tests/kernel/test_smp_stress.c, in kernel/kernel.mk).
+SMP_WORK := $(addprefix tests/smp/, smp_mix.c smp_ops.c smp_irq.c smp_stamp.c \
+	smp_handoff.c smp_shrinker.c)
+SMP_SRCS := $(addprefix tests/smp/, smp_stress_main.c smp_doublefree.c) $(SMP_WORK) \
 	tests/host/mm_port_host.c tests/host/host_cpu.c tests/host/host_arena.c \
 	tests/lib/ktest.c

@@ -7,8 +7,6 @@
  * contigmalloc result outside its constraints or memory that should be
  * zero and is not counts as a failure.
  */
-#include <stdlib.h>
-
 #include "smp_stress.h"
 
 #define MiB (1ull << 20)
@@ -124,9 +122,9 @@ static void op_handoff(struct worker *w)
 {
 	struct obj in, *o = pick_slot(w);
 
-	if (smp_handoff_take(&in))
+	if (smp_handoff_take(w->cpu, &in))
 		smp_free(w, &in, "handed over");
-	if (o->kind && o->kind != OBJ_OWN && smp_handoff_put(o))
+	if (o->kind && o->kind != OBJ_OWN && smp_handoff_put(w->cpu, o))
 		o->kind = OBJ_NONE;
 }
 
@@ -211,21 +209,19 @@ static void op_contig(struct worker *w)
 	     "contigmalloc M_ZERO");
 }
 
-/* Takes what it can get (order 2, then single frames), holds it a moment
- * while the other CPUs run short, gives it all back. */
+/* Takes what it can get (order 2, then single frames) up to the worker's
+ * hold buffer, holds it a moment while the other CPUs run short, gives it
+ * all back. */
 static void op_pressure(struct worker *w)
 {
-	enum { MAX_HOLD = 24576 };
-	struct obj *hold = malloc(MAX_HOLD * sizeof(*hold));
+	struct obj *hold = w->hold;
 	uint64_t r = smp_rand(&w->rng);
 	gfp_t gfp = ((r & 3) ? GFP_KERNEL | __GFP_NORETRY : GFP_ATOMIC) | __GFP_NOWARN;
 	unsigned int n = 0;
 
-	if (!hold)
-		abort();
 	for (unsigned int order = 2;; order = 0) {
 		struct page *pg;
-		while (n < MAX_HOLD && (pg = alloc_pages(gfp, order))) {
+		while (n < w->hold_cap && (pg = alloc_pages(gfp, order))) {
 			hold[n] = (struct obj){ page_address(pg), PAGE_SIZE << order,
 						new_tag(w), NULL, OBJ_PAGES, (uint8_t)order };
 			smp_stamp(&hold[n++]);
@@ -235,7 +231,6 @@ static void op_pressure(struct worker *w)
 	}
 	while (n)
 		smp_free(w, &hold[--n], "pressure");
-	free(hold);
 }
 
 void smp_do_op(struct worker *w, enum smp_op op)
