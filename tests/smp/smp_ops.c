@@ -11,6 +11,7 @@
 
 #define MiB (1ull << 20)
 #define GiB (1ull << 30)
+#define SMALL_ORDER 4
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 static uint64_t new_tag(struct worker *w)
@@ -64,8 +65,11 @@ static void op_pages(struct worker *w)
 
 	if (!o)
 		return;
-	/* half order 0 (the per-CPU lists), half any order */
-	unsigned int order = (r & 1) ? 0 : (unsigned int)(r >> 1) % (MM_MAX_ORDER + 1);
+	/* half order 0 (the per-CPU lists), most of the rest up to SMALL_ORDER,
+	 * one in 16 any order (the large ones are slow to poison and check) */
+	unsigned int order = (r & 1)		 ? 0 :
+			     ((r >> 1) & 7) == 0 ? (unsigned int)(r >> 16) % (MM_MAX_ORDER + 1) :
+						   (unsigned int)(r >> 16) % (SMALL_ORDER + 1);
 	gfp_t gfp = page_gfps[(r >> 8) % ARRAY_LEN(page_gfps)] | __GFP_NOWARN;
 	struct page *pg = alloc_pages(gfp, order);
 
