@@ -23,11 +23,15 @@
 
 #define MS 1000000ull
 #define RUN_MS 1000
-/* Pressure holds at most this many blocks per CPU (order 2, then 0). */
-#define PRESSURE_SLOTS 1024
+/* Pressure holds at most this many blocks per CPU (order 2, then 0): 8 MiB,
+ * as poisoning more under TCG would take most of the run. */
+#define PRESSURE_SLOTS 512
 
-/* How often each kind is drawn, against the others (smp_stress.h order). */
-static const unsigned int weights[OP_COUNT] = { 30, 30, 30, 10, 2, 2, 2, 4, 6, 1, 0 };
+/* What a CPU's worker said, kept once the workers are freed. */
+struct cpu_result {
+	char summary[256]; /* smp_worker_summary() */
+	unsigned long failures, ops, irq_ops;
+};
 
 static struct {
 	bool ran, set_up;
@@ -35,6 +39,7 @@ static struct {
 	unsigned long before, after;      /* nr_free_pages(), settled */
 	unsigned long leaked_before, leaked_after;
 	unsigned long end_failures;       /* freeing what nobody held */
+	struct cpu_result cpu[SMP_MAX_CPUS];
 } result;
 
 static volatile bool go; /* every CPU starts its mix once the BSP says so */
@@ -54,7 +59,7 @@ static void run_mix(struct worker *w)
 {
 	while (!go)
 		cpu_relax();
-	smp_worker_loop(w, weights, RUN_MS * MS);
+	smp_worker_loop(w, smp_weights, RUN_MS * MS);
 	smp_irq_finish(w);
 	smp_worker_finish(w);
 }
@@ -75,6 +80,19 @@ static void ap_run(void *arg)
 	run_mix(arg);
 	cli();
 	me->irq_depth = depth;
+}
+
+static void keep_results(unsigned int n)
+{
+	for (unsigned int c = 0; c < n; c++) {
+		const struct worker *w = smp_worker_of(c);
+		struct cpu_result *r = &result.cpu[c];
+		smp_worker_summary(w, r->summary, sizeof(r->summary));
+		r->failures = w->failures;
+		r->irq_ops = w->irq_ticks;
+		for (int i = 0; i < OP_COUNT; i++)
+			r->ops += w->ops[i];
+	}
 }
 
 /* Every CPU's cached frames and slab objects back (cross-CPU calls). */
@@ -107,9 +125,10 @@ static void run_once(void)
 	settle();
 	result.before = nr_free_pages();
 	result.leaked_before = kmem_cache_leaked_objects();
-	if (!smp_shared_init())
+	if (!smp_workers_init(n) || !smp_shared_init()) {
+		smp_workers_fini();
 		return;
-	smp_workers_init(n);
+	}
 	for (unsigned int c = 0; c < n; c++) {
 		struct worker *w = smp_worker_of(c);
 		w->hold = kmalloc(PRESSURE_SLOTS * sizeof(*w->hold), GFP_KERNEL);
@@ -136,6 +155,8 @@ static void run_once(void)
 	for (unsigned int c = 0; c < n; c++)
 		kfree(smp_worker_of(c)->hold);
 	result.end_failures = end.failures + smp_shrinker_global_failures();
+	keep_results(n);
+	smp_workers_fini();
 	settle();
 	mm_check_invariants(); /* panics on a broken one */
 	result.after = nr_free_pages();
@@ -155,20 +176,14 @@ static void expect_cpu(bool ok, unsigned int cpu, const char *what, int line)
 
 KTEST(smp_stress, every_cpu_runs_the_mix_clean)
 {
-	char line[512];
-
 	run_once();
 	KT_ASSERT(result.set_up);
 	for (unsigned int c = 0; c < result.cpus; c++) {
-		const struct worker *w = smp_worker_of(c);
-		unsigned long ops = 0;
-		for (int i = 0; i < OP_COUNT; i++)
-			ops += w->ops[i];
-		smp_worker_summary(w, line, sizeof(line));
-		ktest_printf("#   %s\n", line);
-		expect_cpu(w->failures == 0, c, "stamp, zero or constraint failures", __LINE__);
-		expect_cpu(ops > 0, c, "no operation ran", __LINE__);
-		expect_cpu(w->irq_ticks > 0, c, "its timer never allocated", __LINE__);
+		const struct cpu_result *r = &result.cpu[c];
+		ktest_printf("#   %s\n", r->summary);
+		expect_cpu(r->failures == 0, c, "stamp, zero or constraint failures", __LINE__);
+		expect_cpu(r->ops > 0, c, "no operation ran", __LINE__);
+		expect_cpu(r->irq_ops > 0, c, "its timer never allocated", __LINE__);
 	}
 }
 

@@ -1,26 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The handoff rings: one small locked ring per CPU, into which the CPU
- * before it passes objects it allocated; the owner verifies and frees them
- * (a cross-CPU free: the slab's per-CPU arrays and the per-CPU frame lists
- * of the freeing CPU get another CPU's memory). The lock is the port's
- * spinlock, so the same code runs on the host and in the kernel.
+ * The handoff rings: one small locked ring per CPU (in its worker), into
+ * which the CPU before it passes objects it allocated; the owner verifies
+ * and frees them (a cross-CPU free: the slab's per-CPU arrays and the
+ * per-CPU frame lists of the freeing CPU get another CPU's memory). The
+ * lock is the port's spinlock, so the same code runs on the host and in
+ * the kernel.
  */
 #include "smp_stress.h"
 
-#define HANDOFF_SLOTS 64
-
-struct ring {
-	mm_spinlock_t lock;
-	struct obj slots[HANDOFF_SLOTS];
-	unsigned int head, count; /* guarded by lock */
-};
-
-static struct ring rings[MM_MAX_CPUS];
-
 bool smp_handoff_put(unsigned int from, const struct obj *o)
 {
-	struct ring *r = &rings[(from + 1) % mm_port_cpu_count()];
+	struct handoff_ring *r = &smp_worker_of((from + 1) % mm_port_cpu_count())->handoff;
 	unsigned long flags = mm_port_lock_irqsave(&r->lock);
 	bool ok = r->count < HANDOFF_SLOTS;
 
@@ -32,7 +23,7 @@ bool smp_handoff_put(unsigned int from, const struct obj *o)
 
 bool smp_handoff_take(unsigned int cpu, struct obj *o)
 {
-	struct ring *r = &rings[cpu];
+	struct handoff_ring *r = &smp_worker_of(cpu)->handoff;
 	unsigned long flags = mm_port_lock_irqsave(&r->lock);
 	bool ok = r->count != 0;
 

@@ -13,12 +13,14 @@ const char *const smp_op_names[OP_COUNT] = {
 	"cachelife", "shrinker", "contig", "pressure", "irq",
 };
 
+const unsigned int smp_weights[OP_COUNT] = { 30, 30, 30, 10, 2, 2, 2, 4, 6, 1, 0 };
+
 struct smp_config smp_cfg = { .threads = 2, .run_ns = 2000000000ull,
 			      .tick_ns = 200000 };
 struct kmem_cache *smp_shared_cache;
 MALLOC_DEFINE(M_SMP, "smp", "SMP stress test");
 
-static struct worker workers[MM_MAX_CPUS];
+static struct worker *workers[MM_MAX_CPUS];
 
 uint64_t smp_rand(uint64_t *s)
 {
@@ -31,15 +33,28 @@ uint64_t smp_rand(uint64_t *s)
 
 struct worker *smp_worker_of(unsigned int cpu)
 {
-	return &workers[cpu];
+	return workers[cpu];
 }
 
-void smp_workers_init(unsigned int cpus)
+bool smp_workers_init(unsigned int cpus)
 {
 	for (unsigned int c = 0; c < cpus; c++) {
-		workers[c] = (struct worker){ .cpu = c };
-		workers[c].rng = smp_cfg.seed * 1000003u + c;
-		workers[c].irq_rng = ~(smp_cfg.seed * 1000033u + c);
+		struct worker *w = kzalloc(sizeof(*w), GFP_KERNEL);
+		if (!w)
+			return false;
+		w->cpu = c;
+		w->rng = smp_cfg.seed * 1000003u + c;
+		w->irq_rng = ~(smp_cfg.seed * 1000033u + c);
+		workers[c] = w;
+	}
+	return true;
+}
+
+void smp_workers_fini(void)
+{
+	for (unsigned int c = 0; c < MM_MAX_CPUS; c++) {
+		kfree(workers[c]);
+		workers[c] = NULL;
 	}
 }
 

@@ -22,7 +22,7 @@ struct pool {
 
 static struct worker global_w = { .cpu = 99 };
 static struct pool global_pool;
-static struct pool pools[MM_MAX_CPUS];
+static struct pool *pools[MM_MAX_CPUS]; /* each its worker's, for the run */
 
 static unsigned long scan(struct shrinker *s, gfp_t gfp, unsigned long nr)
 {
@@ -84,10 +84,16 @@ unsigned long smp_shrinker_global_failures(void)
 
 void smp_shrinker_op(struct worker *w)
 {
-	struct pool *p = &pools[w->cpu];
+	struct pool *p = pools[w->cpu];
 	uint64_t r = smp_rand(&w->rng);
 
-	if (!p->w) {
+	if (!p) {
+		p = kzalloc(sizeof(*p), GFP_KERNEL | __GFP_NOWARN);
+		if (!p) {
+			w->nulls++;
+			return;
+		}
+		pools[w->cpu] = p;
 		p->shrinker.scan = scan;
 		p->shrinker.name = "smp-cpu-pool";
 		p->w = w;
@@ -118,12 +124,13 @@ void smp_shrinker_op(struct worker *w)
 
 void smp_shrinker_finish(struct worker *w)
 {
-	struct pool *p = &pools[w->cpu];
+	struct pool *p = pools[w->cpu];
 
-	if (!p->w)
+	if (!p)
 		return;
 	if (p->registered)
 		unregister_shrinker(&p->shrinker);
-	p->registered = false;
 	empty(w, p);
+	kfree(p);
+	pools[w->cpu] = NULL;
 }

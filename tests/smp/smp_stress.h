@@ -33,6 +33,8 @@ enum smp_op {
 	OP_COUNT
 };
 extern const char *const smp_op_names[OP_COUNT];
+/* How often each kind is drawn, against the others (smp_mix.c). */
+extern const unsigned int smp_weights[OP_COUNT];
 
 enum obj_kind { OBJ_NONE, OBJ_PAGES, OBJ_KMALLOC, OBJ_CACHE, OBJ_OWN, OBJ_CONTIG };
 
@@ -48,7 +50,16 @@ struct obj {
 
 #define HELD_SLOTS 192
 #define STASH_SLOTS 48
+#define HANDOFF_SLOTS 64
 
+/* The objects the CPU before this one passed on (smp_handoff.c). */
+struct handoff_ring {
+	mm_spinlock_t lock;
+	struct obj slots[HANDOFF_SLOTS];
+	unsigned int head, count; /* guarded by lock */
+};
+
+/* One CPU's state, allocated from mm/ for the run (smp_workers_init). */
 struct worker {
 	unsigned int cpu;
 	uint64_t rng;
@@ -62,6 +73,7 @@ struct worker {
 	volatile bool irq_stopped; /* set by the task, read by its interrupt */
 	unsigned long irq_ticks, nulls;
 	unsigned long failures; /* stamp mismatches and checks that failed */
+	struct handoff_ring handoff;
 };
 
 struct smp_config {
@@ -78,8 +90,11 @@ MALLOC_DECLARE(M_SMP);
 
 /* ---- the mix (smp_mix.c) ---- */
 uint64_t smp_rand(uint64_t *state);
-/* Clears and seeds the workers of CPUs 0 .. cpus - 1 from smp_cfg.seed. */
-void smp_workers_init(unsigned int cpus);
+/* Allocates (GFP_KERNEL, zeroed) and seeds the workers of CPUs
+ * 0 .. cpus - 1 from smp_cfg.seed; false if one could not be had.
+ * smp_workers_fini frees them (any that were allocated). */
+bool smp_workers_init(unsigned int cpus);
+void smp_workers_fini(void);
 /* Runs w's mix, drawn with these weights among the enabled kinds, for
  * run_ns; counts each operation in w->ops. */
 void smp_worker_loop(struct worker *w, const unsigned int weights[OP_COUNT],

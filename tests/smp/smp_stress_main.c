@@ -29,9 +29,6 @@
 #include "page/report.h"
 #include "smp_stress.h"
 
-/* How often each kind is drawn, against the others. */
-static const unsigned int weights[OP_COUNT] = { 30, 30, 30, 10, 2, 2, 2, 4, 6, 1, 0 };
-
 #define PRESSURE_SLOTS 24576
 
 static pthread_barrier_t start;
@@ -81,7 +78,7 @@ static void *worker_main(void *arg)
 	if (smp_cfg.enabled[OP_IRQ])
 		host_cpu_timer_start(smp_cfg.tick_ns);
 	pthread_barrier_wait(&start); /* every CPU has its thread: calls reach it */
-	smp_worker_loop(w, weights, smp_cfg.run_ns);
+	smp_worker_loop(w, smp_weights, smp_cfg.run_ns);
 	host_cpu_timer_stop();
 	smp_irq_finish(w);
 	smp_worker_finish(w);
@@ -215,7 +212,8 @@ int main(int argc, char **argv)
 	unsigned long before = nr_free_pages();
 	if (!smp_shared_init())
 		abort();
-	smp_workers_init(smp_cfg.threads);
+	if (!smp_workers_init(smp_cfg.threads))
+		abort();
 	host_cpu_set_interrupt_work(smp_irq_work);
 	pthread_barrier_init(&start, NULL, smp_cfg.threads);
 	for (unsigned int c = 0; c < smp_cfg.threads; c++) {
@@ -242,6 +240,7 @@ int main(int argc, char **argv)
 	struct worker end = { .cpu = 0 };
 	host_set_cpu(0);
 	smp_shared_fini(&end, shrink_everywhere);
+	smp_workers_fini();
 	settle();
 	mm_check_invariants(); /* panics on a broken one */
 	unsigned long after = nr_free_pages();
