@@ -41,7 +41,13 @@ BENCH_SRCS += tests/bench/bench_slab.c
 BENCH_SRCS += tests/bench/bench_smp.c
 # The SMP stress test (tests/smp/): mm/ with one thread per CPU, built
 # under ASan/UBSan (host-smp) and under ThreadSanitizer (host-smp-tsan).
-SMP_SRCS := $(addprefix tests/smp/, smp_stress_main.c smp_ops.c smp_irq.c \
-	smp_stamp.c smp_handoff.c smp_shrinker.c smp_doublefree.c) \
+# SMP_WORK, the work itself, also runs in the test kernel on every CPU
+# (tests/kernel/test_smp_stress.c, below).
+SMP_WORK := $(addprefix tests/smp/, smp_mix.c smp_ops.c smp_irq.c smp_stamp.c \
+	smp_handoff.c smp_shrinker.c)
+SMP_SRCS := $(addprefix tests/smp/, smp_stress_main.c smp_doublefree.c) $(SMP_WORK) \
 	tests/host/mm_port_host.c tests/host/host_cpu.c tests/host/host_arena.c \
 	tests/lib/ktest.c
+# The same work on every CPU of the machine: a kernel test, listed here
+# after SMP_WORK.
+TESTS_KERNEL += $(SMP_WORK) tests/kernel/test_smp_stress.c

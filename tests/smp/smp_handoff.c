@@ -1,44 +1,37 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The handoff queue: a small locked ring through which a CPU passes an
- * object it allocated to whichever CPU takes it next, which verifies and
- * frees it there (a cross-CPU free: the slab's per-CPU arrays and the
- * per-CPU frame lists of the freeing CPU get another CPU's memory).
+ * The handoff rings: one small locked ring per CPU (in its worker), into
+ * which the CPU before it passes objects it allocated; the owner verifies
+ * and frees them (a cross-CPU free: the slab's per-CPU arrays and the
+ * per-CPU frame lists of the freeing CPU get another CPU's memory). The
+ * lock is the port's spinlock, so the same code runs on the host and in
+ * the kernel.
  */
-#include <pthread.h>
-
 #include "smp_stress.h"
 
-#define HANDOFF_SLOTS 128
-
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static struct obj ring[HANDOFF_SLOTS];
-static unsigned int head, count;
-
-bool smp_handoff_put(const struct obj *o)
+bool smp_handoff_put(unsigned int from, const struct obj *o)
 {
-	bool ok = false;
+	struct handoff_ring *r = &smp_worker_of((from + 1) % mm_port_cpu_count())->handoff;
+	unsigned long flags = mm_port_lock_irqsave(&r->lock);
+	bool ok = r->count < HANDOFF_SLOTS;
 
-	pthread_mutex_lock(&lock);
-	if (count < HANDOFF_SLOTS) {
-		ring[(head + count++) % HANDOFF_SLOTS] = *o;
-		ok = true;
-	}
-	pthread_mutex_unlock(&lock);
+	if (ok)
+		r->slots[(r->head + r->count++) % HANDOFF_SLOTS] = *o;
+	mm_port_unlock_irqrestore(&r->lock, flags);
 	return ok;
 }
 
-bool smp_handoff_take(struct obj *o)
+bool smp_handoff_take(unsigned int cpu, struct obj *o)
 {
-	bool ok = false;
+	struct handoff_ring *r = &smp_worker_of(cpu)->handoff;
+	unsigned long flags = mm_port_lock_irqsave(&r->lock);
+	bool ok = r->count != 0;
 
-	pthread_mutex_lock(&lock);
-	if (count) {
-		*o = ring[head];
-		head = (head + 1) % HANDOFF_SLOTS;
-		count--;
-		ok = true;
+	if (ok) {
+		*o = r->slots[r->head];
+		r->head = (r->head + 1) % HANDOFF_SLOTS;
+		r->count--;
 	}
-	pthread_mutex_unlock(&lock);
+	mm_port_unlock_irqrestore(&r->lock, flags);
 	return ok;
 }

@@ -7,12 +7,11 @@
  * contigmalloc result outside its constraints or memory that should be
  * zero and is not counts as a failure.
  */
-#include <stdlib.h>
-
 #include "smp_stress.h"
 
 #define MiB (1ull << 20)
 #define GiB (1ull << 30)
+#define SMALL_ORDER 4
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 static uint64_t new_tag(struct worker *w)
@@ -66,8 +65,11 @@ static void op_pages(struct worker *w)
 
 	if (!o)
 		return;
-	/* half order 0 (the per-CPU lists), half any order */
-	unsigned int order = (r & 1) ? 0 : (unsigned int)(r >> 1) % (MM_MAX_ORDER + 1);
+	/* half order 0 (the per-CPU lists), most of the rest up to SMALL_ORDER,
+	 * one in 16 any order (the large ones are slow to poison and check) */
+	unsigned int order = (r & 1)		 ? 0 :
+			     ((r >> 1) & 7) == 0 ? (unsigned int)(r >> 16) % (MM_MAX_ORDER + 1) :
+						   (unsigned int)(r >> 16) % (SMALL_ORDER + 1);
 	gfp_t gfp = page_gfps[(r >> 8) % ARRAY_LEN(page_gfps)] | __GFP_NOWARN;
 	struct page *pg = alloc_pages(gfp, order);
 
@@ -124,9 +126,9 @@ static void op_handoff(struct worker *w)
 {
 	struct obj in, *o = pick_slot(w);
 
-	if (smp_handoff_take(&in))
+	if (smp_handoff_take(w->cpu, &in))
 		smp_free(w, &in, "handed over");
-	if (o->kind && o->kind != OBJ_OWN && smp_handoff_put(o))
+	if (o->kind && o->kind != OBJ_OWN && smp_handoff_put(w->cpu, o))
 		o->kind = OBJ_NONE;
 }
 
@@ -211,21 +213,19 @@ static void op_contig(struct worker *w)
 	     "contigmalloc M_ZERO");
 }
 
-/* Takes what it can get (order 2, then single frames), holds it a moment
- * while the other CPUs run short, gives it all back. */
+/* Takes what it can get (order 2, then single frames) up to the worker's
+ * hold buffer, holds it a moment while the other CPUs run short, gives it
+ * all back. */
 static void op_pressure(struct worker *w)
 {
-	enum { MAX_HOLD = 24576 };
-	struct obj *hold = malloc(MAX_HOLD * sizeof(*hold));
+	struct obj *hold = w->hold;
 	uint64_t r = smp_rand(&w->rng);
 	gfp_t gfp = ((r & 3) ? GFP_KERNEL | __GFP_NORETRY : GFP_ATOMIC) | __GFP_NOWARN;
 	unsigned int n = 0;
 
-	if (!hold)
-		abort();
 	for (unsigned int order = 2;; order = 0) {
 		struct page *pg;
-		while (n < MAX_HOLD && (pg = alloc_pages(gfp, order))) {
+		while (n < w->hold_cap && (pg = alloc_pages(gfp, order))) {
 			hold[n] = (struct obj){ page_address(pg), PAGE_SIZE << order,
 						new_tag(w), NULL, OBJ_PAGES, (uint8_t)order };
 			smp_stamp(&hold[n++]);
@@ -235,7 +235,6 @@ static void op_pressure(struct worker *w)
 	}
 	while (n)
 		smp_free(w, &hold[--n], "pressure");
-	free(hold);
 }
 
 void smp_do_op(struct worker *w, enum smp_op op)

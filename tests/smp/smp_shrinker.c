@@ -4,18 +4,16 @@
  * whole run, and one per worker that the worker registers, fills,
  * unregisters and empties again and again while other CPUs' reclaim walks
  * the shrinker list. A scan verifies each frame's stamp and frees it. The
- * pool's mutex is never held across an allocation that may reclaim (the
- * scan would wait for it).
+ * pool's lock (the port's spinlock) is never held across an allocation
+ * that may reclaim (the scan would wait for it).
  */
-#include <pthread.h>
-
 #include "smp_stress.h"
 
 #define POOL_SLOTS 64
 
 struct pool {
 	struct shrinker shrinker;
-	pthread_mutex_t lock;
+	mm_spinlock_t lock;
 	struct obj frames[POOL_SLOTS];
 	unsigned int count;
 	bool registered;  /* the owner's view; only it (un)registers */
@@ -23,21 +21,21 @@ struct pool {
 };
 
 static struct worker global_w = { .cpu = 99 };
-static struct pool global_pool = { .lock = PTHREAD_MUTEX_INITIALIZER };
-static struct pool pools[MM_MAX_CPUS];
+static struct pool global_pool;
+static struct pool *pools[MM_MAX_CPUS]; /* each its worker's, for the run */
 
 static unsigned long scan(struct shrinker *s, gfp_t gfp, unsigned long nr)
 {
 	struct pool *p = (struct pool *)s; /* shrinker is the first member */
 	unsigned long done = 0;
+	unsigned long flags = mm_port_lock_irqsave(&p->lock);
 
-	pthread_mutex_lock(&p->lock);
 	while (done < nr && p->count) {
 		struct obj o = p->frames[--p->count];
 		smp_free(p->w ? p->w : &global_w, &o, "shrinker scan");
 		done++;
 	}
-	pthread_mutex_unlock(&p->lock);
+	mm_port_unlock_irqrestore(&p->lock, flags);
 	return done;
 }
 
@@ -51,11 +49,11 @@ static void fill(struct worker *w, struct pool *p, unsigned int n)
 		struct obj o = { page_address(pg), PAGE_SIZE,
 				 (uint64_t)w->cpu << 56 | w->serial++, NULL, OBJ_PAGES, 0 };
 		smp_stamp(&o);
-		pthread_mutex_lock(&p->lock);
+		unsigned long flags = mm_port_lock_irqsave(&p->lock);
 		bool room = p->count < POOL_SLOTS;
 		if (room)
 			p->frames[p->count++] = o;
-		pthread_mutex_unlock(&p->lock);
+		mm_port_unlock_irqrestore(&p->lock, flags);
 		if (!room)
 			smp_free(w, &o, "pool full");
 	}
@@ -86,11 +84,16 @@ unsigned long smp_shrinker_global_failures(void)
 
 void smp_shrinker_op(struct worker *w)
 {
-	struct pool *p = &pools[w->cpu];
+	struct pool *p = pools[w->cpu];
 	uint64_t r = smp_rand(&w->rng);
 
-	if (!p->w) {
-		pthread_mutex_init(&p->lock, NULL);
+	if (!p) {
+		p = kzalloc(sizeof(*p), GFP_KERNEL | __GFP_NOWARN);
+		if (!p) {
+			w->nulls++;
+			return;
+		}
+		pools[w->cpu] = p;
 		p->shrinker.scan = scan;
 		p->shrinker.name = "smp-cpu-pool";
 		p->w = w;
@@ -121,12 +124,13 @@ void smp_shrinker_op(struct worker *w)
 
 void smp_shrinker_finish(struct worker *w)
 {
-	struct pool *p = &pools[w->cpu];
+	struct pool *p = pools[w->cpu];
 
-	if (!p->w)
+	if (!p)
 		return;
 	if (p->registered)
 		unregister_shrinker(&p->shrinker);
-	p->registered = false;
 	empty(w, p);
+	kfree(p);
+	pools[w->cpu] = NULL;
 }

@@ -7,11 +7,9 @@
  * the owner verifies before freeing. Also called from the timer interrupt:
  * nothing here takes a lock or allocates.
  */
-#define _GNU_SOURCE
 #include <stdarg.h>
-#include <stdio.h>
-#include <unistd.h>
 
+#include "ktest_env.h"
 #include "smp_stress.h"
 
 static uint64_t mix(uint64_t x)
@@ -53,21 +51,28 @@ void smp_stamp(const struct obj *o)
 static const char *const kind_names[] = { "none", "pages", "kmalloc", "cache",
 					  "own-cache", "contig" };
 
+static int format(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int format(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	int n = ktest_env_vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
 void smp_fail(struct worker *w, const char *fmt, ...)
 {
 	char buf[400];
 	va_list ap;
-	int n = snprintf(buf, sizeof(buf), "# CPU %u: ", w->cpu);
+	int n = format(buf, sizeof(buf), "# CPU %u: ", w->cpu);
 
 	va_start(ap, fmt);
-	n += vsnprintf(buf + n, sizeof(buf) - (size_t)n - 1, fmt, ap);
+	ktest_env_vsnprintf(buf + n, sizeof(buf) - (size_t)n, fmt, ap);
 	va_end(ap);
-	if (n > (int)sizeof(buf) - 2)
-		n = (int)sizeof(buf) - 2;
-	buf[n++] = '\n';
-	/* write(2): this may run in the timer interrupt (a signal handler) */
-	ssize_t r = write(2, buf, (size_t)n);
-	(void)r;
+	smp_env_puts(buf); /* this may run in the timer interrupt */
 	__atomic_fetch_add(&w->failures, 1, __ATOMIC_RELAXED); /* also from interrupts */
 }
 

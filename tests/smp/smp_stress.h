@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The SMP stress test of mm/ on the host: one thread per CPU, each with a
- * timer interrupt, running a seeded mix of every kind of mm/ operation
- * against the others (smp_stress_main.c says how it is run and checked).
+ * The SMP stress test of mm/: every CPU, each with a timer interrupt,
+ * running a seeded mix of every kind of mm/ operation against the others.
  * Every object is stamped when allocated and verified before it is freed.
+ * The work (these files but smp_stress_main.c and smp_doublefree.c) uses
+ * only mm/'s public API and its port, so it runs in two places: on the
+ * host with one thread per CPU (smp_stress_main.c) and in the test kernel
+ * on every CPU of the machine (tests/kernel/test_smp_stress.c).
  */
 #ifndef SMP_STRESS_H
 #define SMP_STRESS_H
@@ -30,6 +33,8 @@ enum smp_op {
 	OP_COUNT
 };
 extern const char *const smp_op_names[OP_COUNT];
+/* How often each kind is drawn, against the others (smp_mix.c). */
+extern const unsigned int smp_weights[OP_COUNT];
 
 enum obj_kind { OBJ_NONE, OBJ_PAGES, OBJ_KMALLOC, OBJ_CACHE, OBJ_OWN, OBJ_CONTIG };
 
@@ -45,7 +50,16 @@ struct obj {
 
 #define HELD_SLOTS 192
 #define STASH_SLOTS 48
+#define HANDOFF_SLOTS 64
 
+/* The objects the CPU before this one passed on (smp_handoff.c). */
+struct handoff_ring {
+	mm_spinlock_t lock;
+	struct obj slots[HANDOFF_SLOTS];
+	unsigned int head, count; /* guarded by lock */
+};
+
+/* One CPU's state, allocated from mm/ for the run (smp_workers_init). */
 struct worker {
 	unsigned int cpu;
 	uint64_t rng;
@@ -54,9 +68,12 @@ struct worker {
 	struct obj stash[STASH_SLOTS]; /* interrupt side only */
 	uint64_t irq_rng, irq_serial;
 	unsigned long ops[OP_COUNT];
+	struct obj *hold;        /* pressure's frames: the environment's buffer */
+	unsigned int hold_cap;   /* its slots; 0: no pressure */
 	volatile bool irq_stopped; /* set by the task, read by its interrupt */
 	unsigned long irq_ticks, nulls;
 	unsigned long failures; /* stamp mismatches and checks that failed */
+	struct handoff_ring handoff;
 };
 
 struct smp_config {
@@ -71,7 +88,31 @@ extern struct kmem_cache *smp_shared_cache;
 MALLOC_DECLARE(M_SMP);
 #define SMP_SHARED_SIZE 200
 
+/* ---- the mix (smp_mix.c) ---- */
 uint64_t smp_rand(uint64_t *state);
+/* Allocates (GFP_KERNEL, zeroed) and seeds the workers of CPUs
+ * 0 .. cpus - 1 from smp_cfg.seed; false if one could not be had.
+ * smp_workers_fini frees them (any that were allocated). */
+bool smp_workers_init(unsigned int cpus);
+void smp_workers_fini(void);
+/* Runs w's mix, drawn with these weights among the enabled kinds, for
+ * run_ns; counts each operation in w->ops. */
+void smp_worker_loop(struct worker *w, const unsigned int weights[OP_COUNT],
+		     uint64_t run_ns);
+/* "CPU n: pages=.. kmalloc=.. ... interrupts=.. nulls=.. failures=.." */
+void smp_worker_summary(const struct worker *w, char *buf, size_t size);
+/* The shared cache and the global shrinker pool; false if no cache. */
+bool smp_shared_init(void);
+/* Once every CPU finished: what no CPU holds any more (the handoff rings,
+ * the global pool) verified and freed by end, then the shared cache
+ * destroyed once shrink_everywhere (the port's way to empty every CPU's
+ * array of it) ran. */
+void smp_shared_fini(struct worker *end,
+		     void (*shrink_everywhere)(struct kmem_cache *c));
+
+/* What the environment supplies: prints one line, safe in an interrupt
+ * handler (a signal handler on the host). */
+void smp_env_puts(const char *line);
 
 /* ---- stamps (smp_stamp.c) ----
  * smp_stamp writes o's stamp into its memory; smp_verify checks it and
@@ -85,9 +126,11 @@ void smp_free(struct worker *w, struct obj *o, const char *where);
 void smp_fail(struct worker *w, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* ---- the handoff queue (smp_handoff.c) ---- */
-bool smp_handoff_put(const struct obj *o);
-bool smp_handoff_take(struct obj *o);
+/* ---- the handoff rings (smp_handoff.c) ----
+ * put: into the ring of the CPU after from (false when it is full);
+ * take: out of cpu's own ring (false when it is empty). */
+bool smp_handoff_put(unsigned int from, const struct obj *o);
+bool smp_handoff_take(unsigned int cpu, struct obj *o);
 
 /* ---- shrinker pools (smp_shrinker.c) ---- */
 void smp_shrinker_op(struct worker *w);

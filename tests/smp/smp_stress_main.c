@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <time.h>
 
 #include "host_port.h"
@@ -28,19 +29,8 @@
 #include "page/report.h"
 #include "smp_stress.h"
 
-const char *const smp_op_names[OP_COUNT] = {
-	"pages", "kmalloc", "cache", "handoff", "drain", "shrink",
-	"cachelife", "shrinker", "contig", "pressure", "irq",
-};
-/* How often each kind is drawn, against the others. */
-static const unsigned int weights[OP_COUNT] = { 30, 30, 30, 10, 2, 2, 2, 4, 6, 1, 0 };
+#define PRESSURE_SLOTS 24576
 
-struct smp_config smp_cfg = { .threads = 2, .run_ns = 2000000000ull,
-			      .tick_ns = 200000 };
-struct kmem_cache *smp_shared_cache;
-MALLOC_DEFINE(M_SMP, "smp", "SMP stress test");
-
-static struct worker workers[MM_MAX_CPUS];
 static pthread_barrier_t start;
 static int tap_n, passed, failed, skipped;
 
@@ -55,26 +45,12 @@ int ktest_env_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 	return vsnprintf(buf, size, fmt, ap);
 }
 
-uint64_t smp_rand(uint64_t *s)
+void smp_env_puts(const char *line)
 {
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-struct worker *smp_worker_of(unsigned int cpu)
-{
-	return &workers[cpu];
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	/* write(2): this may run in the timer interrupt (a signal handler) */
+	struct iovec v[2] = { { (void *)line, strlen(line) }, { "\n", 1 } };
+	ssize_t r = writev(2, v, 2);
+	(void)r;
 }
 
 static void tap(bool ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -94,24 +70,6 @@ static void tap(bool ok, const char *fmt, ...)
 		failed++;
 }
 
-static enum smp_op pick_op(struct worker *w)
-{
-	unsigned int total = 0, r;
-
-	for (int i = 0; i < OP_COUNT; i++)
-		total += smp_cfg.enabled[i] ? weights[i] : 0;
-	if (!total)
-		return OP_COUNT; /* only=irq: the interrupts alone */
-	r = (unsigned int)(smp_rand(&w->rng) % total);
-	for (int i = 0; i < OP_COUNT; i++) {
-		unsigned int wt = smp_cfg.enabled[i] ? weights[i] : 0;
-		if (r < wt)
-			return (enum smp_op)i;
-		r -= wt;
-	}
-	return OP_COUNT;
-}
-
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
@@ -120,14 +78,7 @@ static void *worker_main(void *arg)
 	if (smp_cfg.enabled[OP_IRQ])
 		host_cpu_timer_start(smp_cfg.tick_ns);
 	pthread_barrier_wait(&start); /* every CPU has its thread: calls reach it */
-	uint64_t end = now_ns() + smp_cfg.run_ns;
-	while (now_ns() < end) {
-		enum smp_op op = pick_op(w);
-		if (op < OP_COUNT) {
-			smp_do_op(w, op);
-			w->ops[op]++;
-		}
-	}
+	smp_worker_loop(w, smp_weights, smp_cfg.run_ns);
 	host_cpu_timer_stop();
 	smp_irq_finish(w);
 	smp_worker_finish(w);
@@ -160,6 +111,16 @@ static void settle(void)
 	}
 	host_set_cpu(0);
 	drain_all_pages();
+}
+
+/* The threads have left their CPUs: each CPU's array emptied as that CPU. */
+static void shrink_everywhere(struct kmem_cache *c)
+{
+	for (unsigned int cpu = 0; cpu < smp_cfg.threads; cpu++) {
+		host_set_cpu(cpu);
+		kmem_cache_shrink(c);
+	}
+	host_set_cpu(0);
 }
 
 static bool parse_ops(const char *list, bool on)
@@ -249,49 +210,37 @@ int main(int argc, char **argv)
 	smp_mm_init();
 	settle();
 	unsigned long before = nr_free_pages();
-	smp_shared_cache = kmem_cache_create("smp-shared", SMP_SHARED_SIZE, 0, 0, NULL);
-	if (!smp_shared_cache)
+	if (!smp_shared_init())
 		abort();
-	smp_shrinker_global_init();
+	if (!smp_workers_init(smp_cfg.threads))
+		abort();
 	host_cpu_set_interrupt_work(smp_irq_work);
 	pthread_barrier_init(&start, NULL, smp_cfg.threads);
 	for (unsigned int c = 0; c < smp_cfg.threads; c++) {
-		workers[c].cpu = c;
-		workers[c].rng = smp_cfg.seed * 1000003u + c;
-		workers[c].irq_rng = ~(smp_cfg.seed * 1000033u + c);
-		pthread_create(&th[c], NULL, worker_main, &workers[c]);
+		struct worker *w = smp_worker_of(c);
+		w->hold_cap = PRESSURE_SLOTS;
+		w->hold = malloc(PRESSURE_SLOTS * sizeof(*w->hold));
+		if (!w->hold)
+			abort();
+		pthread_create(&th[c], NULL, worker_main, w);
 	}
 	for (unsigned int c = 0; c < smp_cfg.threads; c++)
 		pthread_join(th[c], NULL);
 	host_cpu_set_interrupt_work(NULL);
 
 	for (unsigned int c = 0; c < smp_cfg.threads; c++) {
-		struct worker *w = &workers[c];
+		struct worker *w = smp_worker_of(c);
 		char line[512];
-		int n = snprintf(line, sizeof(line), "CPU %u:", c);
-		for (int i = 0; i < OP_COUNT; i++)
-			if (w->ops[i])
-				n += snprintf(line + n, sizeof(line) - (size_t)n, " %s=%lu",
-					      smp_op_names[i], w->ops[i]);
-		snprintf(line + n, sizeof(line) - (size_t)n,
-			 " interrupts=%lu nulls=%lu failures=%lu", w->irq_ticks, w->nulls,
-			 w->failures);
+		smp_worker_summary(w, line, sizeof(line));
 		tap(w->failures == 0, "%s", line);
+		free(w->hold);
 	}
 
-	/* What no CPU holds any more: the queue, the global pool, the cache. */
+	/* What no CPU holds any more: the rings, the global pool, the cache. */
 	struct worker end = { .cpu = 0 };
-	struct obj o;
 	host_set_cpu(0);
-	while (smp_handoff_take(&o))
-		smp_free(&end, &o, "left in the handoff queue");
-	smp_shrinker_global_fini();
-	for (unsigned int c = 0; c < smp_cfg.threads; c++) {
-		host_set_cpu(c);
-		kmem_cache_shrink(smp_shared_cache);
-	}
-	host_set_cpu(0);
-	kmem_cache_destroy(smp_shared_cache);
+	smp_shared_fini(&end, shrink_everywhere);
+	smp_workers_fini();
 	settle();
 	mm_check_invariants(); /* panics on a broken one */
 	unsigned long after = nr_free_pages();
