@@ -8,7 +8,7 @@ KERNEL_SRCS += kernel/main.c kernel/serial.c kernel/printk.c kernel/string.c \
 	kernel/paging.c kernel/directmap.c kernel/tsc.c kernel/percpu.c \
 	kernel/mm_port.c kernel/ksyms.c
 # SMP and interrupts: local APIC, AP start-up, the tick, cross-CPU calls.
-KERNEL_SRCS += kernel/lapic.c kernel/smp.c kernel/ap_stacks.c kernel/smp_call.c kernel/irq.c \
+KERNEL_SRCS += kernel/lapic.c kernel/smp.c kernel/ap_stacks.c kernel/smp_call.c kernel/smp_task.c kernel/irq.c \
 	kernel/timer.c
 # Boot information (multiboot2, memory map, command line): hardware-free.
 HOSTABLE_SRCS += kernel/mb2.c kernel/memmap.c kernel/cmdline.c kernel/bootinfo.c

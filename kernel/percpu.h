@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "madt.h" /* SMP_MAX_CPUS */
+#include "smp_call.h"
 
 struct percpu {
 	struct percpu *self; /* at offset 0, so %gs:0 is this struct */
@@ -21,6 +22,10 @@ struct percpu {
 	int exception_depth;  /* kernel/idt.c: a fault while reporting one */
 	uint64_t timer_ticks; /* kernel/timer.c; written by this CPU only */
 	uint32_t irq_depth;   /* kernel/irq.c: inside an interrupt handler */
+	/* kernel/smp_task.c: work for this AP's idle loop */
+	void (*task_fn)(void *arg);
+	void *task_arg;
+	struct smp_call task_wake;
 };
 
 /* Sets GS.base on the BSP. Before it, this_cpu_id() faults. */

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "smp.h"
+#include "smp_task.h"
 
 #include "acpi.h"
 #include "ap_stacks.h"
@@ -283,8 +284,14 @@ _Noreturn void kernel_ap_main(struct percpu *pc)
 		cpu_relax();
 	__atomic_store_n(&ap_state, AP_RUNNING, __ATOMIC_RELEASE);
 	timer_start_this_cpu();
-	for (;;)
+	for (;;) {
+		/* With interrupts off from the check to the hlt (sti's shadow
+		 * covers it), a task posted meanwhile cannot be slept through:
+		 * its wake-up IPI ends the hlt. */
+		cli();
+		smp_task_run_posted();
 		sti_hlt();
+	}
 }
 
 /* ---- stopping ---- */

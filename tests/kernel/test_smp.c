@@ -12,6 +12,7 @@
 #include "printk.h"
 #include "smp.h"
 #include "smp_call.h"
+#include "smp_task.h"
 #include "timer.h"
 #include "tsc.h"
 
@@ -216,4 +217,40 @@ KTEST(smp, printk_from_all_cpus_at_once)
 	for (unsigned int c = 1; c < n; c++)
 		smp_call_wait(&calls[c]);
 	KT_EXPECT_EQ(printk_overlaps(), before);
+}
+
+/* A task runs on its AP in task context: not in an interrupt handler
+ * (mm/ may wait there) and with interrupts on. */
+struct task_seen {
+	unsigned int cpu;
+	uint32_t irq_depth;
+	bool irqs_on;
+};
+
+static void note_context(void *arg)
+{
+	struct task_seen *t = arg;
+
+	t->cpu = this_cpu_id();
+	t->irq_depth = this_cpu()->irq_depth;
+	t->irqs_on = (read_rflags() & RFLAGS_IF) != 0;
+}
+
+KTEST(smp, tasks_run_on_their_ap_in_task_context)
+{
+	unsigned int n = percpu_cpu_count();
+	struct task_seen seen[SMP_MAX_CPUS];
+
+	if (n == 1)
+		KT_SKIP("one CPU: no AP to run a task");
+	for (unsigned int c = 1; c < n; c++) {
+		seen[c] = (struct task_seen){ ~0u, ~0u, false };
+		smp_task_start(c, note_context, &seen[c]);
+	}
+	for (unsigned int c = 1; c < n; c++) {
+		smp_task_wait(c);
+		KT_EXPECT_EQ(seen[c].cpu, c);
+		KT_EXPECT_EQ(seen[c].irq_depth, 0);
+		KT_EXPECT(seen[c].irqs_on);
+	}
 }

@@ -17,7 +17,7 @@
 #include "page/report.h"
 #include "percpu.h"
 #include "printk.h"
-#include "smp_call.h"
+#include "smp_task.h"
 #include "timer.h"
 #include "../smp/smp_stress.h"
 
@@ -64,22 +64,10 @@ static void run_mix(struct worker *w)
 	smp_worker_finish(w);
 }
 
-/*
- * On an AP, from the cross-CPU call that woke it from its idle hlt. Nothing
- * lies under this call but that idle loop, so for the run the CPU is no
- * longer in an interrupt: mm/ may wait here (GFP_KERNEL, drains, shrinks),
- * and with interrupts on its timer and other CPUs' calls reach it.
- */
+/* On an AP, as a task of its idle loop: task context, interrupts on. */
 static void ap_run(void *arg)
 {
-	struct percpu *me = this_cpu();
-	uint32_t depth = me->irq_depth;
-
-	me->irq_depth = 0;
-	sti();
 	run_mix(arg);
-	cli();
-	me->irq_depth = depth;
 }
 
 static void keep_results(unsigned int n)
@@ -110,7 +98,6 @@ static void shrink_everywhere(struct kmem_cache *c)
 
 static void run_once(void)
 {
-	struct smp_call calls[SMP_MAX_CPUS];
 	struct worker end = { .cpu = 0 };
 	unsigned int n = percpu_cpu_count();
 
@@ -140,13 +127,13 @@ static void run_once(void)
 
 	timer_set_hook(tick);
 	for (unsigned int c = 1; c < n; c++)
-		smp_call_async(c, &calls[c], ap_run, smp_worker_of(c));
+		smp_task_start(c, ap_run, smp_worker_of(c));
 	uint64_t flags = read_rflags();
 	sti();
 	go = true;
 	run_mix(smp_worker_of(0));
 	for (unsigned int c = 1; c < n; c++)
-		smp_call_wait(&calls[c]);
+		smp_task_wait(c);
 	timer_set_hook(NULL);
 	if (!(flags & RFLAGS_IF))
 		cli();
