@@ -326,6 +326,9 @@ unsigned long slab_free_chain(struct slab *chain);
 /* Sets up a cache's geometry; see mm/slab_cache.c. */
 void slab_cache_setup(struct kmem_cache *s, const char *name, size_t size,
 		      size_t align, unsigned int flags, void (*ctor)(void *));
+/* Up to n objects from slabs that exist already (no new slab, so no frame
+ * taken); returns how many. No lock held. */
+uint32_t slab_get_existing_objects(struct kmem_cache *s, void **objs, uint32_t n);
 /* Gets between 1 and n objects into objs, making a new slab when the lists
  * have none. Returns 0 when the frame allocator refuses. No lock held. */
 uint32_t slab_get_objects(struct kmem_cache *s, void **objs, uint32_t n,
@@ -343,7 +346,7 @@ struct kmem_cpu_cache *slab_cpu_array_install(struct kmem_cache *s,
 unsigned long slab_cpu_cached(const struct kmem_cache *s);
 void slab_lists_init(struct kmem_cache *s);
 
-/* ---- mm/slab_cache.c ---- */
+/* ---- mm/slab/slab_cache.c ---- */
 void slab_list_add_cache(struct kmem_cache *s);
 /* Builds the kmalloc caches and registers the slab shrinker. Called by
  * mm_init() after the frame allocator is up; on the host a second call
