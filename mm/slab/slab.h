@@ -76,7 +76,7 @@
 #define SLAB_MAX_PREFERRED_ORDER 3  /* slabs of up to 32 KiB when they fit */
 #define SLAB_OFFSLAB_MIN 512        /* slots this large keep the descriptor off-slab */
 #define SLAB_MAX_OBJECT_SIZE (1u << 20)
-#define SLAB_EMPTY_KEEP 2           /* empty slabs a cache keeps for reuse */
+#define SLAB_EMPTY_KEEP 4           /* empty slabs a cache keeps for reuse */
 #define SLAB_NAME_MAX 32
 
 /* Internal cache flags (above the public SLAB_* bits). */
