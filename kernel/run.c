@@ -5,7 +5,8 @@
  * contigmalloc's man-page example, blocks of several orders — print the
  * report again with all of it live, give everything back and check that
  * every frame returned, with interrupts on (the timer ticking on every
- * CPU). Then report the CPUs and their ticks, and exit.
+ * CPU); then every CPU allocating at once, timer interrupts too
+ * (kernel/run_smp.c). Then report the CPUs and their ticks, and exit.
  */
 #include <mm/mm.h>
 
@@ -14,6 +15,7 @@
 #include "panic.h"
 #include "percpu.h"
 #include "printk.h"
+#include "run_smp.h"
 #include "shutdown.h"
 #include "smp.h"
 #include "smp_call.h"
@@ -22,6 +24,7 @@
 #define DEMO_OBJECTS 2000
 #define DEMO_KMALLOCS 256
 #define DEMO_BLOCKS 8
+#define DEMO_SMP_MS 300
 
 struct demo_inode {
 	uint64_t ino;
@@ -115,6 +118,7 @@ _Noreturn void kernel_after_boot(const struct boot_info *bi)
 	if (free_after != free_before)
 		panic("demo: %ld frames did not come back",
 		      (long)(free_before - free_after));
+	demo_every_cpu_at_once(DEMO_SMP_MS);
 	cli();
 	report_cpus();
 	printk("mm64: boot report complete\n");
