@@ -65,6 +65,15 @@ void bench_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Sorts samples in place; returns the pct-th percentile (0..100). */
 uint64_t bench_percentile(uint64_t *samples, size_t n, double pct);
 
+/* The pair workloads, shared by the single-CPU and the SMP benchmarks:
+ * iters alloc+free pairs of an order-(uintptr_t)order block
+ * (bench_page_alloc.c), of an object of the cache (bench_slab.c), of
+ * kmalloc(64) and of malloc(64) (bench_slab.c). */
+void bench_page_pair(void *order, uint64_t iters);
+void bench_cache_pair(void *cache, uint64_t iters);
+void bench_kmalloc64_pair(void *unused, uint64_t iters);
+void bench_libc64_pair(void *unused, uint64_t iters); /* malloc(64)+free */
+
 /* Seeded PRNG for workloads (xorshift64*). */
 uint64_t bench_rand(uint64_t *state);
 

@@ -49,9 +49,9 @@ static void init8(void)
 	host_mm_init(map8, 5, res8, 2);
 }
 
-static void pair_fn(void *arg, uint64_t iters)
+void bench_page_pair(void *order_arg, uint64_t iters)
 {
-	unsigned int order = (unsigned int)(uintptr_t)arg;
+	unsigned int order = (unsigned int)(uintptr_t)order_arg;
 
 	for (uint64_t i = 0; i < iters; i++) {
 		struct page *p = alloc_pages(GFP_KERNEL, order);
@@ -63,7 +63,7 @@ static void pair_fn(void *arg, uint64_t iters)
 BENCH(page, order0_pair_pcp)
 {
 	init8();
-	bench_measure_cpu("order-0 alloc+free pair, per-CPU list", pair_fn,
+	bench_measure_cpu("order-0 alloc+free pair, per-CPU list", bench_page_pair,
 		      (void *)0, 2000000, 9);
 }
 
@@ -71,7 +71,7 @@ BENCH(page, order0_pair_buddy)
 {
 	init8();
 	mm_pcp_enabled = false;
-	bench_measure_cpu("order-0 alloc+free pair, buddy lists (pcp off)", pair_fn,
+	bench_measure_cpu("order-0 alloc+free pair, buddy lists (pcp off)", bench_page_pair,
 		      (void *)0, 2000000, 9);
 	mm_pcp_enabled = true;
 }
@@ -79,7 +79,7 @@ BENCH(page, order0_pair_buddy)
 BENCH(page, order9_pair)
 {
 	init8();
-	bench_measure_cpu("order-9 alloc+free pair", pair_fn, (void *)9, 500000, 9);
+	bench_measure_cpu("order-9 alloc+free pair", bench_page_pair, (void *)9, 500000, 9);
 }
 
 /* ---- churn: a table of slots, each op frees a full slot or fills an

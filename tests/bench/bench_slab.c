@@ -125,7 +125,7 @@ static void run_mixed(const char *label, const struct allocator *ops, uint32_t n
 
 /* ---- slab ---- */
 
-static void cache_pair_fn(void *arg, uint64_t iters)
+void bench_cache_pair(void *arg, uint64_t iters)
 {
 	struct kmem_cache *c = arg;
 
@@ -140,12 +140,12 @@ BENCH(slab, cache_pair)
 {
 	init1g();
 	struct kmem_cache *c = kmem_cache_create("bench-64", 64, 0, 0, NULL);
-	bench_measure_cpu("kmem_cache alloc+free pair (64 B)", cache_pair_fn, c,
+	bench_measure_cpu("kmem_cache alloc+free pair (64 B)", bench_cache_pair, c,
 		10000000, 9);
 	kmem_cache_destroy(c);
 }
 
-static void kmalloc64_fn(void *arg, uint64_t iters)
+void bench_kmalloc64_pair(void *arg, uint64_t iters)
 {
 	for (uint64_t i = 0; i < iters; i++) {
 		void *p = kmalloc(64, GFP_KERNEL);
@@ -157,7 +157,7 @@ static void kmalloc64_fn(void *arg, uint64_t iters)
 BENCH(slab, kmalloc64_pair)
 {
 	init1g();
-	bench_measure_cpu("kmalloc(64)+kfree pair", kmalloc64_fn, NULL, 10000000, 9);
+	bench_measure_cpu("kmalloc(64)+kfree pair", bench_kmalloc64_pair, NULL, 10000000, 9);
 }
 
 BENCH(slab, mixed4096)
@@ -197,7 +197,7 @@ BENCH(slab, bulk64)
 
 /* ---- the same on malloc/free ---- */
 
-static void libc_pair_fn(void *arg, uint64_t iters)
+void bench_libc64_pair(void *arg, uint64_t iters)
 {
 	for (uint64_t i = 0; i < iters; i++) {
 		void *p = malloc(64);
@@ -208,7 +208,7 @@ static void libc_pair_fn(void *arg, uint64_t iters)
 
 BENCH(libc, pair64)
 {
-	bench_measure_cpu("malloc(64)+free pair", libc_pair_fn, NULL, 10000000, 9);
+	bench_measure_cpu("malloc(64)+free pair", bench_libc64_pair, NULL, 10000000, 9);
 }
 
 BENCH(libc, mixed4096)

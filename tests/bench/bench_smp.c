@@ -132,19 +132,10 @@ static void no_teardown(void *state)
 {
 }
 
-static void page_pair(void *state, uint64_t iters)
-{
-	for (uint64_t i = 0; i < iters; i++) {
-		struct page *p = alloc_pages(GFP_KERNEL, 0);
-		bench_keep(p);
-		__free_pages(p, 0);
-	}
-}
-
 BENCH(smp, order0_pair)
 {
 	static const struct smp_work w = { "order-0 pair", NULL, no_state,
-					   page_pair, no_teardown, 4000000 };
+					   bench_page_pair, no_teardown, 4000000 };
 	smp_bench(&w);
 }
 
@@ -157,17 +148,6 @@ static void *cache_state(unsigned int cpu)
 	return shared_cache;
 }
 
-static void cache_pair(void *state, uint64_t iters)
-{
-	struct kmem_cache *c = state;
-
-	for (uint64_t i = 0; i < iters; i++) {
-		void *p = kmem_cache_alloc(c, GFP_KERNEL);
-		bench_keep(p);
-		kmem_cache_free(c, p);
-	}
-}
-
 static void make_shared_cache(void)
 {
 	shared_cache = kmem_cache_create("bench-smp", 64, 0, 0, NULL);
@@ -176,26 +156,17 @@ static void make_shared_cache(void)
 BENCH(smp, cache_pair)
 {
 	static const struct smp_work w = { "kmem_cache pair (64 B, one cache)",
-					   make_shared_cache, cache_state, cache_pair,
+					   make_shared_cache, cache_state, bench_cache_pair,
 					   no_teardown, 4000000 };
 	smp_bench(&w);
 }
 
 /* ---- kmalloc(64) pair ---- */
 
-static void kmalloc_pair(void *state, uint64_t iters)
-{
-	for (uint64_t i = 0; i < iters; i++) {
-		void *p = kmalloc(64, GFP_KERNEL);
-		bench_keep(p);
-		kfree(p);
-	}
-}
-
 BENCH(smp, kmalloc64_pair)
 {
 	static const struct smp_work w = { "kmalloc(64) pair", NULL, no_state,
-					   kmalloc_pair, no_teardown, 4000000 };
+					   bench_kmalloc64_pair, no_teardown, 4000000 };
 	smp_bench(&w);
 }
 
@@ -312,19 +283,10 @@ BENCH(smp, order0_churn_1g)
 
 /* ---- the harness itself: libc's malloc(64) pair (per-thread caches) ---- */
 
-static void libc_pair(void *state, uint64_t iters)
-{
-	for (uint64_t i = 0; i < iters; i++) {
-		void *p = malloc(64);
-		bench_keep(p);
-		free(p);
-	}
-}
-
 BENCH(smp, libc_pair)
 {
 	static const struct smp_work w = { "libc malloc(64) pair (the harness)",
-					   NULL, no_state, libc_pair, no_teardown,
+					   NULL, no_state, bench_libc64_pair, no_teardown,
 					   4000000 };
 	smp_bench(&w);
 }

@@ -11,6 +11,7 @@
 #include "page/pcp.h"
 #include "page/report.h"
 #include "slab/slab.h"
+#include "../mm/slab/slab_host_util.h"
 
 KTEST(cpu_host, a_dead_cpu_gives_everything_back)
 {
@@ -19,11 +20,8 @@ KTEST(cpu_host, a_dead_cpu_gives_everything_back)
 	void *objs[N];
 
 	KT_ASSERT(c);
+	slab_fill_cpu_array(c, 1, objs, N);
 	host_set_cpu(1);
-	for (int i = 0; i < N; i++)
-		KT_ASSERT((objs[i] = kmem_cache_alloc(c, GFP_KERNEL)));
-	for (int i = 0; i < N; i++)
-		kmem_cache_free(c, objs[i]);
 	struct page *p = alloc_pages(GFP_KERNEL, 0);
 	KT_ASSERT(p);
 	__free_pages(p, 0);

@@ -22,6 +22,7 @@
 #include "page/zone.h"
 #include "slab/slab.h"
 #include "stats.h"
+#include "slab_host_util.h"
 
 /* 1 MiB .. 17 MiB of RAM: all of it ZONE_DMA (and a little ZONE_DMA32). */
 static void small_machine(void)
@@ -178,16 +179,11 @@ KTEST(slab_host, busy_array_is_flushed_by_its_owner)
 	void *objs[N];
 
 	KT_ASSERT(c);
-	host_set_cpu(1);
-	for (int i = 0; i < N; i++)
-		KT_ASSERT((objs[i] = kmem_cache_alloc(c, GFP_KERNEL)));
-	for (int i = 0; i < N; i++)
-		kmem_cache_free(c, objs[i]);
+	slab_fill_cpu_array(c, 1, objs, N);
 	struct kmem_cpu_cache *cc = c->cpu[1];
 	KT_ASSERT(cc && cc->avail > 0);
 	uint32_t avail = cc->avail;
 	cc->busy = 1; /* CPU 1 is inside an operation on c */
-	host_set_cpu(0);
 	kmem_cache_shrink(c);
 	KT_EXPECT_EQ(cc->avail, avail); /* untouched, flagged */
 	KT_EXPECT(cc->flush_pending);
