@@ -161,8 +161,10 @@ struct shrinker {
  * function. */
 int register_shrinker(struct shrinker *s);
 /* Removes s, then waits until no CPU is inside s->scan(): once it returns,
- * s may be freed. Panics if s is not registered. Not from s->scan itself
- * (it would wait for itself). */
+ * s may be freed. Panics if s is not registered, or when called in an
+ * interrupt handler. Not from s->scan itself (it would wait for itself),
+ * and with interrupts on: a scan running on another CPU may be waiting for
+ * a cross-CPU call to this one. */
 void unregister_shrinker(struct shrinker *s);
 
 #endif

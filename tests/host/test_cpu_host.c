@@ -63,11 +63,20 @@ KTEST(cpu_host, bad_hotplug_calls_panic_with_a_reason)
 
 /* In an interrupt handler only masks that never reclaim may be used, and
  * nothing that waits for the other CPUs: debug builds name the mistake. */
+static unsigned long scan_nothing(struct shrinker *sh, gfp_t gfp,
+				  unsigned long nr_to_free)
+{
+	return 0;
+}
+
+static struct shrinker idle_shrinker = { .scan = scan_nothing, .name = "idle" };
+
 KTEST(cpu_host, reclaiming_masks_in_an_interrupt_panic)
 {
 	struct kmem_cache *c = kmem_cache_create("t-irq", 64, 0, 0, NULL);
 
 	KT_ASSERT(c);
+	register_shrinker(&idle_shrinker);
 	host_in_interrupt = true;
 	KT_EXPECT_PANIC_MSG(alloc_pages(GFP_KERNEL, 0),
 			    "alloc_pages: reclaiming gfp mask in an interrupt handler");
@@ -77,6 +86,8 @@ KTEST(cpu_host, reclaiming_masks_in_an_interrupt_panic)
 	KT_EXPECT_PANIC_MSG(kmem_cache_shrink(c), "in an interrupt handler");
 	KT_EXPECT_PANIC_MSG(contigmalloc(8192, M_DEVBUF, M_WAITOK, 0, ~0ul, 4096, 0),
 			    "M_WAITOK in an interrupt handler");
+	KT_EXPECT_PANIC_MSG(unregister_shrinker(&idle_shrinker),
+			    "unregister_shrinker: called in an interrupt handler");
 	/* what an interrupt handler may use */
 	struct page *p = alloc_pages(GFP_ATOMIC, 0);
 	void *o = kmem_cache_alloc(c, GFP_ATOMIC);
@@ -88,6 +99,7 @@ KTEST(cpu_host, reclaiming_masks_in_an_interrupt_panic)
 	kmem_cache_free(c, o);
 	__free_pages(p, 0);
 	host_in_interrupt = false;
+	unregister_shrinker(&idle_shrinker);
 	kmem_cache_destroy(c);
 	KT_EXPECT_EQ(kmem_cache_leaked_objects(), 0);
 }
