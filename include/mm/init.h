@@ -31,11 +31,13 @@ void mm_report(void);
  * CPUs coming and going. Every CPU below mm_port_cpu_count() is online
  * unless mm_cpu_dead() took it down. mm_cpu_online(cpu) announces a CPU
  * that came up after mm_init() (the port counts it first) or comes back
- * after mm_cpu_dead(); the per-CPU list limits are scaled for the count. mm_cpu_dead(cpu), called on another CPU once cpu has stopped
- * running mm code for good, gives its per-CPU frames and slab arrays back;
- * afterwards mm/ panics, naming the id, if a CPU uses it (at once in debug
- * builds, on the next slow path otherwise) until mm_cpu_online(cpu). Both
- * wait for other CPUs: not in an interrupt handler, no mm lock held.
+ * after mm_cpu_dead(); the per-CPU list limits are scaled for the count.
+ * mm_cpu_dead(cpu), called on another CPU once cpu has stopped running mm
+ * code for good, gives its per-CPU frames and slab arrays back; afterwards
+ * mm/ panics, naming the id, if a CPU uses it (at once in debug builds, on
+ * the next slow path otherwise) until mm_cpu_online(cpu). Both take mm
+ * locks (no waiting for other CPUs): task context, no mm lock held; they
+ * panic in an interrupt handler.
  * Panics on an id outside 0 .. mm_port_cpu_count() - 1, a dead CPU that
  * is not online, or the calling CPU's own id.
  */
