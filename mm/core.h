@@ -92,6 +92,27 @@ static inline unsigned int mm_this_cpu(void)
 	return cpu;
 }
 
+/* The id, range-checked only: for the callbacks of cross-CPU calls, which
+ * may run on a CPU that mm_cpu_dead() is taking down (its bit is set
+ * before the calls already in flight to it have finished). */
+static inline unsigned int mm_this_cpu_raw(void)
+{
+	unsigned int cpu = mm_port_cpu_id();
+
+	if (__builtin_expect(cpu >= MM_MAX_CPUS, 0))
+		mm_bad_cpu_id(cpu);
+	return cpu;
+}
+
+/*
+ * mm_call_on_online_cpu - mm_port_call_on_cpu(cpu, fn, arg) if cpu is
+ * online; returns whether it ran. mm_cpu_dead() marks a CPU dead first,
+ * then waits for the calls in flight to it, so a call either starts before
+ * the CPU is given back or not at all. Every cross-CPU call of mm/ goes
+ * through here.
+ */
+bool mm_call_on_online_cpu(unsigned int cpu, void (*fn)(void *arg), void *arg);
+
 static inline unsigned int mm_this_cpu_slow(void)
 {
 	unsigned int cpu = mm_port_cpu_id();

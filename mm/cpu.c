@@ -13,6 +13,11 @@
 
 uint64_t mm_cpus_dead;
 
+/* Cross-CPU calls on their way to each CPU (mm_call_on_online_cpu). */
+static struct {
+	uint32_t n;
+} __attribute__((aligned(MM_CACHE_LINE))) calls_in_flight[MM_MAX_CPUS];
+
 static uint64_t cpu_bit(unsigned int cpu)
 {
 	return 1ull << cpu;
@@ -35,6 +40,19 @@ void mm_bad_cpu_id(unsigned int cpu)
 			 cpu, MM_MAX_CPUS);
 	mm_panic("mm_port_cpu_id: CPU %u is not online (mm_cpu_dead gave its "
 		 "lists back)", cpu);
+}
+
+bool mm_call_on_online_cpu(unsigned int cpu, void (*fn)(void *arg), void *arg)
+{
+	/* Dekker with mm_cpu_dead: count ourselves in, then look at the bit;
+	 * it sets the bit, then looks at the count (both sequentially
+	 * consistent), so one of us sees the other. */
+	__atomic_fetch_add(&calls_in_flight[cpu].n, 1, __ATOMIC_SEQ_CST);
+	bool online = !((__atomic_load_n(&mm_cpus_dead, __ATOMIC_SEQ_CST) >> cpu) & 1);
+	if (online)
+		mm_port_call_on_cpu(cpu, fn, arg);
+	__atomic_fetch_sub(&calls_in_flight[cpu].n, 1, __ATOMIC_RELEASE);
+	return online;
 }
 
 void mm_cpus_reset(void)
@@ -65,10 +83,14 @@ void mm_cpu_dead(unsigned int cpu)
 	check_hotplug_id("mm_cpu_dead", cpu);
 	if (cpu == mm_port_cpu_id())
 		mm_panic("mm_cpu_dead: CPU %u is the calling CPU", cpu);
-	if (!mm_cpu_is_online(cpu))
+	uint64_t was = __atomic_fetch_or(&mm_cpus_dead, cpu_bit(cpu), __ATOMIC_SEQ_CST);
+	if (was & cpu_bit(cpu))
 		mm_panic("mm_cpu_dead: CPU %u is not online", cpu);
+	/* No new call reaches cpu now; those already on their way finish
+	 * (the port answers them: cpu still takes its calls until we return). */
+	while (__atomic_load_n(&calls_in_flight[cpu].n, __ATOMIC_ACQUIRE))
+		;
 	/* cpu runs no mm code any more, so its lists and arrays are ours. */
 	pcp_drain_dead_cpu(cpu);
 	slab_release_dead_cpu(cpu);
-	__atomic_fetch_or(&mm_cpus_dead, cpu_bit(cpu), __ATOMIC_RELEASE);
 }

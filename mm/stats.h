@@ -34,7 +34,7 @@ extern struct mm_cpu_stats mm_cpu_stats[MM_MAX_CPUS];
 static inline void mm_stat_add(enum mm_stat stat, unsigned long v)
 {
 	unsigned long irq = mm_port_irq_save();
-	unsigned long *n = &mm_cpu_stats[mm_this_cpu()].n[stat];
+	unsigned long *n = &mm_cpu_stats[mm_this_cpu_raw()].n[stat];
 
 	__atomic_store_n(n, *n + v, __ATOMIC_RELAXED);
 	mm_port_irq_restore(irq);

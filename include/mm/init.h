@@ -33,7 +33,9 @@ void mm_report(void);
  * that came up after mm_init() (the port counts it first) or comes back
  * after mm_cpu_dead(); the per-CPU list limits are scaled for the count.
  * mm_cpu_dead(cpu), called on another CPU once cpu has stopped running mm
- * code for good, gives its per-CPU frames and slab arrays back; afterwards
+ * code for good, marks it dead, waits for the cross-CPU calls already on
+ * their way to it (so the port must still deliver them, or run them, until
+ * mm_cpu_dead returns), then gives its per-CPU frames and slab arrays back; afterwards
  * mm/ panics, naming the id, if a CPU uses it (at once in debug builds, on
  * the next slow path otherwise) until mm_cpu_online(cpu). Both take mm
  * locks (no waiting for other CPUs): task context, no mm lock held; they

@@ -134,6 +134,8 @@ struct page *pcp_alloc(struct zone *z, gfp_t gfp, enum zone_type classzone)
 void pcp_drain_batch(struct pcp_list *l, enum zone_type zone)
 {
 	struct zone *z = &mm_zones[zone];
+
+	(void)mm_this_cpu_slow(); /* a free's slow path: a dead CPU's id panics */
 	unsigned long zirq = mm_port_lock_irqsave(&z->lock);
 
 	drain_locked(z, l, __atomic_load_n(&z->pcp_batch, __ATOMIC_RELAXED));
@@ -162,7 +164,7 @@ static unsigned long drain_cpu_lists(struct pcp_cpu *pcp)
 unsigned long pcp_drain_local(void)
 {
 	unsigned long irq = mm_port_irq_save();
-	unsigned long moved = drain_cpu_lists(&mm_pcp[mm_this_cpu()]);
+	unsigned long moved = drain_cpu_lists(&mm_pcp[mm_this_cpu_raw()]);
 
 	mm_port_irq_restore(irq);
 	return moved;
@@ -197,10 +199,10 @@ unsigned long drain_all_pages(void)
 	for (unsigned int c = 0, cpus = mm_cpus_running(); c < cpus; c++) {
 		unsigned long m = 0;
 
-		if (!mm_cpu_is_online(c) || !cpu_has_frames(c))
-			continue; /* no call for an empty or dead CPU */
-		mm_port_call_on_cpu(c, drain_call, &m);
-		moved += m;
+		if (!cpu_has_frames(c))
+			continue; /* no call for an empty CPU */
+		if (mm_call_on_online_cpu(c, drain_call, &m))
+			moved += m;
 	}
 	return moved;
 }

@@ -63,7 +63,7 @@ static unsigned long cpu_array_empty(struct kmem_cache *s, struct kmem_cpu_cache
 
 unsigned long slab_cpu_empty(struct kmem_cache *s)
 {
-	struct kmem_cpu_cache *c = s->cpu[mm_this_cpu()];
+	struct kmem_cpu_cache *c = s->cpu[mm_this_cpu_raw()];
 
 	if (!c)
 		return 0;
@@ -76,7 +76,7 @@ unsigned long slab_cpu_empty(struct kmem_cache *s)
 
 unsigned long slab_cpu_drop(struct kmem_cache *s)
 {
-	unsigned int cpu = mm_this_cpu();
+	unsigned int cpu = mm_this_cpu_raw();
 	unsigned long frames = 0, irq = mm_port_irq_save();
 	struct kmem_cpu_cache *c = s->cpu[cpu];
 

@@ -8,6 +8,7 @@
 
 size_t kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t n, void **p)
 {
+	gfp_check_context("kmem_cache_alloc_bulk", gfp);
 	unsigned int cpu = mm_this_cpu();
 	struct kmem_cpu_cache *c = s->cpu[cpu];
 	size_t done = 0;

@@ -230,17 +230,16 @@ static void no_wait_here(const char *fn)
 
 unsigned long slab_flush_cpu_arrays(struct kmem_cache *s)
 {
-	unsigned int me = mm_this_cpu();
+	unsigned int me = mm_this_cpu_raw();
 	unsigned long frames = 0;
 
 	for (unsigned int cpu = 0, cpus = mm_cpus_running(); cpu < cpus; cpu++) {
 		struct array_call a = { s, 0, false };
 
-		if (cpu == me || !mm_cpu_is_online(cpu) ||
-		    (s && !__atomic_load_n(&s->cpu[cpu], __ATOMIC_RELAXED)))
+		if (cpu == me || (s && !__atomic_load_n(&s->cpu[cpu], __ATOMIC_RELAXED)))
 			continue;
-		mm_port_call_on_cpu(cpu, empty_arrays_here, &a);
-		frames += a.frames;
+		if (mm_call_on_online_cpu(cpu, empty_arrays_here, &a))
+			frames += a.frames;
 	}
 	if (s)
 		return frames + slab_cpu_drop(s);
@@ -257,7 +256,7 @@ unsigned long slab_flush_cpu_arrays(struct kmem_cache *s)
 static void destroy_array_here(void *arg)
 {
 	struct array_call *a = arg;
-	struct kmem_cpu_cache *c = a->s->cpu[mm_this_cpu()];
+	struct kmem_cpu_cache *c = a->s->cpu[mm_this_cpu_raw()];
 
 	if (c && c->busy)
 		a->busy = true;
@@ -280,10 +279,18 @@ void kmem_cache_destroy(struct kmem_cache *s)
 	for (unsigned int cpu = 0, cpus = mm_cpus_running(); cpu < cpus; cpu++) {
 		struct array_call a = { s, 0, false };
 
-		if (!mm_cpu_is_online(cpu) ||
-		    !__atomic_load_n(&s->cpu[cpu], __ATOMIC_RELAXED))
+		struct kmem_cpu_cache *c = __atomic_load_n(&s->cpu[cpu], __ATOMIC_RELAXED);
+
+		if (!c)
 			continue;
-		mm_port_call_on_cpu(cpu, destroy_array_here, &a);
+		if (!mm_call_on_online_cpu(cpu, destroy_array_here, &a)) {
+			/* cpu is dead (or dying: mm_cpu_dead waits for no call
+			 * of ours) and s was unlinked before its arrays were
+			 * given back: ours to give back */
+			__atomic_store_n(&s->cpu[cpu], NULL, __ATOMIC_RELAXED);
+			slab_cpu_array_release(s, c);
+			continue;
+		}
 		if (a.busy)
 			mm_panic("kmem_cache_destroy: cache %s is in use on CPU %u "
 				 "(an operation on it is in flight)", s->name, cpu);

@@ -6,6 +6,7 @@
  */
 #include <ktest.h>
 #include <mm/mm.h>
+#include <pthread.h>
 
 #include "host_port.h"
 #include "page/pcp.h"
@@ -102,4 +103,61 @@ KTEST(cpu_host, reclaiming_masks_in_an_interrupt_panic)
 	unregister_shrinker(&idle_shrinker);
 	kmem_cache_destroy(c);
 	KT_EXPECT_EQ(kmem_cache_leaked_objects(), 0);
+}
+
+/* mm_cpu_dead racing a shrink that another CPU aims at the dying CPU: the
+ * shrink's call must not empty an array the dead path is giving back
+ * (objects returned twice, the array read after it is freed). CPU 2 is a
+ * thread shrinking without pause; CPU 1 (no thread: its calls run inline)
+ * fills its array, dies and comes back, over and over. */
+static struct kmem_cache *race_cache;
+static int race_stop;
+
+static void *shrink_forever(void *arg)
+{
+	host_cpu_thread_enter(2);
+	while (!__atomic_load_n(&race_stop, __ATOMIC_ACQUIRE))
+		kmem_cache_shrink(race_cache);
+	host_cpu_thread_leave();
+	return NULL;
+}
+
+KTEST(cpu_host, a_dying_cpu_races_a_shrink_on_another_cpu)
+{
+	enum { ROUNDS = 1500, N = 100 };
+	unsigned int cpus = mm_port_cpu_count();
+	void *objs[N];
+	pthread_t t;
+
+	host_set_cpu_count(3);
+	race_cache = kmem_cache_create("t-race", 64, 0, 0, NULL);
+	KT_ASSERT(race_cache);
+	__atomic_store_n(&race_stop, 0, __ATOMIC_RELAXED);
+	KT_ASSERT(pthread_create(&t, NULL, shrink_forever, NULL) == 0);
+	host_cpu_thread_enter(0);
+	int bad = -1;
+	for (int r = 0; r < ROUNDS && bad < 0; r++) {
+		host_cpu_thread_leave();
+		host_cpu_thread_enter(1);
+		for (int i = 0; i < N; i++)
+			objs[i] = kmem_cache_alloc(race_cache, GFP_KERNEL);
+		for (int i = 0; i < N; i++)
+			kmem_cache_free(race_cache, objs[i]);
+		host_cpu_thread_leave();
+		host_cpu_thread_enter(0);
+		mm_cpu_dead(1);
+		struct kmem_cache_info in;
+		kmem_cache_get_info(race_cache, &in);
+		if (in.active_objs != 0)
+			bad = r;
+		mm_cpu_online(1);
+	}
+	__atomic_store_n(&race_stop, 1, __ATOMIC_RELEASE);
+	host_cpu_thread_leave();
+	pthread_join(t, NULL);
+	KT_EXPECT_EQ(bad, -1);
+	kmem_cache_destroy(race_cache);
+	KT_EXPECT_EQ(kmem_cache_leaked_objects(), 0);
+	host_set_cpu_count(cpus);
+	host_mm_default();
 }
