@@ -274,7 +274,9 @@ KTEST(page_gfp, hot_and_cold_order_of_the_per_cpu_list)
 	KT_ASSERT(a[0] != NULL);
 	struct zone *z = &mm_zones[pfn_zone(page_to_pfn(a[0]))];
 	unsigned int n = z->pcp_batch;
-	KT_ASSERT(n >= 3 && n <= PCP_BATCH_MAX);
+	/* two frames tell the hot end from the cold one (pc-32M's DMA32 zone
+	 * has a batch of 3, 2 once the test kernel grows by 70 frames) */
+	KT_ASSERT(n >= 2 && n <= PCP_BATCH_MAX);
 	for (unsigned int i = 1; i < n; i++) {
 		a[i] = alloc_pages(GFP_KERNEL, 0);
 		KT_ASSERT(a[i] != NULL);
