@@ -129,6 +129,14 @@ $(BUILD)/host-smp: $(patsubst %,$(BUILD)/smp/%.o,$(SMP_C))
 	$(HOSTCC) $(HOSTCFLAGS) -pthread -o $@ $^ -lm
 $(BUILD)/host-smp-tsan: $(patsubst %,$(BUILD)/smp-tsan/%.o,$(SMP_C))
 	$(TSANCC) $(TSANCFLAGS) -pthread -o $@ $^ -lm
+# The same stress on a release build of mm/ (MM_DEBUG=0: the fast paths
+# without their debug checks), still under ASan/UBSan.
+SMPRELCFLAGS := $(subst -DMM_DEBUG=1,-DMM_DEBUG=0,$(HOSTCFLAGS))
+$(BUILD)/smp-rel/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(SMPRELCFLAGS) -pthread -MMD -MP -c $< -o $@
+$(BUILD)/host-smp-release: $(patsubst %,$(BUILD)/smp-rel/%.o,$(SMP_C))
+	$(HOSTCC) $(SMPRELCFLAGS) -pthread -o $@ $^ -lm
 
 # ---- benchmarks: host, -O2, debug checks off ----
 BENCHCFLAGS := -std=gnu11 -O2 -g -march=x86-64-v2 $(WARN) $(INC) -Itests/host \
@@ -191,7 +199,7 @@ run: deps
 
 test: deps
 	@$(MAKE) --no-print-directory $(BUILD)/mm64-test.elf $(BUILD)/host-tests \
-		$(BUILD)/host-smp $(BUILD)/host-smp-tsan \
+		$(BUILD)/host-smp $(BUILD)/host-smp-tsan $(BUILD)/host-smp-release \
 		$(addprefix $(BUILD)/fuzz/,$(FUZZ_TARGETS))
 	@BUILD=$(BUILD) TEST='$(TEST)' SEED='$(SEED)' CONFIGS='$(CONFIGS)' KVM=$(KVM) \
 		SMP_MS=$(SMP_MS) \
