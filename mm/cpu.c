@@ -58,6 +58,9 @@ bool mm_call_on_online_cpu(unsigned int cpu, void (*fn)(void *arg), void *arg)
 void mm_cpus_reset(void)
 {
 	__atomic_store_n(&mm_cpus_dead, 0, __ATOMIC_RELAXED);
+	/* a host test that panicked inside a call left its count behind */
+	for (unsigned int c = 0; c < MM_MAX_CPUS; c++)
+		__atomic_store_n(&calls_in_flight[c].n, 0, __ATOMIC_RELAXED);
 }
 
 static void check_hotplug_id(const char *fn, unsigned int cpu)
