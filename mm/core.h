@@ -122,6 +122,11 @@ static inline unsigned int mm_this_cpu_slow(void)
 	return cpu;
 }
 
+/* Panics, naming fn, when called in an interrupt handler: for the calls
+ * that wait for other CPUs (drains, shrinks, destroy, unregister_shrinker)
+ * or are task-context only (mm_cpu_online/dead). */
+void mm_check_task_context(const char *fn);
+
 /* Called by mm_init: no CPU is dead. */
 void mm_cpus_reset(void);
 

@@ -63,15 +63,20 @@ void mm_cpus_reset(void)
 		__atomic_store_n(&calls_in_flight[c].n, 0, __ATOMIC_RELAXED);
 }
 
+void mm_check_task_context(const char *fn)
+{
+	if (mm_port_in_interrupt())
+		mm_panic("%s: called in an interrupt handler (task context only: "
+			 "it waits for other CPUs or for their calls)", fn);
+}
+
 static void check_hotplug_id(const char *fn, unsigned int cpu)
 {
 	unsigned int n = mm_cpus_running();
 
 	if (cpu >= n)
 		mm_panic("%s: CPU %u, but the port runs %u CPUs", fn, cpu, n);
-	if (mm_port_in_interrupt())
-		mm_panic("%s: called in an interrupt handler (it waits for every "
-			 "CPU)", fn);
+	mm_check_task_context(fn);
 }
 
 void mm_cpu_online(unsigned int cpu)

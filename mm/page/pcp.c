@@ -193,9 +193,7 @@ unsigned long drain_all_pages(void)
 {
 	unsigned long moved = 0;
 
-	if (mm_port_in_interrupt())
-		mm_panic("drain_all_pages: called in an interrupt handler (it waits "
-			 "for every CPU)");
+	mm_check_task_context("drain_all_pages");
 	for (unsigned int c = 0, cpus = mm_cpus_running(); c < cpus; c++) {
 		unsigned long m = 0;
 

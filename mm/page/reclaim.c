@@ -63,9 +63,7 @@ int register_shrinker(struct shrinker *s)
 
 void unregister_shrinker(struct shrinker *s)
 {
-	if (mm_port_in_interrupt())
-		mm_panic("unregister_shrinker: called in an interrupt handler (it "
-			 "waits for a scan on another CPU)");
+	mm_check_task_context("unregister_shrinker"); /* waits for scans */
 	unsigned long irq = mm_port_lock_irqsave(&shrinker_lock);
 	struct shrinker **pp = &shrinkers;
 

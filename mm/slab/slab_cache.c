@@ -221,13 +221,6 @@ static void empty_arrays_here(void *arg)
 	mm_port_unlock_irqrestore(&slab_caches_lock, irq);
 }
 
-static void no_wait_here(const char *fn)
-{
-	if (mm_port_in_interrupt())
-		mm_panic("%s: called in an interrupt handler (it waits for every "
-			 "CPU)", fn);
-}
-
 unsigned long slab_flush_cpu_arrays(struct kmem_cache *s)
 {
 	unsigned int me = mm_this_cpu_raw();
@@ -273,7 +266,7 @@ void kmem_cache_destroy(struct kmem_cache *s)
 		return;
 	if (s->flags & SLAB_STATIC)
 		mm_panic("kmem_cache_destroy: %s is a built-in cache", s->name);
-	no_wait_here("kmem_cache_destroy");
+	mm_check_task_context("kmem_cache_destroy");
 	/* Unlinked first, so no shrinker or flush reaches it from now on. */
 	list_remove_cache(s);
 	for (unsigned int cpu = 0, cpus = mm_cpus_running(); cpu < cpus; cpu++) {
@@ -333,7 +326,7 @@ unsigned long kmem_cache_shrink(struct kmem_cache *s)
 	struct slab *chain = NULL;
 	unsigned long frames;
 
-	no_wait_here("kmem_cache_shrink");
+	mm_check_task_context("kmem_cache_shrink");
 	frames = slab_flush_cpu_arrays(s);
 	slab_take_empty(s, &chain, ~0ul);
 	return frames + slab_free_chain(chain);
@@ -385,7 +378,7 @@ static unsigned long shrink_caches(unsigned long max_frames)
 
 unsigned long kmem_cache_shrink_all(void)
 {
-	no_wait_here("kmem_cache_shrink_all");
+	mm_check_task_context("kmem_cache_shrink_all");
 	return shrink_caches(~0ul);
 }
 
