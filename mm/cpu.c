@@ -83,7 +83,7 @@ void mm_cpu_online(unsigned int cpu)
 {
 	check_hotplug_id("mm_cpu_online", cpu);
 	__atomic_fetch_and(&mm_cpus_dead, ~cpu_bit(cpu), __ATOMIC_RELEASE);
-	zone_set_pcp_limits(mm_cpus_running());
+	mm_zone_set_pcp_limits(mm_cpus_running());
 }
 
 void mm_cpu_dead(unsigned int cpu)
@@ -99,6 +99,6 @@ void mm_cpu_dead(unsigned int cpu)
 	while (__atomic_load_n(&calls_in_flight[cpu].n, __ATOMIC_ACQUIRE))
 		;
 	/* cpu runs no mm code any more, so its lists and arrays are ours. */
-	pcp_drain_dead_cpu(cpu);
-	slab_release_dead_cpu(cpu);
+	mm_pcp_drain_dead_cpu(cpu);
+	mm_slab_release_dead_cpu(cpu);
 }

@@ -27,28 +27,28 @@ void mm_init(const struct mm_range *map, size_t map_len,
 
 	/* Forget everything: on the host, tests call mm_init again. */
 	mm_cpus_reset();
-	zones_reset();
-	pcp_reset();
-	shrinkers_reset();
+	mm_zones_reset();
+	mm_pcp_reset();
+	mm_shrinkers_reset();
 	mm_stats_reset();
 	mm_pcp_enabled = true;
 	mm_poison_enabled = true;
 
 	/* The frame allocator. */
-	memmap_setup(map, map_len, reserved, reserved_len);
-	zones_init();
-	memmap_release_early();
-	zone_setup_watermarks();
-	slab_init();    /* the slab allocator (mm/slab/slab_cache.c) */
-	kmalloc_init(); /* its size classes (mm/slab/kmalloc.c) */
-	contig_init(); /* contigmalloc: malloc type statistics (mm/contig/contig.c) */
+	mm_memmap_setup(map, map_len, reserved, reserved_len);
+	mm_zones_init();
+	mm_memmap_release_early();
+	mm_zone_setup_watermarks();
+	mm_slab_init();    /* the slab allocator (mm/slab/slab_cache.c) */
+	mm_kmalloc_init(); /* its size classes (mm/slab/kmalloc.c) */
+	mm_contig_init(); /* contigmalloc: malloc type statistics (mm/contig/contig.c) */
 
 	mm_init_ns = mm_port_now_ns() - t0;
 }
 
 void mm_report(void)
 {
-	page_report();   /* the frame allocator (mm/page/report.c) */
-	slab_report();
+	mm_page_report();   /* the frame allocator (mm/page/report.c) */
+	mm_slab_report();
 	malloc_type_report();
 }

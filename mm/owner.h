@@ -17,7 +17,7 @@
  *
  * A user of alloc_pages() may store any word with set_page_private(), so a
  * tag is a hint, never a proof: slab pointers are validated before they are
- * followed (slab_cache_ptr_valid), the large and contig tags carry magic.
+ * followed (mm_slab_cache_ptr_valid), the large and contig tags carry magic.
  */
 #ifndef MM_OWNER_H
 #define MM_OWNER_H

@@ -7,7 +7,7 @@
  * (mm/contig/freemap.c). With every zone lock held, contigmalloc asks the
  * freemap of each region overlapping [low, high), lowest first, for the lowest run
  * that fits the window, the alignment and the boundary, and takes exactly
- * those frames out of the buddy lists with buddy_claim_range_locked() (which
+ * those frames out of the buddy lists with mm_buddy_claim_range_locked() (which
  * splits the blocks at the edges). Because the freemap sees free frames, not
  * blocks, a run may span free blocks of any orders and zone edges; because
  * it answers exactly, the search is complete: if a fitting run of free
@@ -30,7 +30,7 @@
  * ksize of contigmalloc memory panic "not a slab object").
  * contigfree checks the state and the tag of the first frame under the zone
  * locks, clears every tag (so a second free finds none) and returns the run
- * with buddy_release_range().
+ * with mm_buddy_release_range().
  *
  * Debug builds (MM_DEBUG): the claim clears the frames' poison bits without
  * checking them, so contig_claim checks the poison of every poisoned frame
@@ -83,7 +83,7 @@ static void contig_check_poison_locked(const struct mm_region *r, uint64_t pfn,
 	for (uint64_t p = pfn; MM_DEBUG && p < pfn + nr; p++) {
 		if (!(ps_load_at(r->state, p - r->base_pfn) & PS_POISON))
 			continue;
-		long off = poison_check_frame(p, &bad->found);
+		long off = mm_poison_check_frame(p, &bad->found);
 
 		if (off >= 0) {
 			bad->pfn = p;
@@ -110,10 +110,10 @@ static uint64_t contig_claim(uint64_t lo, uint64_t hi, uint64_t nr,
 			break;
 		if (r->base_pfn + r->nr_frames <= lo)
 			continue;
-		found = freemap_find(&r->freemap, lo, hi, nr, align, boundary);
+		found = mm_freemap_find(&r->freemap, lo, hi, nr, align, boundary);
 		if (found != FREEMAP_NONE) {
 			contig_check_poison_locked(r, found, nr, bad);
-			claimed = buddy_claim_range_locked(found, nr);
+			claimed = mm_buddy_claim_range_locked(found, nr);
 			break;
 		}
 	}
@@ -143,7 +143,7 @@ static bool contig_window_has_ram(uint64_t lo, uint64_t hi, uint64_t nr)
 /* Writes the tags of a run just claimed (all of it inside one region). */
 static void contig_tag(uint64_t pfn, uint64_t nr, unsigned int type_index)
 {
-	struct mm_region *r = pfn_to_region(pfn);
+	struct mm_region *r = mm_pfn_to_region(pfn);
 	struct page *pages = &r->pages[pfn - r->base_pfn]; /* one region */
 
 	set_page_owner(&pages[0], contig_make_tag(CONTIG_TAG_HEAD,
@@ -180,7 +180,7 @@ void *contigmalloc(unsigned long size, struct malloc_type *type, int flags,
 	if (boundary && !mm_is_pow2(boundary))
 		mm_panic("contigmalloc: boundary is not a power of two "
 			 "(boundary 0x%lx)", boundary);
-	malloc_type_check("contigmalloc", type);
+	mm_malloc_type_check("contigmalloc", type);
 	if (MM_DEBUG && !(flags & M_NOWAIT) && mm_port_in_interrupt())
 		mm_panic("contigmalloc: M_WAITOK in an interrupt handler (it may "
 			 "reclaim; use M_NOWAIT there)");
@@ -205,11 +205,11 @@ void *contigmalloc(unsigned long size, struct malloc_type *type, int flags,
 		goto fail;
 
 	pfn = contig_claim(lo, hi, nr, align, bound, &bad);
-	if (pfn == FREEMAP_NONE && pcp_count_all()) {
+	if (pfn == FREEMAP_NONE && mm_pcp_count_all()) {
 		/* M_NOWAIT may be in an interrupt handler: it cannot wait for
 		 * the other CPUs, so it takes back only this CPU's frames. */
 		mm_stat_inc(MM_STAT_CONTIG_DRAINS);
-		if ((flags & M_NOWAIT) ? pcp_drain_local() : drain_all_pages())
+		if ((flags & M_NOWAIT) ? mm_pcp_drain_local() : drain_all_pages())
 			pfn = contig_claim(lo, hi, nr, align, bound, &bad);
 	}
 	for (unsigned int round = 0; pfn == FREEMAP_NONE &&
@@ -231,10 +231,10 @@ void *contigmalloc(unsigned long size, struct malloc_type *type, int flags,
 	void *va = mm_port_phys_to_virt(pa);
 
 	contig_check_result(pa, bytes, low, high, alignment, boundary);
-	contig_tag(pfn, nr, malloc_type_index(type));
+	contig_tag(pfn, nr, mm_malloc_type_index(type));
 	if (flags & M_ZERO)
 		__builtin_memset(va, 0, bytes);
-	malloc_type_account_alloc(type, bytes);
+	mm_malloc_type_account_alloc(type, bytes);
 	/* The run is handed out (contigfree gives it back) when this fires,
 	 * as alloc_pages does on a write after free. */
 	if (bad.pfn != FREEMAP_NONE)
@@ -244,13 +244,13 @@ void *contigmalloc(unsigned long size, struct malloc_type *type, int flags,
 			 (unsigned long long)bad.found);
 	return va;
 fail:
-	malloc_type_account_failure(type);
+	mm_malloc_type_account_failure(type);
 	return NULL;
 }
 
 void contigfree(void *addr, unsigned long size, struct malloc_type *type)
 {
-	malloc_type_check("contigfree", type);
+	mm_malloc_type_check("contigfree", type);
 	if (!addr)
 		mm_panic("contigfree: not an address contigmalloc returned "
 			 "(addr NULL)");
@@ -259,7 +259,7 @@ void contigfree(void *addr, unsigned long size, struct malloc_type *type)
 			 "(addr %p is not page aligned)", addr);
 
 	uint64_t pfn = vtophys(addr) >> MM_PAGE_SHIFT;
-	struct mm_region *r = pfn_to_region(pfn);
+	struct mm_region *r = mm_pfn_to_region(pfn);
 
 	if (!r)
 		mm_panic("contigfree: not an address contigmalloc returned "
@@ -274,7 +274,7 @@ void contigfree(void *addr, unsigned long size, struct malloc_type *type)
 	unsigned long tag = page_owner(&pages[0]);
 	uint64_t nr = contig_tag_value(tag);
 	bool head = kind == PS_CONTIG && contig_tag_is(tag, CONTIG_TAG_HEAD);
-	struct malloc_type *owner = malloc_type_from_index(contig_tag_type(tag));
+	struct malloc_type *owner = mm_malloc_type_from_index(contig_tag_type(tag));
 	bool type_ok = !owner || owner == type;
 
 	if (head && nr == want && type_ok &&
@@ -282,8 +282,8 @@ void contigfree(void *addr, unsigned long size, struct malloc_type *type)
 		for (uint64_t i = 0; i < nr; i++)
 			set_page_owner(&pages[i], 0);
 		mm_unlock_all_zones(irq);
-		buddy_release_range(pfn, nr);
-		malloc_type_account_free(type, nr << MM_PAGE_SHIFT);
+		mm_buddy_release_range(pfn, nr);
+		mm_malloc_type_account_free(type, nr << MM_PAGE_SHIFT);
 		return;
 	}
 	mm_unlock_all_zones(irq);
@@ -314,15 +314,15 @@ vm_paddr_t vtophys(const void *va)
 	return mm_port_virt_to_phys(va);
 }
 
-void contig_init(void)
+void mm_contig_init(void)
 {
-	malloc_type_reset();
+	mm_malloc_type_reset();
 	/* The buddy filled the freemaps at init; pay for their summaries
 	 * now rather than in the first contigmalloc. */
 	unsigned long irq = mm_lock_all_zones();
 
 	for (size_t i = 0; i < mm_region_count(); i++)
-		freemap_sync(&mm_region_get(i)->freemap);
+		mm_freemap_sync(&mm_region_get(i)->freemap);
 	mm_unlock_all_zones(irq);
 }
 

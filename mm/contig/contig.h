@@ -60,6 +60,6 @@ static inline unsigned int contig_tag_type(uint64_t tag)
 
 /* Called once by mm_init(): resets the malloc type statistics and syncs
  * the freemaps. */
-void contig_init(void);
+void mm_contig_init(void);
 
 #endif

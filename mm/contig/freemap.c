@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * freemap: the free-frame index behind contigmalloc(). This file holds the
- * index itself: its layout (freemap_init), its summaries and their lazy
- * recomputation (freemap_sync), and the debug check. The buddy's updates
+ * index itself: its layout (mm_freemap_init), its summaries and their lazy
+ * recomputation (mm_freemap_sync), and the debug check. The buddy's updates
  * are in freemap_update.c; contigmalloc's search, with its algorithm and
  * costs, in freemap_search.c.
  *
@@ -27,11 +27,11 @@
  *
  * Lazy summaries. set_free/set_used (freemap_update.c) change bitmap words
  * and mark the word and its ancestors dirty, stopping at the first ancestor
- * already dirty. freemap_sync (run by freemap_find) recomputes exactly the
+ * already dirty. mm_freemap_sync (run by mm_freemap_find) recomputes exactly the
  * dirty nodes, children first. An update is therefore a few word operations
  * (amortized O(1) dirty marks), and a search pays once for all summaries
  * changed since the previous one: never more work than eager updates would
- * have done. The first sync after boot (contig_init) covers the whole map.
+ * have done. The first sync after boot (mm_contig_init) covers the whole map.
  *
  * Memory: 1 bit + about 12 * (1/64 + 1/512 + ...) bytes of summaries + dirty
  * bits per frame: 0.34 bytes per frame (about 700 KiB for 8 GiB).
@@ -103,7 +103,7 @@ static bool sum_equal(struct freemap_sum a, struct freemap_sum b)
 /* ---- lazy summaries ----
  * dirty[k] has one bit per node of level k. Invariant: a dirty node's
  * ancestors are all dirty, and a clean node's summary is exact. The
- * updates set the marks (freemap_update.c), freemap_sync clears them.
+ * updates set the marks (freemap_update.c), mm_freemap_sync clears them.
  */
 
 static inline bool node_dirty(const struct freemap *fm, unsigned k, uint64_t i)
@@ -133,7 +133,7 @@ static void clean_node(struct freemap *fm, unsigned k, uint64_t i)
 	fm->dirty[k][i / 64] &= ~(1ull << (i % 64));
 }
 
-void freemap_sync(struct freemap *fm)
+void mm_freemap_sync(struct freemap *fm)
 {
 	unsigned root = fm->levels - 1;
 
@@ -148,7 +148,7 @@ static uint64_t words_for(uint64_t nr_frames)
 	return (nr_frames + FM_WORD_BITS - 1) / FM_WORD_BITS;
 }
 
-size_t freemap_storage_bytes(uint64_t nr_frames)
+size_t mm_freemap_storage_bytes(uint64_t nr_frames)
 {
 	uint64_t words = words_for(nr_frames);
 	uint64_t bytes = words * sizeof(uint64_t);
@@ -163,18 +163,18 @@ size_t freemap_storage_bytes(uint64_t nr_frames)
 	return (size_t)bytes;
 }
 
-void freemap_init(struct freemap *fm, uint64_t base_pfn, uint64_t nr_frames,
+void mm_freemap_init(struct freemap *fm, uint64_t base_pfn, uint64_t nr_frames,
 		  void *storage)
 {
 	if (nr_frames == 0 || nr_frames > FM_MAX_FRAMES)
-		mm_panic("freemap_init: bad frame count (nr_frames %llu)",
+		mm_panic("mm_freemap_init: bad frame count (nr_frames %llu)",
 			 (unsigned long long)nr_frames);
 	if (!storage || ((uintptr_t)storage & 7))
-		mm_panic("freemap_init: storage NULL or misaligned (%p)",
+		mm_panic("mm_freemap_init: storage NULL or misaligned (%p)",
 			 storage);
 
 	uint64_t words = words_for(nr_frames);
-	size_t bytes = freemap_storage_bytes(nr_frames);
+	size_t bytes = mm_freemap_storage_bytes(nr_frames);
 	unsigned char *p = storage;
 
 	__builtin_memset(storage, 0, bytes);
@@ -197,7 +197,7 @@ void freemap_init(struct freemap *fm, uint64_t base_pfn, uint64_t nr_frames,
 	fm->levels = 0;
 	for (uint64_t n = words;; n = (n + FM_FANOUT - 1) / FM_FANOUT) {
 		if (fm->levels == FREEMAP_MAX_LEVELS)
-			mm_panic("freemap_init: too many levels (nr_frames %llu)",
+			mm_panic("mm_freemap_init: too many levels (nr_frames %llu)",
 				 (unsigned long long)nr_frames);
 		fm->level_len[fm->levels] = n;
 		fm->level[fm->levels] = (struct freemap_sum *)p;
@@ -210,21 +210,21 @@ void freemap_init(struct freemap *fm, uint64_t base_pfn, uint64_t nr_frames,
 			break;
 	}
 	MM_ASSERT((size_t)(p - (unsigned char *)storage) <= bytes,
-		  "freemap_init: layout overran storage (%zu > %zu)",
+		  "mm_freemap_init: layout overran storage (%zu > %zu)",
 		  (size_t)(p - (unsigned char *)storage), bytes);
 }
 
 /* ---- debug ---- */
 
-void freemap_check(struct freemap *fm)
+void mm_freemap_check(struct freemap *fm)
 {
 	uint64_t words = fm->level_len[0], free[FREEMAP_DOMAINS] = { 0 };
 
-	freemap_sync(fm);
+	mm_freemap_sync(fm);
 	for (unsigned k = 0; k < fm->levels; k++)
 		for (uint64_t i = 0; i < fm->level_len[k]; i++)
 			if (node_dirty(fm, k, i))
-				mm_panic("freemap_check: dirty after sync (level "
+				mm_panic("mm_freemap_check: dirty after sync (level "
 					 "%u, node %llu)",
 					 k, (unsigned long long)i);
 
@@ -240,7 +240,7 @@ void freemap_check(struct freemap *fm)
 		unsigned k = d0 == d1 ? 64 : (unsigned)(fm_domain_end[d0] - s0);
 
 		if (d0 != d1 && !word_shared(fm, w))
-			mm_panic("freemap_check: word %llu spans two zones but "
+			mm_panic("mm_freemap_check: word %llu spans two zones but "
 				 "is not marked shared",
 				 (unsigned long long)w);
 		free[d0] += (uint64_t)__builtin_popcountll(
@@ -248,16 +248,16 @@ void freemap_check(struct freemap *fm)
 		free[d1] += (uint64_t)__builtin_popcountll(
 			fm->bits[w] & bit_range_mask(k, 64));
 		if (!sum_equal(s, fm->level[0][w]))
-			mm_panic("freemap_check: stale word summary (word %llu)",
+			mm_panic("mm_freemap_check: stale word summary (word %llu)",
 				 (unsigned long long)w);
 	}
 	if (fm->nr_frames % 64 &&
 	    (fm->bits[words - 1] >> (fm->nr_frames % 64)) != 0)
-		mm_panic("freemap_check: bits set past the end (0x%llx)",
+		mm_panic("mm_freemap_check: bits set past the end (0x%llx)",
 			 (unsigned long long)fm->bits[words - 1]);
 	for (unsigned d = 0; d < FREEMAP_DOMAINS; d++)
 		if (free[d] != fm->nr_free[d])
-			mm_panic("freemap_check: free count %llu in zone %u, "
+			mm_panic("mm_freemap_check: free count %llu in zone %u, "
 				 "bitmap has %llu",
 				 (unsigned long long)fm->nr_free[d], d,
 				 (unsigned long long)free[d]);
@@ -265,7 +265,7 @@ void freemap_check(struct freemap *fm)
 		for (uint64_t i = 0; i < fm->level_len[k]; i++)
 			if (!sum_equal(node_from_children(fm, k, i),
 				       fm->level[k][i]))
-				mm_panic("freemap_check: stale summary (level "
+				mm_panic("mm_freemap_check: stale summary (level "
 					 "%u, node %llu)",
 					 k, (unsigned long long)i);
 }

@@ -7,7 +7,7 @@
  * updates: mm/contig/freemap_update.c; the search, its algorithm and costs:
  * mm/contig/freemap_search.c.
  *
- * Layout of the storage handed to freemap_init() (nr_frames = N):
+ * Layout of the storage handed to mm_freemap_init() (nr_frames = N):
  *
  *   +--------------------------+  bitmap: 1 bit per frame, 1 = free,
  *   | uint64_t bits[W]         |  W = ceil(N / 64) words; bits past N are 0
@@ -32,8 +32,8 @@
  * instruction only when it holds frames of two zones (at most one word per
  * zone edge, and none when the edge is a multiple of 64 frames from the
  * region's base): everything else is written only under one zone's lock.
- * A range that crosses a zone edge needs both zones' locks. freemap_find
- * and freemap_sync rewrite the summaries: the caller must exclude every
+ * A range that crosses a zone edge needs both zones' locks. mm_freemap_find
+ * and mm_freemap_sync rewrite the summaries: the caller must exclude every
  * updater (contigmalloc holds all zone locks).
  */
 #ifndef MM_FREEMAP_H
@@ -45,7 +45,7 @@
 
 #define FREEMAP_FANOUT_SHIFT 3 /* 8 children per summary node */
 #define FREEMAP_MAX_LEVELS 12 /* 64 * 8^11 frames: far beyond 2^32 */
-#define FREEMAP_NONE UINT64_MAX /* freemap_find(): nothing fits */
+#define FREEMAP_NONE UINT64_MAX /* mm_freemap_find(): nothing fits */
 /* Lock domains: one per zone (zone_bounds.h pfn_zone()). */
 #define FREEMAP_DOMAINS 3
 
@@ -70,33 +70,33 @@ struct freemap {
 	uint64_t *dirty[FREEMAP_MAX_LEVELS]; /* 1 bit per node: summary stale */
 };
 
-/* Bytes of storage freemap_init() needs for nr_frames frames (8-byte aligned). */
-size_t freemap_storage_bytes(uint64_t nr_frames);
+/* Bytes of storage mm_freemap_init() needs for nr_frames frames (8-byte aligned). */
+size_t mm_freemap_storage_bytes(uint64_t nr_frames);
 
 /*
- * freemap_init - set up an index of nr_frames frames starting at base_pfn
- * over storage (freemap_storage_bytes(nr_frames) bytes, 8-byte aligned).
+ * mm_freemap_init - set up an index of nr_frames frames starting at base_pfn
+ * over storage (mm_freemap_storage_bytes(nr_frames) bytes, 8-byte aligned).
  * All frames start "used". Panics when nr_frames is 0 or above 2^32 - 64
  * (summaries are 32-bit) or storage is NULL/misaligned.
  */
-void freemap_init(struct freemap *fm, uint64_t base_pfn, uint64_t nr_frames,
+void mm_freemap_init(struct freemap *fm, uint64_t base_pfn, uint64_t nr_frames,
 		  void *storage);
 
 /*
- * freemap_set_free / freemap_set_used - frames [pfn, pfn + nr) entered /
+ * mm_freemap_set_free / mm_freemap_set_used - frames [pfn, pfn + nr) entered /
  * left the buddy free lists. Cost: the bitmap words plus marking their
  * summaries stale, which stops at the first ancestor already stale: O(1)
  * amortized per word. Debug builds assert the frames are inside the map
  * and were in the other state.
  */
-void freemap_set_free(struct freemap *fm, uint64_t pfn, uint64_t nr);
-void freemap_set_used(struct freemap *fm, uint64_t pfn, uint64_t nr);
+void mm_freemap_set_free(struct freemap *fm, uint64_t pfn, uint64_t nr);
+void mm_freemap_set_used(struct freemap *fm, uint64_t pfn, uint64_t nr);
 
 /* Whether frame pfn (inside the map) is marked free. */
-bool freemap_is_free(const struct freemap *fm, uint64_t pfn);
+bool mm_freemap_is_free(const struct freemap *fm, uint64_t pfn);
 
 /*
- * freemap_find - the lowest pfn p with lo <= p, p + nr <= hi, p % align == 0,
+ * mm_freemap_find - the lowest pfn p with lo <= p, p + nr <= hi, p % align == 0,
  * [p, p + nr) free in the map, and [p, p + nr) not crossing a multiple of
  * boundary. All in frames and absolute pfns; lo/hi are clipped to the map.
  * align: a power of two (1 = any); boundary: 0 (none) or a power of two.
@@ -104,15 +104,15 @@ bool freemap_is_free(const struct freemap *fm, uint64_t pfn);
  * nr > boundary != 0). Syncs stale summaries first. Cost:
  * mm/contig/freemap_search.c.
  */
-uint64_t freemap_find(struct freemap *fm, uint64_t lo, uint64_t hi,
+uint64_t mm_freemap_find(struct freemap *fm, uint64_t lo, uint64_t hi,
 		      uint64_t nr, uint64_t align, uint64_t boundary);
 
 /*
- * freemap_sync - recompute every stale summary (freemap_find does it
+ * mm_freemap_sync - recompute every stale summary (mm_freemap_find does it
  * first). Updates only mark summaries stale; this pays for them once.
  * Cost: O(stale nodes * 8).
  */
-void freemap_sync(struct freemap *fm);
+void mm_freemap_sync(struct freemap *fm);
 
 /* Free frames in the map (sum of set bits). */
 static inline uint64_t freemap_nr_free(const struct freemap *fm)
@@ -126,6 +126,6 @@ static inline uint64_t freemap_nr_free(const struct freemap *fm)
 
 /* Debug: syncs, then recomputes every summary from the bitmap; panics on a
  * mismatch. */
-void freemap_check(struct freemap *fm);
+void mm_freemap_check(struct freemap *fm);
 
 #endif

@@ -3,7 +3,7 @@
  * What the three parts of the freemap share: the tree's geometry and the
  * lock domains (zones) of its frames. freemap.c: the index and its
  * summaries; freemap_update.c: set_free/set_used; freemap_search.c:
- * freemap_find. Private to mm/contig/.
+ * mm_freemap_find. Private to mm/contig/.
  */
 #ifndef MM_FREEMAP_INTERNAL_H
 #define MM_FREEMAP_INTERNAL_H

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * freemap search: freemap_find, the lowest run of n free frames inside
+ * freemap search: mm_freemap_find, the lowest run of n free frames inside
  * [lo, hi) that starts at a multiple of `align` and does not cross a
  * multiple of `boundary`, found on the index of freemap.c (the bitmap and
  * its tree of prefix/suffix/longest summaries).
@@ -16,7 +16,7 @@
  * node is either skipped in O(1) or descended into once (and then the answer
  * is in it). Cost: O(8 log8 N) node visits, N = frames.
  *
- * Constraints (freemap_find). Invariant: no valid run starts in [lo, x).
+ * Constraints (mm_freemap_find). Invariant: no valid run starts in [lo, x).
  * The next valid start p >= x is x rounded up to `align`, moved up to the
  * next multiple of boundary if [p, p + n) would cross one (crossing implies
  * boundary > align, and n <= boundary, so that start is aligned and fits).
@@ -127,7 +127,7 @@ static uint64_t first_fit(const struct freemap *fm, uint64_t lo, uint64_t hi,
 	return fit_in_node(&fs, fm->levels - 1, 0);
 }
 
-/* Bitmap probes per tree query in freemap_find. */
+/* Bitmap probes per tree query in mm_freemap_find. */
 #define FM_LOCAL_PROBES 4
 
 /* The lowest start >= x that is aligned and keeps [start, start + nr)
@@ -166,16 +166,16 @@ static uint64_t last_used_in(const struct freemap *fm, uint64_t i, uint64_t nr)
 	}
 }
 
-uint64_t freemap_find(struct freemap *fm, uint64_t lo, uint64_t hi,
+uint64_t mm_freemap_find(struct freemap *fm, uint64_t lo, uint64_t hi,
 		      uint64_t nr, uint64_t align, uint64_t boundary)
 {
 	uint64_t base = fm->base_pfn, end = base + fm->nr_frames;
 
 	MM_ASSERT(align && !(align & (align - 1)),
-		  "freemap_find: align not a power of two (%llu)",
+		  "mm_freemap_find: align not a power of two (%llu)",
 		  (unsigned long long)align);
 	MM_ASSERT(!(boundary & (boundary - 1)),
-		  "freemap_find: boundary not a power of two (%llu)",
+		  "mm_freemap_find: boundary not a power of two (%llu)",
 		  (unsigned long long)boundary);
 	if (lo < base)
 		lo = base;
@@ -184,7 +184,7 @@ uint64_t freemap_find(struct freemap *fm, uint64_t lo, uint64_t hi,
 	if (nr == 0 || lo >= hi || hi - lo < nr || (boundary && nr > boundary) ||
 	    freemap_nr_free(fm) < nr)
 		return FREEMAP_NONE;
-	freemap_sync(fm);
+	mm_freemap_sync(fm);
 	if (fm->level[fm->levels - 1][0].longest < nr)
 		return FREEMAP_NONE; /* no free run of nr anywhere */
 
@@ -203,7 +203,7 @@ uint64_t freemap_find(struct freemap *fm, uint64_t lo, uint64_t hi,
 				MM_ASSERT(p % align == 0 &&
 						  !mm_crosses_boundary(p, nr,
 									boundary),
-					  "freemap_find: bad result 0x%llx",
+					  "mm_freemap_find: bad result 0x%llx",
 					  (unsigned long long)p);
 				return p;
 			}

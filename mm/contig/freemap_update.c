@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * freemap updates: frames entering and leaving the buddy free lists
- * (freemap_set_free, freemap_set_used), and freemap_is_free. An update
+ * (mm_freemap_set_free, mm_freemap_set_used), and mm_freemap_is_free. An update
  * changes bitmap words and its zone's free count, and marks the words'
- * summaries dirty; freemap_sync (freemap.c, with the index and why its
+ * summaries dirty; mm_freemap_sync (freemap.c, with the index and why its
  * summaries are lazy) recomputes them before a search.
  *
  * Locking. Zones are updated under different locks, so a word holding
  * frames of two zones takes a locked and/or; zone edges are multiples of
  * 4096 frames, so that is at most the one word straddling each edge, and
- * only when the region's base is not a multiple of 64 frames (freemap_init
+ * only when the region's base is not a multiple of 64 frames (mm_freemap_init
  * finds them). Every other word, and each zone's share of the free count,
  * is written only under one zone lock: a plain load and store.
  */
@@ -251,19 +251,19 @@ set_bits(struct freemap *fm, uint64_t pfn, uint64_t nr, bool free,
 	mark_dirty(fm, w);
 }
 
-void freemap_set_free(struct freemap *fm, uint64_t pfn, uint64_t nr)
+void mm_freemap_set_free(struct freemap *fm, uint64_t pfn, uint64_t nr)
 {
-	set_bits(fm, pfn, nr, true, "freemap_set_free");
+	set_bits(fm, pfn, nr, true, "mm_freemap_set_free");
 }
 
-void freemap_set_used(struct freemap *fm, uint64_t pfn, uint64_t nr)
+void mm_freemap_set_used(struct freemap *fm, uint64_t pfn, uint64_t nr)
 {
-	set_bits(fm, pfn, nr, false, "freemap_set_used");
+	set_bits(fm, pfn, nr, false, "mm_freemap_set_used");
 }
 
-bool freemap_is_free(const struct freemap *fm, uint64_t pfn)
+bool mm_freemap_is_free(const struct freemap *fm, uint64_t pfn)
 {
-	check_range(fm, "freemap_is_free", pfn, 1);
+	check_range(fm, "mm_freemap_is_free", pfn, 1);
 	uint64_t i = pfn - fm->base_pfn;
 
 	return (fm->bits[i / 64] >> (i % 64)) & 1;

@@ -17,7 +17,7 @@ static struct malloc_type **malloc_type_tail = &malloc_type_list;
 static struct malloc_type *malloc_type_table[MALLOC_TYPE_MAX + 1];
 static unsigned int malloc_type_count;
 
-void malloc_type_check(const char *fn, const struct malloc_type *type)
+void mm_malloc_type_check(const char *fn, const struct malloc_type *type)
 {
 	if (!type || type->ks_magic != MALLOC_TYPE_MAGIC)
 		mm_panic("%s: not a malloc type (type %p)", fn, (const void *)type);
@@ -40,7 +40,7 @@ static void list_locked(struct malloc_type *type)
 	}
 }
 
-unsigned int malloc_type_index(struct malloc_type *type)
+unsigned int mm_malloc_type_index(struct malloc_type *type)
 {
 	unsigned long irq = mm_port_lock_irqsave(&malloc_type_lock);
 
@@ -51,14 +51,14 @@ unsigned int malloc_type_index(struct malloc_type *type)
 	return index;
 }
 
-struct malloc_type *malloc_type_from_index(unsigned int index)
+struct malloc_type *mm_malloc_type_from_index(unsigned int index)
 {
 	if (index == 0 || index > MALLOC_TYPE_MAX)
 		return NULL;
 	return __atomic_load_n(&malloc_type_table[index], __ATOMIC_RELAXED);
 }
 
-void malloc_type_account_alloc(struct malloc_type *type, uint64_t bytes)
+void mm_malloc_type_account_alloc(struct malloc_type *type, uint64_t bytes)
 {
 	unsigned long irq = mm_port_lock_irqsave(&malloc_type_lock);
 
@@ -70,7 +70,7 @@ void malloc_type_account_alloc(struct malloc_type *type, uint64_t bytes)
 	mm_port_unlock_irqrestore(&malloc_type_lock, irq);
 }
 
-void malloc_type_account_free(struct malloc_type *type, uint64_t bytes)
+void mm_malloc_type_account_free(struct malloc_type *type, uint64_t bytes)
 {
 	unsigned long irq = mm_port_lock_irqsave(&malloc_type_lock);
 
@@ -82,7 +82,7 @@ void malloc_type_account_free(struct malloc_type *type, uint64_t bytes)
 	mm_port_unlock_irqrestore(&malloc_type_lock, irq);
 }
 
-void malloc_type_account_failure(struct malloc_type *type)
+void mm_malloc_type_account_failure(struct malloc_type *type)
 {
 	unsigned long irq = mm_port_lock_irqsave(&malloc_type_lock);
 
@@ -91,7 +91,7 @@ void malloc_type_account_failure(struct malloc_type *type)
 	mm_port_unlock_irqrestore(&malloc_type_lock, irq);
 }
 
-void malloc_type_reset(void)
+void mm_malloc_type_reset(void)
 {
 	unsigned long irq = mm_port_lock_irqsave(&malloc_type_lock);
 	struct malloc_type *t = malloc_type_list;

@@ -18,7 +18,7 @@
  * double free (PS_FREE, PS_PCP) from a frame never handed out (PS_TAIL).
  *
  * Locking: every function here is called with the zone lock of the zone it
- * works on (buddy_claim_range_locked: all zone locks).
+ * works on (mm_buddy_claim_range_locked: all zone locks).
  */
 #include "core.h"
 #include "page/buddy.h"
@@ -74,26 +74,26 @@ static void zone_add_free_locked(struct zone *z, int64_t delta)
 static void account_free(const struct mm_span *s, uint64_t pfn, uint64_t nr)
 {
 	zone_add_free_locked(&mm_zones[s->zone], (int64_t)nr);
-	freemap_set_free(&s->region->freemap, pfn, nr);
+	mm_freemap_set_free(&s->region->freemap, pfn, nr);
 }
 
 static void account_used(const struct mm_span *s, uint64_t pfn, uint64_t nr)
 {
 	zone_add_free_locked(&mm_zones[s->zone], -(int64_t)nr);
-	freemap_set_used(&s->region->freemap, pfn, nr);
+	mm_freemap_set_used(&s->region->freemap, pfn, nr);
 }
 
-void buddy_free_block_locked(const struct mm_span *s, uint64_t pfn,
+void mm_buddy_free_block_locked(const struct mm_span *s, uint64_t pfn,
 			     unsigned int order)
 {
 	struct zone *z = &mm_zones[s->zone];
 	uint64_t span_end = s->base_pfn + s->nr_frames;
 
-	MM_ASSERT_LOCKED(&z->lock, "buddy_free_block_locked");
+	MM_ASSERT_LOCKED(&z->lock, "mm_buddy_free_block_locked");
 
 	MM_ASSERT(pfn_aligned(pfn, order) && pfn >= s->base_pfn &&
 			  pfn + (1ull << order) <= span_end,
-		  "buddy_free_block_locked: bad block (pfn 0x%llx, order %u)",
+		  "mm_buddy_free_block_locked: bad block (pfn 0x%llx, order %u)",
 		  (unsigned long long)pfn, order);
 	account_free(s, pfn, 1ull << order);
 	while (order < MM_MAX_ORDER) {
@@ -120,11 +120,11 @@ void buddy_free_block_locked(const struct mm_span *s, uint64_t pfn,
 	block_insert(s, pfn, order);
 }
 
-struct page *buddy_alloc_locked(struct zone *z, unsigned int order)
+struct page *mm_buddy_alloc_locked(struct zone *z, unsigned int order)
 {
 	unsigned int o = order;
 
-	MM_ASSERT_LOCKED(&z->lock, "buddy_alloc_locked");
+	MM_ASSERT_LOCKED(&z->lock, "mm_buddy_alloc_locked");
 
 	while (o <= MM_MAX_ORDER && z->area[o].head == MM_NO_PAGE)
 		o++;
@@ -144,10 +144,10 @@ struct page *buddy_alloc_locked(struct zone *z, unsigned int order)
 	return &mm_pages[idx];
 }
 
-void buddy_add_range_locked(const struct mm_span *s, uint64_t pfn,
+void mm_buddy_add_range_locked(const struct mm_span *s, uint64_t pfn,
 			    uint64_t end)
 {
-	MM_ASSERT_LOCKED(&mm_zones[s->zone].lock, "buddy_add_range_locked");
+	MM_ASSERT_LOCKED(&mm_zones[s->zone].lock, "mm_buddy_add_range_locked");
 	while (pfn < end) {
 		unsigned int o = max_block_order(pfn, end, MM_MAX_ORDER);
 
@@ -183,13 +183,13 @@ static bool free_block_of(const struct mm_span *s, uint64_t pfn,
 	return false;
 }
 
-bool buddy_claim_range_locked(uint64_t pfn, uint64_t nr)
+bool mm_buddy_claim_range_locked(uint64_t pfn, uint64_t nr)
 {
 	uint64_t end = pfn + nr;
-	struct mm_region *r = pfn_to_region(pfn);
+	struct mm_region *r = mm_pfn_to_region(pfn);
 
 	for (int z = 0; z < MM_NR_ZONES; z++)
-		MM_ASSERT_LOCKED(&mm_zones[z].lock, "buddy_claim_range_locked");
+		MM_ASSERT_LOCKED(&mm_zones[z].lock, "mm_buddy_claim_range_locked");
 
 	if (!r || nr == 0 || end < pfn || end > r->base_pfn + r->nr_frames)
 		return false;
@@ -218,9 +218,9 @@ bool buddy_claim_range_locked(uint64_t pfn, uint64_t nr)
 		ps_store(hidx, ps_make(ps_load(hidx), PS_TAIL, 0));
 		account_used(s, head, 1ull << o);
 		if (head < pfn)
-			buddy_add_range_locked(s, head, pfn);
+			mm_buddy_add_range_locked(s, head, pfn);
 		if (bend > end)
-			buddy_add_range_locked(s, end, bend);
+			mm_buddy_add_range_locked(s, end, bend);
 		uint64_t from = head > pfn ? head : pfn;
 		uint64_t to = bend < end ? bend : end;
 		for (uint64_t q = from; q < to; q++)
@@ -230,20 +230,20 @@ bool buddy_claim_range_locked(uint64_t pfn, uint64_t nr)
 	return true;
 }
 
-void buddy_release_range(uint64_t pfn, uint64_t nr)
+void mm_buddy_release_range(uint64_t pfn, uint64_t nr)
 {
 	uint64_t end = pfn + nr;
-	struct mm_region *r = pfn_to_region(pfn);
+	struct mm_region *r = mm_pfn_to_region(pfn);
 
 	if (!r || nr == 0 || end < pfn || end > r->base_pfn + r->nr_frames)
-		mm_panic("buddy_release_range: range outside managed memory "
+		mm_panic("mm_buddy_release_range: range outside managed memory "
 			 "(pfn 0x%llx, %llu frames)", (unsigned long long)pfn,
 			 (unsigned long long)nr);
 	for (uint64_t p = pfn; p < end; p++) {
 		uint8_t st = ps_load_at(r->state, p - r->base_pfn);
 
 		if (ps_kind(st) != PS_CONTIG)
-			mm_panic("buddy_release_range: frame not claimed "
+			mm_panic("mm_buddy_release_range: frame not claimed "
 				 "(pfn 0x%llx, state %u)", (unsigned long long)p,
 				 ps_kind(st));
 	}
@@ -251,7 +251,7 @@ void buddy_release_range(uint64_t pfn, uint64_t nr)
 		uint8_t st = PS_TAIL | PS_PRIV_DIRTY; /* contig's tags are in the words */
 
 		if (MM_DEBUG && mm_poison_enabled) {
-			poison_frame(p);
+			mm_poison_frame(p);
 			st |= PS_POISON;
 		}
 		ps_store_at(r->state, p - r->base_pfn, st);
@@ -263,7 +263,7 @@ void buddy_release_range(uint64_t pfn, uint64_t nr)
 		unsigned int o = max_block_order(p, end < send ? end : send,
 						 MM_MAX_ORDER);
 
-		buddy_free_block_locked(s, p, o);
+		mm_buddy_free_block_locked(s, p, o);
 		p += 1ull << o;
 	}
 	mm_unlock_all_zones(irq);

@@ -23,7 +23,7 @@ static size_t nranges;
 static uint64_t allocated_bytes;
 static bool retired;
 
-void early_reset(void)
+void mm_early_reset(void)
 {
 	nranges = 0;
 	allocated_bytes = 0;
@@ -31,12 +31,12 @@ void early_reset(void)
 }
 
 /* Ranges are added in increasing order and never touch (regions). */
-void early_add(uint64_t start_pfn, uint64_t end_pfn)
+void mm_early_add(uint64_t start_pfn, uint64_t end_pfn)
 {
 	if (nranges == EARLY_MAX_RANGES)
-		mm_panic("early_add: too many ranges (max %d)", EARLY_MAX_RANGES);
+		mm_panic("mm_early_add: too many ranges (max %d)", EARLY_MAX_RANGES);
 	MM_ASSERT(!nranges || ranges[nranges - 1].end < start_pfn,
-		  "early_add: ranges out of order (pfn 0x%llx)",
+		  "mm_early_add: ranges out of order (pfn 0x%llx)",
 		  (unsigned long long)start_pfn);
 	ranges[nranges].start = start_pfn;
 	ranges[nranges].end = end_pfn;
@@ -51,7 +51,7 @@ static void remove_at(size_t i)
 }
 
 /* Removes [start, end) from the free ranges (any overlap, any number). */
-void early_reserve(uint64_t start_pfn, uint64_t end_pfn)
+void mm_early_reserve(uint64_t start_pfn, uint64_t end_pfn)
 {
 	for (size_t i = 0; i < nranges && start_pfn < end_pfn; i++) {
 		struct early_range *r = &ranges[i];
@@ -67,7 +67,7 @@ void early_reserve(uint64_t start_pfn, uint64_t end_pfn)
 			r->end = start_pfn;
 		} else { /* a hole in the middle: split */
 			if (nranges == EARLY_MAX_RANGES)
-				mm_panic("early_reserve: too many ranges (max %d)",
+				mm_panic("mm_early_reserve: too many ranges (max %d)",
 					 EARLY_MAX_RANGES);
 			for (size_t j = nranges; j > i + 1; j--)
 				ranges[j] = ranges[j - 1];
@@ -99,43 +99,43 @@ static long find_top(uint64_t nr, uint64_t align_frames, uint64_t lo,
 	return -1;
 }
 
-void *early_alloc(uint64_t size, uint64_t align)
+void *mm_early_alloc(uint64_t size, uint64_t align)
 {
 	uint64_t nr = (size + MM_PAGE_SIZE - 1) >> MM_PAGE_SHIFT;
 	uint64_t align_frames = align > MM_PAGE_SIZE ? align >> MM_PAGE_SHIFT : 1;
 	uint64_t pfn;
 
 	if (retired)
-		mm_panic("early_alloc: called after the early allocator retired "
+		mm_panic("mm_early_alloc: called after the early allocator retired "
 			 "(size %llu)", (unsigned long long)size);
 	if (nr == 0)
 		nr = 1;
 	if (find_top(nr, align_frames, ZONE_DMA_END_PFN, &pfn) < 0 &&
 	    find_top(nr, align_frames, 0, &pfn) < 0)
-		mm_panic("early_alloc: no room for the allocator's metadata "
+		mm_panic("mm_early_alloc: no room for the allocator's metadata "
 			 "(%llu bytes)", (unsigned long long)size);
-	early_reserve(pfn, pfn + nr);
+	mm_early_reserve(pfn, pfn + nr);
 	allocated_bytes += nr << MM_PAGE_SHIFT;
 	return mm_port_phys_to_virt(pfn << MM_PAGE_SHIFT);
 }
 
-uint64_t early_allocated_bytes(void)
+uint64_t mm_early_allocated_bytes(void)
 {
 	return allocated_bytes;
 }
 
-size_t early_free_count(void)
+size_t mm_early_free_count(void)
 {
 	return nranges;
 }
 
-void early_free_get(size_t i, uint64_t *start_pfn, uint64_t *end_pfn)
+void mm_early_free_get(size_t i, uint64_t *start_pfn, uint64_t *end_pfn)
 {
 	*start_pfn = ranges[i].start;
 	*end_pfn = ranges[i].end;
 }
 
-void early_retire(void)
+void mm_early_retire(void)
 {
 	retired = true;
 }

@@ -45,7 +45,7 @@ static size_t append(char *buf, size_t size, size_t len, const char *s)
 	return len;
 }
 
-const char *gfp_format(gfp_t gfp, char *buf, size_t size)
+const char *mm_gfp_format(gfp_t gfp, char *buf, size_t size)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t len = 0;
@@ -74,29 +74,29 @@ const char *gfp_format(gfp_t gfp, char *buf, size_t size)
 	return buf;
 }
 
-void gfp_check_slow(const char *fn, gfp_t gfp)
+void mm_gfp_check_slow(const char *fn, gfp_t gfp)
 {
 	char buf[160];
 
 	if (gfp & ~___GFP_BITS_MASK)
 		mm_panic("%s: unknown gfp bits 0x%x in mask %s", fn,
-			 gfp & ~___GFP_BITS_MASK, gfp_format(gfp, buf, sizeof(buf)));
+			 gfp & ~___GFP_BITS_MASK, mm_gfp_format(gfp, buf, sizeof(buf)));
 	if ((gfp & __GFP_DMA) && (gfp & __GFP_DMA32))
 		mm_panic("%s: contradictory gfp mask: GFP_DMA with GFP_DMA32 (%s)",
-			 fn, gfp_format(gfp, buf, sizeof(buf)));
+			 fn, mm_gfp_format(gfp, buf, sizeof(buf)));
 	if ((gfp & __GFP_HIGHMEM) && (gfp & (__GFP_DMA | __GFP_DMA32)))
 		mm_panic("%s: contradictory gfp mask: __GFP_HIGHMEM with %s (%s)",
 			 fn, (gfp & __GFP_DMA) ? "GFP_DMA" : "GFP_DMA32",
-			 gfp_format(gfp, buf, sizeof(buf)));
+			 mm_gfp_format(gfp, buf, sizeof(buf)));
 	if ((gfp & __GFP_NOFAIL) && (gfp & __GFP_NORETRY))
 		mm_panic("%s: contradictory gfp mask: __GFP_NOFAIL with "
-			 "__GFP_NORETRY (%s)", fn, gfp_format(gfp, buf, sizeof(buf)));
+			 "__GFP_NORETRY (%s)", fn, mm_gfp_format(gfp, buf, sizeof(buf)));
 }
 
-void gfp_context_panic(const char *fn, gfp_t gfp)
+void mm_gfp_context_panic(const char *fn, gfp_t gfp)
 {
 	char buf[160];
 
 	mm_panic("%s: reclaiming gfp mask in an interrupt handler (%s; use "
-		 "GFP_ATOMIC or GFP_NOWAIT there)", fn, gfp_format(gfp, buf, sizeof(buf)));
+		 "GFP_ATOMIC or GFP_NOWAIT there)", fn, mm_gfp_format(gfp, buf, sizeof(buf)));
 }

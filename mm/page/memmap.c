@@ -80,29 +80,29 @@ static const struct mm_span *span_search(uint64_t key, bool by_index)
 	return s;
 }
 
-const struct mm_span *pfn_to_span_search(uint64_t pfn)
+const struct mm_span *mm_pfn_to_span_search(uint64_t pfn)
 {
 	return span_search(pfn, false);
 }
 
-const struct mm_span *index_to_span_search(uint64_t idx)
+const struct mm_span *mm_index_to_span_search(uint64_t idx)
 {
 	return span_search(idx, true);
 }
 
-const struct mm_span *pa_to_span_search(uint64_t pa)
+const struct mm_span *mm_pa_to_span_search(uint64_t pa)
 {
 	return span_search(pa >> MM_PAGE_SHIFT, false);
 }
 
-struct mm_region *pfn_to_region(uint64_t pfn)
+struct mm_region *mm_pfn_to_region(uint64_t pfn)
 {
 	const struct mm_span *s = pfn_to_span(pfn);
 
 	return s ? s->region : NULL;
 }
 
-uint64_t memmap_metadata_bytes(void)
+uint64_t mm_memmap_metadata_bytes(void)
 {
 	return metadata_bytes;
 }
@@ -165,7 +165,7 @@ static void reserve_bytes(uint64_t start, uint64_t length)
 	if (end < start)
 		end = UINT64_MAX;
 	/* reserved ranges round outward to whole frames */
-	early_reserve(start >> MM_PAGE_SHIFT,
+	mm_early_reserve(start >> MM_PAGE_SHIFT,
 		      (end >> MM_PAGE_SHIFT) + ((end & (MM_PAGE_SIZE - 1)) != 0));
 }
 
@@ -207,16 +207,16 @@ static void build_spans(void)
 	}
 }
 
-void memmap_setup(const struct mm_range *map, size_t n,
+void mm_memmap_setup(const struct mm_range *map, size_t n,
 		  const struct mm_range *reserved, size_t nres)
 {
 	for (unsigned int c = 0; c < MM_MAX_CPUS; c++)
 		mm_span_hints[c].span = &no_span;
 	find_regions(map, n);
 
-	early_reset();
+	mm_early_reset();
 	for (size_t i = 0; i < nregions; i++)
-		early_add(regions[i].base_pfn,
+		mm_early_add(regions[i].base_pfn,
 			  regions[i].base_pfn + regions[i].nr_frames);
 	for (size_t i = 0; i < n; i++) /* a sloppy map may overlap itself */
 		if (map[i].type != MM_RANGE_USABLE)
@@ -233,18 +233,18 @@ void memmap_setup(const struct mm_range *map, size_t n,
 		mm_panic("mm_init: too much RAM (%llu frames, max %u)",
 			 (unsigned long long)mm_nr_frames, MM_NO_PAGE - 1);
 
-	uint64_t before = early_allocated_bytes();
-	mm_pages = early_alloc(mm_nr_frames * sizeof(struct page), 64);
-	mm_page_state = early_alloc(mm_nr_frames, 64);
+	uint64_t before = mm_early_allocated_bytes();
+	mm_pages = mm_early_alloc(mm_nr_frames * sizeof(struct page), 64);
+	mm_page_state = mm_early_alloc(mm_nr_frames, 64);
 	for (size_t i = 0; i < nregions; i++) {
 		struct mm_region *r = &regions[i];
 
 		r->pages = mm_pages + r->first_index;
 		r->state = mm_page_state + r->first_index;
-		freemap_init(&r->freemap, r->base_pfn, r->nr_frames,
-			     early_alloc(freemap_storage_bytes(r->nr_frames), 64));
+		mm_freemap_init(&r->freemap, r->base_pfn, r->nr_frames,
+			     mm_early_alloc(mm_freemap_storage_bytes(r->nr_frames), 64));
 	}
-	metadata_bytes = early_allocated_bytes() - before;
+	metadata_bytes = mm_early_allocated_bytes() - before;
 	/* Every frame starts "inside a block", unpoisoned. The struct pages
 	 * need no initialisation: links are written when a frame is freed,
 	 * and PS_PRIV_DIRTY has the owner word cleared at its first use. */
@@ -254,11 +254,11 @@ void memmap_setup(const struct mm_range *map, size_t n,
 
 /* Frames the early allocator did not keep free are reserved (firmware,
  * kernel, the metadata above); the rest enters the buddy lists. */
-void memmap_release_early(void)
+void mm_memmap_release_early(void)
 {
-	size_t k = 0, nfree = early_free_count();
+	size_t k = 0, nfree = mm_early_free_count();
 
-	early_retire();
+	mm_early_retire();
 	for (size_t i = 0; i < nspans; i++) {
 		const struct mm_span *s = &spans[i];
 		struct zone *z = &mm_zones[s->zone];
@@ -268,7 +268,7 @@ void memmap_release_early(void)
 			uint64_t fs = UINT64_MAX, fe = UINT64_MAX;
 
 			while (k < nfree) {
-				early_free_get(k, &fs, &fe);
+				mm_early_free_get(k, &fs, &fe);
 				if (fe > pfn)
 					break;
 				k++;
@@ -286,7 +286,7 @@ void memmap_release_early(void)
 				break;
 			uint64_t fstop = fe < end ? fe : end;
 			unsigned long irq = mm_port_lock_irqsave(&z->lock);
-			buddy_add_range_locked(s, pfn, fstop);
+			mm_buddy_add_range_locked(s, pfn, fstop);
 			mm_port_unlock_irqrestore(&z->lock, irq);
 			pfn = fstop;
 		}

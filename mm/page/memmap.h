@@ -54,15 +54,15 @@ extern uint64_t mm_nr_frames;
 size_t mm_region_count(void);
 struct mm_region *mm_region_get(size_t i);
 /* The region holding pfn, NULL outside managed RAM. */
-struct mm_region *pfn_to_region(uint64_t pfn);
+struct mm_region *mm_pfn_to_region(uint64_t pfn);
 
 size_t mm_span_count(void);
 const struct mm_span *mm_span_get(size_t i);
 /* The span holding pfn / global index / physical address (the hint becomes
  * it); NULL outside managed RAM. */
-const struct mm_span *pfn_to_span_search(uint64_t pfn);
-const struct mm_span *index_to_span_search(uint64_t idx);
-const struct mm_span *pa_to_span_search(uint64_t pa);
+const struct mm_span *mm_pfn_to_span_search(uint64_t pfn);
+const struct mm_span *mm_index_to_span_search(uint64_t idx);
+const struct mm_span *mm_pa_to_span_search(uint64_t pa);
 /* The span of this CPU's last lookup: most lookups hit it. One per CPU,
  * each on its own line, so CPUs working in different spans do not take
  * the line from each other on every miss. Never NULL: before the first hit
@@ -90,14 +90,14 @@ static inline const struct mm_span *pfn_to_span(uint64_t pfn)
 {
 	const struct mm_span *s = span_hint();
 
-	return pfn - s->base_pfn < s->nr_frames ? s : pfn_to_span_search(pfn);
+	return pfn - s->base_pfn < s->nr_frames ? s : mm_pfn_to_span_search(pfn);
 }
 
 static inline const struct mm_span *index_to_span(uint64_t idx)
 {
 	const struct mm_span *s = span_hint();
 
-	return idx - s->first_index < s->nr_frames ? s : index_to_span_search(idx);
+	return idx - s->first_index < s->nr_frames ? s : mm_index_to_span_search(idx);
 }
 
 /* The struct page of physical address pa in span s (pa inside s). */
@@ -113,7 +113,7 @@ static inline struct page *pa_to_page(uint64_t pa)
 	const struct mm_span *s = span_hint();
 
 	if (__builtin_expect(pa - s->pa_lo >= s->bytes, 0) &&
-	    !(s = pa_to_span_search(pa)))
+	    !(s = mm_pa_to_span_search(pa)))
 		return NULL;
 	return span_pa_to_page(s, pa);
 }
@@ -145,11 +145,11 @@ static inline uint64_t span_index(const struct mm_span *s, uint64_t pfn)
 	return s->first_index + (pfn - s->base_pfn);
 }
 
-/* Regions, spans, metadata arrays (mm_init); memmap_release_early marks
+/* Regions, spans, metadata arrays (mm_init); mm_memmap_release_early marks
  * the reserved frames and fills the buddy lists with the rest. */
-void memmap_setup(const struct mm_range *map, size_t n,
+void mm_memmap_setup(const struct mm_range *map, size_t n,
 		  const struct mm_range *reserved, size_t nres);
-void memmap_release_early(void);
-uint64_t memmap_metadata_bytes(void);
+void mm_memmap_release_early(void);
+uint64_t mm_memmap_metadata_bytes(void);
 
 #endif

@@ -81,7 +81,7 @@ struct page *virt_to_page(const void *va)
 
 unsigned long nr_free_pages(void)
 {
-	unsigned long n = pcp_count_all();
+	unsigned long n = mm_pcp_count_all();
 
 	for (int i = 0; i < MM_NR_ZONES; i++)
 		n += __atomic_load_n(&mm_zones[i].free, __ATOMIC_RELAXED);
@@ -111,12 +111,12 @@ static struct page *get_page_from_freelist(gfp_t gfp, unsigned int order)
 		if (!z->managed)
 			continue;
 		if (order == 0 && mm_pcp_enabled) {
-			page = pcp_alloc(z, gfp, classzone);
+			page = mm_pcp_alloc(z, gfp, classzone);
 		} else {
 			uint64_t mark = zone_alloc_mark(z, gfp, classzone);
 			unsigned long irq = mm_port_lock_irqsave(&z->lock);
 			if (zone_watermark_ok(z, mark, order))
-				page = buddy_alloc_locked(z, order);
+				page = mm_buddy_alloc_locked(z, order);
 			mm_port_unlock_irqrestore(&z->lock, irq);
 		}
 		if (page)
@@ -131,8 +131,8 @@ static void report_failure(const char *fn, gfp_t gfp, unsigned int order)
 
 	mm_stat_inc(MM_STAT_FAIL_REPORTS);
 	mm_port_log("%s: page allocation failure: order:%u, mode:0x%x(%s)\n", fn,
-		    order, gfp, gfp_format(gfp, buf, sizeof(buf)));
-	zone_print_buddyinfo();
+		    order, gfp, mm_gfp_format(gfp, buf, sizeof(buf)));
+	mm_zone_print_buddyinfo();
 }
 
 _Noreturn static void out_of_memory(gfp_t gfp, unsigned int order)
@@ -141,11 +141,11 @@ _Noreturn static void out_of_memory(gfp_t gfp, unsigned int order)
 
 	mm_port_log("Out of memory: __GFP_NOFAIL allocation of order %u cannot "
 		    "make progress\n", order);
-	zone_print_zones();
-	zone_print_buddyinfo();
+	mm_zone_print_zones();
+	mm_zone_print_buddyinfo();
 	mm_panic("alloc_pages: out of memory: __GFP_NOFAIL allocation of order "
 		 "%u cannot make progress (%s, %lu free frames)", order,
-		 gfp_format(gfp, buf, sizeof(buf)), nr_free_pages());
+		 mm_gfp_format(gfp, buf, sizeof(buf)), nr_free_pages());
 }
 
 static struct page *alloc_retry_after_reclaim(gfp_t gfp, unsigned int order)
@@ -202,7 +202,7 @@ static void check_poison(struct page *page, unsigned int order)
 			continue;
 		ps_store(idx + i, st & (uint8_t)~PS_POISON);
 		mm_stat_inc(MM_STAT_POISON_CHECKED);
-		off = poison_check_frame(span_pfn(s, idx + i), &found);
+		off = mm_poison_check_frame(span_pfn(s, idx + i), &found);
 		if (off >= 0)
 			mm_panic("alloc_pages: write after free in pfn 0x%llx "
 				 "(offset 0x%lx: 0x%llx)",
@@ -398,7 +398,7 @@ free_pages_slow(struct page *page, unsigned int order)
 
 	if (MM_DEBUG && mm_poison_enabled) {
 		for (uint64_t i = 0; i < (1ull << order); i++) {
-			poison_frame(pfn + i);
+			mm_poison_frame(pfn + i);
 			ps_store(idx + i, ps_load(idx + i) | PS_POISON);
 		}
 	}
@@ -408,7 +408,7 @@ free_pages_slow(struct page *page, unsigned int order)
 	}
 	struct zone *z = &mm_zones[s->zone];
 	unsigned long irq = mm_port_lock_irqsave(&z->lock);
-	buddy_free_block_locked(s, pfn, order);
+	mm_buddy_free_block_locked(s, pfn, order);
 	mm_port_unlock_irqrestore(&z->lock, irq);
 }
 
@@ -424,7 +424,7 @@ void __free_pages(struct page *page, unsigned int order)
 
 		if ((st & ~PS_POISON) == ps_make(0, PS_ALLOC, 0)) {
 			if (MM_DEBUG && mm_poison_enabled) {
-				poison_frame(span_pfn(index_to_span(idx), idx));
+				mm_poison_frame(span_pfn(index_to_span(idx), idx));
 				st |= PS_POISON;
 			}
 			pcp_free(index_zone(idx), idx, st);

@@ -36,7 +36,7 @@
 struct pcp_cpu mm_pcp[MM_MAX_CPUS];
 bool mm_pcp_enabled = true;
 
-void pcp_reset(void)
+void mm_pcp_reset(void)
 {
 	for (int c = 0; c < MM_MAX_CPUS; c++)
 		for (int z = 0; z < MM_NR_ZONES; z++) {
@@ -58,7 +58,7 @@ static unsigned long drain_locked(struct zone *z, struct pcp_list *l,
 		uint32_t idx = pcp_pop_tail(l);
 		const struct mm_span *s = index_to_span(idx);
 
-		buddy_free_block_locked(s, span_pfn(s, idx), 0);
+		mm_buddy_free_block_locked(s, span_pfn(s, idx), 0);
 	}
 	return done;
 }
@@ -79,7 +79,7 @@ static void refill_locked(struct zone *z, struct pcp_list *l, uint32_t n)
 
 		if (order > MM_MAX_ORDER)
 			order = MM_MAX_ORDER;
-		while (!(p = buddy_alloc_locked(z, order)) && order > 0)
+		while (!(p = mm_buddy_alloc_locked(z, order)) && order > 0)
 			order--;
 		if (!p)
 			return;
@@ -92,7 +92,7 @@ static void refill_locked(struct zone *z, struct pcp_list *l, uint32_t n)
 	}
 }
 
-struct page *pcp_alloc(struct zone *z, gfp_t gfp, enum zone_type classzone)
+struct page *mm_pcp_alloc(struct zone *z, gfp_t gfp, enum zone_type classzone)
 {
 	uint64_t mark = zone_alloc_mark(z, gfp, classzone);
 	struct page *page = NULL;
@@ -117,7 +117,7 @@ struct page *pcp_alloc(struct zone *z, gfp_t gfp, enum zone_type classzone)
 			refill_locked(z, l, (uint32_t)n);
 		} else if (z->free) {
 			/* below the normal mark, allowed by the check above */
-			page = buddy_alloc_locked(z, 0);
+			page = mm_buddy_alloc_locked(z, 0);
 		}
 		mm_port_unlock_irqrestore(&z->lock, zirq);
 	}
@@ -131,7 +131,7 @@ struct page *pcp_alloc(struct zone *z, gfp_t gfp, enum zone_type classzone)
 	return page;
 }
 
-void pcp_drain_batch(struct pcp_list *l, enum zone_type zone)
+void mm_pcp_drain_batch(struct pcp_list *l, enum zone_type zone)
 {
 	struct zone *z = &mm_zones[zone];
 
@@ -161,7 +161,7 @@ static unsigned long drain_cpu_lists(struct pcp_cpu *pcp)
 	return moved;
 }
 
-unsigned long pcp_drain_local(void)
+unsigned long mm_pcp_drain_local(void)
 {
 	unsigned long irq = mm_port_irq_save();
 	unsigned long moved = drain_cpu_lists(&mm_pcp[mm_this_cpu_raw()]);
@@ -170,7 +170,7 @@ unsigned long pcp_drain_local(void)
 	return moved;
 }
 
-unsigned long pcp_drain_dead_cpu(unsigned int cpu)
+unsigned long mm_pcp_drain_dead_cpu(unsigned int cpu)
 {
 	return drain_cpu_lists(&mm_pcp[cpu]);
 }
@@ -178,7 +178,7 @@ unsigned long pcp_drain_dead_cpu(unsigned int cpu)
 /* Runs on the CPU whose lists it drains (mm_port_call_on_cpu). */
 static void drain_call(void *moved)
 {
-	*(unsigned long *)moved = pcp_drain_local();
+	*(unsigned long *)moved = mm_pcp_drain_local();
 }
 
 static bool cpu_has_frames(unsigned int c)
@@ -205,7 +205,7 @@ unsigned long drain_all_pages(void)
 	return moved;
 }
 
-uint64_t pcp_zone_count(const struct zone *z)
+uint64_t mm_pcp_zone_count(const struct zone *z)
 {
 	ptrdiff_t zi = z - mm_zones;
 	uint64_t n = 0;
@@ -215,11 +215,11 @@ uint64_t pcp_zone_count(const struct zone *z)
 	return n;
 }
 
-unsigned long pcp_count_all(void)
+unsigned long mm_pcp_count_all(void)
 {
 	unsigned long n = 0;
 
 	for (int z = 0; z < MM_NR_ZONES; z++)
-		n += pcp_zone_count(&mm_zones[z]);
+		n += mm_pcp_zone_count(&mm_zones[z]);
 	return n;
 }

@@ -51,14 +51,14 @@ extern bool mm_pcp_enabled;
  * check for (gfp, classzone); the list is refilled from the buddy lists
  * down to min + lowmem_reserve, and a request allowed below that takes its
  * one frame straight from the buddy lists. */
-struct page *pcp_alloc(struct zone *z, gfp_t gfp, enum zone_type classzone);
-unsigned long pcp_count_all(void);
-void pcp_reset(void);
+struct page *mm_pcp_alloc(struct zone *z, gfp_t gfp, enum zone_type classzone);
+unsigned long mm_pcp_count_all(void);
+void mm_pcp_reset(void);
 /* Gives this CPU's lists back to the buddy lists (any context); returns
  * the frames moved. drain_all_pages() runs it on every CPU. */
-unsigned long pcp_drain_local(void);
+unsigned long mm_pcp_drain_local(void);
 /* Gives a dead CPU's lists back (mm_cpu_dead: it runs no mm code). */
-unsigned long pcp_drain_dead_cpu(unsigned int cpu);
+unsigned long mm_pcp_drain_dead_cpu(unsigned int cpu);
 
 /* The ring slot at position pos (any uint32_t: positions wrap). */
 static inline uint32_t *pcp_slot(struct pcp_list *l, uint32_t pos)
@@ -66,7 +66,7 @@ static inline uint32_t *pcp_slot(struct pcp_list *l, uint32_t pos)
 	return &l->slot[pos & (PCP_SLOTS - 1)];
 }
 
-/* The count is read by other CPUs (pcp_zone_count): stored with a relaxed
+/* The count is read by other CPUs (mm_pcp_zone_count): stored with a relaxed
  * atomic store, a plain mov, which also keeps the compiler from merging it
  * with the head into one wider store that the next operation's load of the
  * count would stall on. */
@@ -108,7 +108,7 @@ static inline uint32_t pcp_pop(struct pcp_list *l, gfp_t gfp)
 }
 
 /* Drains a batch of the list (too long) to the buddy; takes the zone lock. */
-void pcp_drain_batch(struct pcp_list *l, enum zone_type zone);
+void mm_pcp_drain_batch(struct pcp_list *l, enum zone_type zone);
 
 /* The state byte of a frame leaving a per-CPU list as allocated: only
  * debug builds poison, so only they keep the poison bit for the check. */
@@ -122,7 +122,7 @@ static inline void pcp_mark_alloc(uint64_t idx)
 
 /* Fast path: a frame from this CPU's list of zone z for a request whose
  * first zone is classzone, or NULL when the list is empty or the zone's
- * buddy lists are not above min + lowmem_reserve (then pcp_alloc decides,
+ * buddy lists are not above min + lowmem_reserve (then mm_pcp_alloc decides,
  * with the request's own mark). */
 static inline struct page *pcp_take(enum zone_type z, gfp_t gfp,
 				    enum zone_type classzone)
@@ -156,7 +156,7 @@ static inline void pcp_free(enum zone_type z, uint64_t idx, uint8_t st)
 	l->head = head + 1;
 	pcp_set_count(l, n);
 	if (n > __atomic_load_n(&mm_zones[z].pcp_high, __ATOMIC_RELAXED))
-		pcp_drain_batch(l, z);
+		mm_pcp_drain_batch(l, z);
 	mm_port_irq_restore(irq);
 }
 

@@ -35,7 +35,7 @@ static inline uint64_t poison_line_offset(uint64_t pfn, int i)
 				  (MM_PAGE_SIZE / POISON_LINE - 2));
 }
 
-void poison_frame(uint64_t pfn)
+void mm_poison_frame(uint64_t pfn)
 {
 	uint8_t *base = mm_port_phys_to_virt(pfn << MM_PAGE_SHIFT);
 
@@ -52,7 +52,7 @@ void poison_frame(uint64_t pfn)
 	}
 }
 
-long poison_check_frame(uint64_t pfn, uint64_t *found)
+long mm_poison_check_frame(uint64_t pfn, uint64_t *found)
 {
 	const uint8_t *base = mm_port_phys_to_virt(pfn << MM_PAGE_SHIFT);
 

@@ -20,8 +20,8 @@
  * emulated 8 GiB runs stay fast; frames poisoned earlier are still checked. */
 extern bool mm_poison_enabled;
 
-void poison_frame(uint64_t pfn);
+void mm_poison_frame(uint64_t pfn);
 /* Returns the offset of the first corrupted byte or -1. */
-long poison_check_frame(uint64_t pfn, uint64_t *found);
+long mm_poison_check_frame(uint64_t pfn, uint64_t *found);
 
 #endif

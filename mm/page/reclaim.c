@@ -30,7 +30,7 @@ static struct {
 	bool active;
 } __attribute__((aligned(MM_CACHE_LINE))) in_reclaim[MM_MAX_CPUS];
 
-void shrinkers_reset(void)
+void mm_shrinkers_reset(void)
 {
 	shrinkers = NULL;
 	shrinker_runs = 0;

@@ -32,6 +32,6 @@ struct shrink_result mm_shrink_for_alloc(gfp_t gfp, unsigned int order);
  */
 unsigned long mm_direct_reclaim(gfp_t gfp, unsigned long nr_frames);
 
-void shrinkers_reset(void);
+void mm_shrinkers_reset(void);
 
 #endif

@@ -17,11 +17,11 @@
 /* Reports copy what they show under the locks and print with none held:
  * printing is slow (a serial console) and must not keep interrupts off. */
 
-void zone_print_buddyinfo(void)
+void mm_zone_print_buddyinfo(void)
 {
 	struct buddyinfo bi;
 
-	buddyinfo_snapshot(&bi);
+	mm_buddyinfo_snapshot(&bi);
 	mm_port_log("buddyinfo (free blocks per order):\n");
 	mm_port_log("  zone   ");
 	for (int o = 0; o <= MM_MAX_ORDER; o++)
@@ -37,7 +37,7 @@ void zone_print_buddyinfo(void)
 	}
 }
 
-void zone_print_zones(void)
+void mm_zone_print_zones(void)
 {
 	mm_port_log("zones (frames):   present  reserved   managed      free"
 		    "  min  low  high  lowmem_reserve\n");
@@ -115,7 +115,7 @@ static char cell_char(const struct map_cell *c, uint64_t chunk)
 	return '_';
 }
 
-void page_print_map(void)
+void mm_page_print_map(void)
 {
 	size_t ns = mm_span_count();
 
@@ -203,7 +203,7 @@ void page_print_map(void)
 
 /* ---- checks for tests ---- */
 
-void buddyinfo_snapshot(struct buddyinfo *bi)
+void mm_buddyinfo_snapshot(struct buddyinfo *bi)
 {
 	unsigned long irq = mm_lock_all_zones();
 
@@ -213,7 +213,7 @@ void buddyinfo_snapshot(struct buddyinfo *bi)
 	mm_unlock_all_zones(irq);
 }
 
-bool buddyinfo_equal(const struct buddyinfo *a, const struct buddyinfo *b)
+bool mm_buddyinfo_equal(const struct buddyinfo *a, const struct buddyinfo *b)
 {
 	for (int i = 0; i < MM_NR_ZONES; i++)
 		for (int o = 0; o <= MM_MAX_ORDER; o++)
@@ -253,8 +253,8 @@ void mm_check_invariants(void)
 			if (ps_kind(st) == PS_FREE) {
 				free[s->zone] += n;
 				blocks[s->zone][ps_order(st)]++;
-				if (!freemap_is_free(&s->region->freemap, pfn) ||
-				    !freemap_is_free(&s->region->freemap, pfn + n - 1)) {
+				if (!mm_freemap_is_free(&s->region->freemap, pfn) ||
+				    !mm_freemap_is_free(&s->region->freemap, pfn + n - 1)) {
 					__builtin_memcpy(why, "free block not free in the freemap", 35);
 					break;
 				}
@@ -281,10 +281,10 @@ void mm_check_invariants(void)
 }
 
 /* The frame allocator's part of the boot report. */
-void page_report(void)
+void mm_page_report(void)
 {
 	uint64_t frames = mm_nr_frames ? mm_nr_frames : 1;
-	uint64_t meta = memmap_metadata_bytes();
+	uint64_t meta = mm_memmap_metadata_bytes();
 
 	mm_port_log("mm: %llu frames of RAM (%llu MiB) in %zu regions, "
 		    "max order %d, init %llu us\n",
@@ -300,7 +300,7 @@ void page_report(void)
 		    (unsigned long long)(meta >> 10),
 		    (unsigned long long)(meta / frames),
 		    (unsigned long long)(meta * 100 / frames % 100));
-	zone_print_zones();
-	zone_print_buddyinfo();
-	page_print_map();
+	mm_zone_print_zones();
+	mm_zone_print_buddyinfo();
+	mm_page_print_map();
 }

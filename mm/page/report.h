@@ -12,18 +12,18 @@
 
 #include "zone_bounds.h"
 
-void zone_print_buddyinfo(void);  /* free blocks per zone and order */
-void zone_print_zones(void);      /* managed/free/reserved, watermarks */
-void page_print_map(void);        /* ASCII map of physical memory */
-void page_report(void);           /* all of the above, with metadata */
+void mm_zone_print_buddyinfo(void);  /* free blocks per zone and order */
+void mm_zone_print_zones(void);      /* managed/free/reserved, watermarks */
+void mm_page_print_map(void);        /* ASCII map of physical memory */
+void mm_page_report(void);           /* all of the above, with metadata */
 
 /* Free blocks per zone and order (buddy lists only), for before/after
  * comparisons in tests. */
 struct buddyinfo {
 	uint64_t nr[MM_NR_ZONES][MM_MAX_ORDER + 1];
 };
-void buddyinfo_snapshot(struct buddyinfo *bi);
-bool buddyinfo_equal(const struct buddyinfo *a, const struct buddyinfo *b);
+void mm_buddyinfo_snapshot(struct buddyinfo *bi);
+bool mm_buddyinfo_equal(const struct buddyinfo *a, const struct buddyinfo *b);
 
 /* Walks every block; panics on a broken invariant (debug and tests). */
 void mm_check_invariants(void);

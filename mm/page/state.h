@@ -9,7 +9,7 @@
  *                   PS_ALLOC first frame of an allocated block
  *                   PS_PCP   on a per-CPU list (order 0)
  *                   PS_RESERVED never handed out
- *                   PS_CONTIG claimed by buddy_claim_range_locked
+ *                   PS_CONTIG claimed by mm_buddy_claim_range_locked
  *   bits 3-6  order (PS_FREE, PS_ALLOC); on a PS_TAIL frame bit 3 is
  *             PS_PRIV_DIRTY: its struct page may hold a word that is not 0
  *   bit  7    poisoned (debug: the frame holds the free pattern)

@@ -42,7 +42,7 @@ static const uint32_t lowmem_reserve_ratio[MM_NR_ZONES] = { 256, 256, 32 };
  * whatever the number of CPUs. */
 #define PCP_ZONE_SHARE 8
 
-void zones_reset(void)
+void mm_zones_reset(void)
 {
 	static const uint64_t bounds[MM_NR_ZONES + 1] = {
 		0, ZONE_DMA_END_PFN, ZONE_DMA32_END_PFN, UINT64_MAX >> MM_PAGE_SHIFT
@@ -60,7 +60,7 @@ void zones_reset(void)
 	}
 }
 
-void zones_init(void)
+void mm_zones_init(void)
 {
 	for (size_t i = 0; i < mm_span_count(); i++) {
 		const struct mm_span *s = mm_span_get(i);
@@ -95,7 +95,7 @@ static void setup_first_zones(void)
 	}
 }
 
-void zone_setup_watermarks(void)
+void mm_zone_setup_watermarks(void)
 {
 	uint64_t total = 0;
 
@@ -124,11 +124,11 @@ void zone_setup_watermarks(void)
 			z->min_mark[c] = min + z->lowmem_reserve[c];
 		}
 	}
-	zone_set_pcp_limits(mm_cpus_running());
+	mm_zone_set_pcp_limits(mm_cpus_running());
 	setup_first_zones();
 }
 
-void zone_set_pcp_limits(unsigned int cpus)
+void mm_zone_set_pcp_limits(unsigned int cpus)
 {
 	for (int i = 0; i < MM_NR_ZONES; i++) {
 		struct zone *z = &mm_zones[i];

@@ -67,11 +67,11 @@ extern struct zone mm_zones[MM_NR_ZONES];
  * none); the order-0 fast path tries its per-CPU list. */
 extern enum zone_type mm_first_zone[MM_NR_ZONES];
 
-void zones_reset(void);
-void zones_init(void); /* bounds and present frames from the spans */
-void zone_setup_watermarks(void);
+void mm_zones_reset(void);
+void mm_zones_init(void); /* bounds and present frames from the spans */
+void mm_zone_setup_watermarks(void);
 /* Per-CPU list sizes for this many CPUs (mm_init; a CPU coming online). */
-void zone_set_pcp_limits(unsigned int cpus);
+void mm_zone_set_pcp_limits(unsigned int cpus);
 
 /* Takes every zone lock in zone order; returns the interrupt state. */
 unsigned long mm_lock_all_zones(void);
@@ -79,7 +79,7 @@ void mm_unlock_all_zones(unsigned long irq);
 
 /* Frames of zone z on every CPU's list (racy snapshot: relaxed loads;
  * page/pcp.c). */
-uint64_t pcp_zone_count(const struct zone *z);
+uint64_t mm_pcp_zone_count(const struct zone *z);
 
 /* The highest zone gfp allows (the first of its zonelist). */
 static inline enum zone_type gfp_classzone(gfp_t gfp)
@@ -109,7 +109,7 @@ static inline uint64_t zone_alloc_mark(const struct zone *z, gfp_t gfp,
  * every CPU's list (racy snapshot). */
 static inline uint64_t zone_free_frames(const struct zone *z)
 {
-	return __atomic_load_n(&z->free, __ATOMIC_RELAXED) + pcp_zone_count(z);
+	return __atomic_load_n(&z->free, __ATOMIC_RELAXED) + mm_pcp_zone_count(z);
 }
 
 /*
@@ -126,7 +126,7 @@ static inline bool zone_watermark_ok(const struct zone *z, uint64_t mark,
 	uint64_t need = mark + (1ull << order);
 	uint64_t free = __atomic_load_n(&z->free, __ATOMIC_RELAXED);
 
-	return free >= need || free + pcp_zone_count(z) >= need;
+	return free >= need || free + mm_pcp_zone_count(z) >= need;
 }
 
 #endif

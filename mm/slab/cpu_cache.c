@@ -11,23 +11,23 @@
 
 static unsigned long cpu_array_free(struct kmem_cpu_cache *c)
 {
-	struct kmem_cache *ac = &slab_cpu_array_cache;
+	struct kmem_cache *ac = &mm_slab_cpu_array_cache;
 
-	slab_debug_on_free(ac, c, "slab_cpu_drop");
-	return slab_put_objects(ac, (void *const *)&c, 1);
+	slab_debug_on_free(ac, c, "mm_slab_cpu_drop");
+	return mm_slab_put_objects(ac, (void *const *)&c, 1);
 }
 
-struct kmem_cpu_cache *slab_cpu_array_install(struct kmem_cache *s,
+struct kmem_cpu_cache *mm_slab_cpu_array_install(struct kmem_cache *s,
 					      unsigned int cpu, gfp_t gfp,
 					      bool may_grow)
 {
-	struct kmem_cache *ac = &slab_cpu_array_cache;
+	struct kmem_cache *ac = &mm_slab_cpu_array_cache;
 	struct kmem_cpu_cache *c = NULL;
 	gfp_t agfp = (gfp & ~(__GFP_NOFAIL | __GFP_ZERO | __GFP_REPEAT)) |
 		     __GFP_NOWARN | __GFP_NORETRY;
 
-	if (may_grow ? !slab_get_objects(ac, (void **)&c, 1, agfp)
-		     : !slab_get_existing_objects(ac, (void **)&c, 1))
+	if (may_grow ? !mm_slab_get_objects(ac, (void **)&c, 1, agfp)
+		     : !mm_slab_get_existing_objects(ac, (void **)&c, 1))
 		return NULL;
 	slab_debug_on_alloc(ac, c, "kmem_cache_alloc");
 	c->busy = 0;
@@ -39,7 +39,7 @@ struct kmem_cpu_cache *slab_cpu_array_install(struct kmem_cache *s,
 
 	unsigned long irq = mm_port_irq_save();
 	struct kmem_cpu_cache *cur = s->cpu[cpu];
-	if (!cur) /* other CPUs read it (slab_cpu_cached) */
+	if (!cur) /* other CPUs read it (mm_slab_cpu_cached) */
 		__atomic_store_n(&s->cpu[cpu], c, __ATOMIC_RELEASE);
 	mm_port_irq_restore(irq);
 	if (cur) { /* an interrupt handler installed one meanwhile */
@@ -58,10 +58,10 @@ static unsigned long cpu_array_empty(struct kmem_cache *s, struct kmem_cpu_cache
 	if (!n)
 		return 0;
 	slab_cpu_set_avail(c, 0);
-	return slab_put_objects(s, cpu_objs(c), n);
+	return mm_slab_put_objects(s, cpu_objs(c), n);
 }
 
-unsigned long slab_cpu_empty(struct kmem_cache *s)
+unsigned long mm_slab_cpu_empty(struct kmem_cache *s)
 {
 	struct kmem_cpu_cache *c = s->cpu[mm_this_cpu_raw()];
 
@@ -74,7 +74,7 @@ unsigned long slab_cpu_empty(struct kmem_cache *s)
 	return cpu_array_empty(s, c);
 }
 
-unsigned long slab_cpu_drop(struct kmem_cache *s)
+unsigned long mm_slab_cpu_drop(struct kmem_cache *s)
 {
 	unsigned int cpu = mm_this_cpu_raw();
 	unsigned long frames = 0, irq = mm_port_irq_save();
@@ -88,16 +88,16 @@ unsigned long slab_cpu_drop(struct kmem_cache *s)
 	}
 	mm_port_irq_restore(irq);
 	if (c)
-		frames += slab_cpu_array_release(s, c);
+		frames += mm_slab_cpu_array_release(s, c);
 	return frames;
 }
 
-unsigned long slab_cpu_array_release(struct kmem_cache *s, struct kmem_cpu_cache *c)
+unsigned long mm_slab_cpu_array_release(struct kmem_cache *s, struct kmem_cpu_cache *c)
 {
 	return cpu_array_empty(s, c) + cpu_array_free(c);
 }
 
-void slab_cpu_flush_deferred(struct kmem_cache *s, struct kmem_cpu_cache *c)
+void mm_slab_cpu_flush_deferred(struct kmem_cache *s, struct kmem_cpu_cache *c)
 {
 	c->flush_pending = 0;
 	slab_barrier();
@@ -106,7 +106,7 @@ void slab_cpu_flush_deferred(struct kmem_cache *s, struct kmem_cpu_cache *c)
 	c->busy = 0;
 }
 
-unsigned long slab_cpu_cached(const struct kmem_cache *s)
+unsigned long mm_slab_cpu_cached(const struct kmem_cache *s)
 {
 	unsigned long n = 0;
 

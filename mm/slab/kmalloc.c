@@ -30,7 +30,7 @@ static const char *const kmalloc_names[2][KMALLOC_CLASSES] = {
  * The cache for each size, by (size + 7) / 8: byte offsets into
  * kmalloc_caches[0] in units of 64 (struct kmem_cache is 64-byte aligned),
  * so kmalloc's fast path finds its cache with one load and a shift.
- * Built by kmalloc_init().
+ * Built by mm_kmalloc_init().
  */
 #define KMALLOC_STEPS (KMALLOC_MAX_CACHE_SIZE / 8 + 1)
 static uint8_t kmalloc_cache_by_step[KMALLOC_STEPS];
@@ -82,7 +82,7 @@ static inline unsigned int order_for(size_t size)
 	return frames <= 1 ? 0 : (unsigned int)(64 - __builtin_clzll(frames - 1));
 }
 
-void kmalloc_init(void)
+void mm_kmalloc_init(void)
 {
 	for (size_t step = 1; step < KMALLOC_STEPS; step++)
 		kmalloc_cache_by_step[step] = (uint8_t)(kmalloc_class(step * 8) *
@@ -91,12 +91,12 @@ void kmalloc_init(void)
 	for (int dma = 0; dma < 2; dma++)
 		for (int i = 0; i < KMALLOC_CLASSES; i++) {
 			struct kmem_cache *s = &kmalloc_caches[dma][i];
-			slab_cache_setup(s, kmalloc_names[dma][i], kmalloc_sizes[i],
+			mm_slab_cache_setup(s, kmalloc_names[dma][i], kmalloc_sizes[i],
 					 class_align(kmalloc_sizes[i]),
 					 SLAB_STATIC | (dma ? SLAB_CACHE_DMA : 0), NULL);
-			slab_list_add_cache(s);
+			mm_slab_list_add_cache(s);
 		}
-	slab_trust_static_caches(&kmalloc_caches[0][0],
+	mm_slab_trust_static_caches(&kmalloc_caches[0][0],
 				 sizeof(kmalloc_caches) / sizeof(kmalloc_caches[0][0]));
 }
 
@@ -219,7 +219,7 @@ void kfree(const void *p)
 	struct kmem_cache *s = slab_priv_cache(priv);
 	/* Only kmalloc's own caches are trusted here without a lookup; an
 	 * object of another cache, or a word that merely looks like a slab
-	 * tag, takes the checked path (slab_cache_ptr_valid). */
+	 * tag, takes the checked path (mm_slab_cache_ptr_valid). */
 	if (likely(owner_is_slab(priv) && kmalloc_is_static_cache(s) &&
 		   s->magic == SLAB_CACHE_MAGIC && slab_is_slot_start(s, pa))) {
 		slab_free_push(s, obj, "kfree");
@@ -232,10 +232,10 @@ size_t ksize(const void *p)
 {
 	if (ZERO_OR_NULL_PTR(p))
 		return 0;
-	unsigned long priv = slab_page_private_of(p);
+	unsigned long priv = mm_slab_page_private_of(p);
 	if (owner_is_kmalloc_large(priv))
 		return MM_PAGE_SIZE << large_order(p, priv, "ksize");
-	return slab_cache_of(p, "ksize")->object_size;
+	return mm_slab_cache_of(p, "ksize")->object_size;
 }
 
 void *krealloc(const void *p, size_t new_size, gfp_t gfp)

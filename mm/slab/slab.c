@@ -73,9 +73,9 @@
  */
 #include "slab/slab.h"
 
-struct kmem_cache slab_cpu_array_cache;
-struct kmem_cache slab_desc_cache;
-struct kmem_cache slab_cache_cache;
+struct kmem_cache mm_slab_cpu_array_cache;
+struct kmem_cache mm_slab_desc_cache;
+struct kmem_cache mm_slab_cache_cache;
 
 
 /* ---- lists (cache lock held) ---- */
@@ -152,7 +152,7 @@ static struct slab *new_slab(struct kmem_cache *s, gfp_t gfp)
 		slab = (struct slab *)(base + slab_bytes(s) - sizeof(struct slab));
 		slab->offslab = 0;
 	} else {
-		slab = kmem_cache_alloc(&slab_desc_cache,
+		slab = kmem_cache_alloc(&mm_slab_desc_cache,
 					gfp & ~(GFP_ZONEMASK | __GFP_ZERO));
 		if (!slab) {
 			__free_pages(page, s->order);
@@ -210,14 +210,14 @@ static unsigned long free_slab(struct slab *slab)
 	for (uintptr_t off = 0; off < slab_bytes(s); off += MM_PAGE_SIZE)
 		set_page_owner(virt_to_page((void *)(base + off)), 0);
 	if (slab->offslab) {
-		slab_debug_on_free(&slab_desc_cache, slab, "free_slab");
-		frames += slab_put_objects(&slab_desc_cache, (void *const *)&slab, 1);
+		slab_debug_on_free(&mm_slab_desc_cache, slab, "free_slab");
+		frames += mm_slab_put_objects(&mm_slab_desc_cache, (void *const *)&slab, 1);
 	}
 	__free_pages(virt_to_page((void *)base), s->order);
 	return frames;
 }
 
-unsigned long slab_free_chain(struct slab *chain)
+unsigned long mm_slab_free_chain(struct slab *chain)
 {
 	unsigned long frames = 0;
 
@@ -290,7 +290,7 @@ static void put_locked(struct kmem_cache *s, void *const *objs, uint32_t n,
 	MM_ASSERT_LOCKED(&s->lock, "put_locked");
 	for (uint32_t i = 0; i < n; i++) {
 		void *obj = objs[i];
-		struct slab *slab = slab_of_object(s, obj);
+		struct slab *slab = mm_slab_of_object(s, obj);
 
 		slab_set_fp(s, obj, slab->freelist);
 		slab->freelist = obj;
@@ -317,7 +317,7 @@ static void report_bad_free_pointer(const struct kmem_cache *s, void *bad)
 }
 
 /* Up to n objects that already exist: never makes a slab. */
-uint32_t slab_get_existing_objects(struct kmem_cache *s, void **objs,
+uint32_t mm_slab_get_existing_objects(struct kmem_cache *s, void **objs,
 				     uint32_t n)
 {
 	void *bad = NULL;
@@ -329,12 +329,12 @@ uint32_t slab_get_existing_objects(struct kmem_cache *s, void **objs,
 	return got;
 }
 
-uint32_t slab_get_objects(struct kmem_cache *s, void **objs, uint32_t n,
+uint32_t mm_slab_get_objects(struct kmem_cache *s, void **objs, uint32_t n,
 			  gfp_t gfp)
 {
 	void *bad = NULL;
 	unsigned long irq;
-	uint32_t got = slab_get_existing_objects(s, objs, n);
+	uint32_t got = mm_slab_get_existing_objects(s, objs, n);
 
 	while (!got && !bad) {
 		struct slab *slab = new_slab(s, gfp);
@@ -349,7 +349,7 @@ uint32_t slab_get_objects(struct kmem_cache *s, void **objs, uint32_t n,
 	return got;
 }
 
-unsigned long slab_put_objects(struct kmem_cache *s, void *const *objs,
+unsigned long mm_slab_put_objects(struct kmem_cache *s, void *const *objs,
 			       uint32_t n)
 {
 	struct slab *to_free = NULL;
@@ -357,21 +357,21 @@ unsigned long slab_put_objects(struct kmem_cache *s, void *const *objs,
 
 	put_locked(s, objs, n, &to_free);
 	mm_port_unlock_irqrestore(&s->lock, irq);
-	return slab_free_chain(to_free);
+	return mm_slab_free_chain(to_free);
 }
 
 /* ---- allocation ---- */
 
-void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp)
+void *mm_slab_alloc_slow(struct kmem_cache *s, gfp_t gfp)
 {
 	unsigned int cpu = mm_this_cpu_slow();
 	struct kmem_cpu_cache *c = s->cpu[cpu];
 	void *obj = NULL;
 
 	if (!c && !(s->flags & SLAB_NO_CPU_CACHE))
-		c = slab_cpu_array_install(s, cpu, gfp, true);
+		c = mm_slab_cpu_array_install(s, cpu, gfp, true);
 	if (!c || c->busy) { /* no array, or we interrupted its owner */
-		if (!slab_get_objects(s, &obj, 1, gfp))
+		if (!mm_slab_get_objects(s, &obj, 1, gfp))
 			return NULL;
 		return obj;
 	}
@@ -379,7 +379,7 @@ void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp)
 	slab_barrier();
 	uint32_t n = c->avail;
 	if (n == 0)
-		n = slab_get_objects(s, cpu_objs(c), c->batch, gfp);
+		n = mm_slab_get_objects(s, cpu_objs(c), c->batch, gfp);
 	if (n)
 		obj = cpu_objs(c)[--n];
 	slab_cpu_set_avail(c, n);
@@ -387,11 +387,11 @@ void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp)
 	return obj;
 }
 
-__attribute__((noinline)) void *slab_alloc_finish(struct kmem_cache *s, void *obj,
+__attribute__((noinline)) void *mm_slab_alloc_finish(struct kmem_cache *s, void *obj,
 						 gfp_t gfp)
 {
 	if (!obj) {
-		obj = slab_alloc_slow(s, gfp);
+		obj = mm_slab_alloc_slow(s, gfp);
 		if (!obj)
 			return NULL;
 	}
@@ -413,7 +413,7 @@ void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp)
 
 /* ---- free ---- */
 
-void slab_free_slow(struct kmem_cache *s, void *obj)
+void mm_slab_free_slow(struct kmem_cache *s, void *obj)
 {
 	unsigned int cpu = mm_this_cpu_slow();
 	struct kmem_cpu_cache *c = s->cpu[cpu];
@@ -424,9 +424,9 @@ void slab_free_slow(struct kmem_cache *s, void *obj)
 	 * slab shrinker frees objects too, and memory taken then is memory
 	 * reclaim does not give back). */
 	if (!c && !(s->flags & SLAB_NO_CPU_CACHE))
-		c = slab_cpu_array_install(s, cpu, GFP_NOWAIT, false);
+		c = mm_slab_cpu_array_install(s, cpu, GFP_NOWAIT, false);
 	if (!c || c->busy) {
-		slab_put_objects(s, &obj, 1);
+		mm_slab_put_objects(s, &obj, 1);
 		return;
 	}
 	c->busy = 1;
@@ -444,7 +444,7 @@ void slab_free_slow(struct kmem_cache *s, void *obj)
 	cpu_objs(c)[c->avail] = obj;
 	slab_cpu_set_avail(c, c->avail + 1);
 	slab_cpu_release(s, c);
-	slab_free_chain(to_free);
+	mm_slab_free_chain(to_free);
 }
 
 /* kmem_cache_free's checks in full, in their order (the fast path's test
@@ -452,10 +452,10 @@ void slab_free_slow(struct kmem_cache *s, void *obj)
 __attribute__((noinline)) static void cache_free_checked(struct kmem_cache *s,
 							 void *obj)
 {
-	struct kmem_cache *owner = slab_cache_of(obj, "kmem_cache_free");
+	struct kmem_cache *owner = mm_slab_cache_of(obj, "kmem_cache_free");
 
 	if (unlikely(owner != s))
-		slab_bad_free(s, owner, obj, "kmem_cache_free");
+		mm_slab_bad_free(s, owner, obj, "kmem_cache_free");
 	slab_free_inline(s, obj, "kmem_cache_free");
 }
 
@@ -476,7 +476,7 @@ void kmem_cache_free(struct kmem_cache *s, void *obj)
 
 /* ---- shrinking ---- */
 
-unsigned long slab_take_empty(struct kmem_cache *s, struct slab **out,
+unsigned long mm_slab_take_empty(struct kmem_cache *s, struct slab **out,
 			      unsigned long max_frames)
 {
 	unsigned long frames = 0;
@@ -495,7 +495,7 @@ unsigned long slab_take_empty(struct kmem_cache *s, struct slab **out,
 
 /* ---- cache lists and geometry helpers shared with slab_cache.c ---- */
 
-void slab_lists_init(struct kmem_cache *s)
+void mm_slab_lists_init(struct kmem_cache *s)
 {
 	struct slab_list *ls[3] = { &s->partial, &s->full, &s->empty };
 

@@ -26,7 +26,7 @@
  *   63        48 47                               6 5     3 2   0
  *   +-----------+----------------------------------+-------+-----+
  *   | spare hi  | cache pointer, bits 47..6        | spare | 010 |
- *   | (16 bits) | (bits 63..48 are slab_ptr_top)   | lo (3)|     |
+ *   | (16 bits) | (bits 63..48 are mm_slab_ptr_top)   | lo (3)|     |
  *   +-----------+----------------------------------+-------+-----+
  *
  *   spare = (hi << 3) | lo, 19 bits per frame; off-slab slabs: frame 0
@@ -106,7 +106,7 @@
  * 8-byte store of both (README, Benchmarks). See mm/slab.c.
  *
  * Other CPUs never touch an array. They ask its owner to empty it (a
- * cross-CPU call, which runs on the owner as an interrupt: slab_cpu_empty);
+ * cross-CPU call, which runs on the owner as an interrupt: mm_slab_cpu_empty);
  * an array found busy there is only flagged (flush_pending) and its owner
  * empties it when it next releases it on a slow path (slab_cpu_release).
  * An array is freed only by its own CPU outside any operation on the
@@ -146,7 +146,7 @@ struct slab {
 	uint32_t inuse;            /* slots off the freelist */
 	uint32_t magic;            /* SLAB_MAGIC while the slab lives */
 	uint16_t list;             /* enum slab_list_id */
-	uint16_t offslab;          /* descriptor from slab_desc_cache */
+	uint16_t offslab;          /* descriptor from mm_slab_desc_cache */
 	uint32_t pad;
 };
 _Static_assert(sizeof(struct slab) == 56, "struct slab layout");
@@ -171,7 +171,7 @@ struct kmem_cache {
 	uint64_t priv_key;         /* page_private of its slab frames, spare bits 0 */
 	struct kmem_cpu_cache *cpu[MM_MAX_CPUS];
 
-	uint32_t offslab;          /* descriptors from slab_desc_cache */
+	uint32_t offslab;          /* descriptors from mm_slab_desc_cache */
 	uint32_t fp_offset;        /* free pointer within a free slot */
 	uint32_t meta_offset;      /* debug: state word (red zone ends here) */
 	uint32_t objs_per_slab;
@@ -234,9 +234,9 @@ static inline uintptr_t slab_bytes(const struct kmem_cache *s)
 
 /* ---- page_private of a slab frame (picture at the top) ---- */
 
-/* Bits 63..48 of every cache pointer (set by slab_init; slab_cache_setup
+/* Bits 63..48 of every cache pointer (set by mm_slab_init; mm_slab_cache_setup
  * checks each cache against it). */
-extern uintptr_t slab_ptr_top;
+extern uintptr_t mm_slab_ptr_top;
 
 static inline unsigned long slab_priv_make(const struct kmem_cache *s,
 					   uint32_t spare)
@@ -248,7 +248,7 @@ static inline unsigned long slab_priv_make(const struct kmem_cache *s,
 /* The cache of a word tagged SLAB_PRIV_CACHE (two ALU operations). */
 static inline struct kmem_cache *slab_priv_cache(unsigned long priv)
 {
-	return (struct kmem_cache *)((priv & SLAB_PRIV_PTR) | slab_ptr_top);
+	return (struct kmem_cache *)((priv & SLAB_PRIV_PTR) | mm_slab_ptr_top);
 }
 
 /* The 19 spare bits of a word. */
@@ -265,95 +265,95 @@ static inline bool slab_priv_is(unsigned long priv, const struct kmem_cache *s)
 }
 
 /* ---- mm/slab.c: object paths ---- */
-extern struct kmem_cache slab_cpu_array_cache; /* per-CPU arrays */
-extern struct kmem_cache slab_desc_cache;      /* off-slab descriptors */
-extern struct kmem_cache slab_cache_cache;     /* struct kmem_cache */
+extern struct kmem_cache mm_slab_cpu_array_cache; /* per-CPU arrays */
+extern struct kmem_cache mm_slab_desc_cache;      /* off-slab descriptors */
+extern struct kmem_cache mm_slab_cache_cache;     /* struct kmem_cache */
 
 /*
- * slab_cache_of - the cache of the slab holding obj, checked: panics naming
+ * mm_slab_cache_of - the cache of the slab holding obj, checked: panics naming
  * @fn and the address if obj is not in a live slab. No lock held.
  */
-struct kmem_cache *slab_cache_of(const void *obj, const char *fn);
+struct kmem_cache *mm_slab_cache_of(const void *obj, const char *fn);
 /* The descriptor of the slab holding obj, an object of s (slow paths). */
-struct slab *slab_of_object(struct kmem_cache *s, const void *obj);
+struct slab *mm_slab_of_object(struct kmem_cache *s, const void *obj);
 /* Page-private value of a frame, or 0 when obj is not managed RAM. */
-unsigned long slab_page_private_of(const void *obj);
+unsigned long mm_slab_page_private_of(const void *obj);
 /* The locked paths behind the per-CPU arrays. */
-void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp);
-void slab_free_slow(struct kmem_cache *s, void *obj);
+void *mm_slab_alloc_slow(struct kmem_cache *s, gfp_t gfp);
+void mm_slab_free_slow(struct kmem_cache *s, void *obj);
 /* Cold reports (panics): a pointer that is no slab object; a free into the
  * wrong cache or not at an object start; a double free. */
-_Noreturn void slab_bad_pointer(const void *obj, const char *fn);
+_Noreturn void mm_slab_bad_pointer(const void *obj, const char *fn);
 
 /*
- * slab_cache_ptr_valid - s may be dereferenced as a cache: one of the static
- * caches (kmalloc's, the internal ones) or an object that slab_cache_cache
+ * mm_slab_cache_ptr_valid - s may be dereferenced as a cache: one of the static
+ * caches (kmalloc's, the internal ones) or an object that mm_slab_cache_cache
  * handed out. Reads nothing at s. A page_owner() word that only looks like
  * a slab tag (an owner's own value on a frame from alloc_pages()) fails here
  * instead of being followed.
  */
-bool slab_cache_ptr_valid(const struct kmem_cache *s);
-/* Caches in static storage [first, first + n) are caches (kmalloc_init). */
-void slab_trust_static_caches(const struct kmem_cache *first, size_t n);
-_Noreturn void slab_bad_free(struct kmem_cache *s, struct kmem_cache *owner,
+bool mm_slab_cache_ptr_valid(const struct kmem_cache *s);
+/* Caches in static storage [first, first + n) are caches (mm_kmalloc_init). */
+void mm_slab_trust_static_caches(const struct kmem_cache *first, size_t n);
+_Noreturn void mm_slab_bad_free(struct kmem_cache *s, struct kmem_cache *owner,
 			     const void *obj, const char *fn);
-_Noreturn void slab_double_free(struct kmem_cache *s, const void *obj,
+_Noreturn void mm_slab_double_free(struct kmem_cache *s, const void *obj,
 				const char *fn);
 /* Empties this CPU's array of s into the slabs (interrupts off: the
  * owner's side of a cross-CPU flush); a busy array is flagged instead.
  * Returns the frames of slabs this freed (beyond the SLAB_EMPTY_KEEP kept). */
-unsigned long slab_cpu_empty(struct kmem_cache *s);
+unsigned long mm_slab_cpu_empty(struct kmem_cache *s);
 /* Empties the array and gives it back to its cache too: only for the
  * calling CPU outside any operation on s (shrinking from task context,
  * destroy). A busy array is flagged and kept. Returns frames freed. */
-unsigned long slab_cpu_drop(struct kmem_cache *s);
+unsigned long mm_slab_cpu_drop(struct kmem_cache *s);
 /* Empties every CPU's array of s (NULL: of every cache), each on its own
  * CPU through a cross-CPU call; this CPU's arrays are dropped. May wait:
  * never in an interrupt handler, no mm lock held. Returns frames freed. */
-unsigned long slab_flush_cpu_arrays(struct kmem_cache *s);
+unsigned long mm_slab_flush_cpu_arrays(struct kmem_cache *s);
 /* Empties c (no longer installed, nobody uses it) and frees it. */
-unsigned long slab_cpu_array_release(struct kmem_cache *s, struct kmem_cpu_cache *c);
+unsigned long mm_slab_cpu_array_release(struct kmem_cache *s, struct kmem_cpu_cache *c);
 /* Gives every array of a dead CPU back (mm_cpu_dead). */
-void slab_release_dead_cpu(unsigned int cpu);
+void mm_slab_release_dead_cpu(unsigned int cpu);
 /* The owner's deferred flush of a flagged array; releases busy. */
-void slab_cpu_flush_deferred(struct kmem_cache *s, struct kmem_cpu_cache *c);
+void mm_slab_cpu_flush_deferred(struct kmem_cache *s, struct kmem_cpu_cache *c);
 /* Detaches up to max_frames frames' worth of empty slabs from s onto *out
  * (chained through next). Returns frames detached. */
-unsigned long slab_take_empty(struct kmem_cache *s, struct slab **out,
+unsigned long mm_slab_take_empty(struct kmem_cache *s, struct slab **out,
 			      unsigned long max_frames);
-/* Frees a chain from slab_take_empty; returns its frames. */
-unsigned long slab_free_chain(struct slab *chain);
+/* Frees a chain from mm_slab_take_empty; returns its frames. */
+unsigned long mm_slab_free_chain(struct slab *chain);
 /* Sets up a cache's geometry; see mm/slab_cache.c. */
-void slab_cache_setup(struct kmem_cache *s, const char *name, size_t size,
+void mm_slab_cache_setup(struct kmem_cache *s, const char *name, size_t size,
 		      size_t align, unsigned int flags, void (*ctor)(void *));
 /* Up to n objects from slabs that exist already (no new slab, so no frame
  * taken); returns how many. No lock held. */
-uint32_t slab_get_existing_objects(struct kmem_cache *s, void **objs, uint32_t n);
+uint32_t mm_slab_get_existing_objects(struct kmem_cache *s, void **objs, uint32_t n);
 /* Gets between 1 and n objects into objs, making a new slab when the lists
  * have none. Returns 0 when the frame allocator refuses. No lock held. */
-uint32_t slab_get_objects(struct kmem_cache *s, void **objs, uint32_t n,
+uint32_t mm_slab_get_objects(struct kmem_cache *s, void **objs, uint32_t n,
 			  gfp_t gfp);
 /* Returns objects to their slabs; returns the frames of slabs freed. */
-unsigned long slab_put_objects(struct kmem_cache *s, void *const *objs,
+unsigned long mm_slab_put_objects(struct kmem_cache *s, void *const *objs,
 			       uint32_t n);
 /* Installs this CPU's array for s, if memory allows: with may_grow, a new
  * slab of arrays with gfp if need be; without (the free path), only an
  * array object that exists already. Returns it or NULL. */
-struct kmem_cpu_cache *slab_cpu_array_install(struct kmem_cache *s,
+struct kmem_cpu_cache *mm_slab_cpu_array_install(struct kmem_cache *s,
 					      unsigned int cpu, gfp_t gfp,
 					      bool may_grow);
 /* Objects of s sitting in per-CPU arrays (racy read, for reports). */
-unsigned long slab_cpu_cached(const struct kmem_cache *s);
-void slab_lists_init(struct kmem_cache *s);
+unsigned long mm_slab_cpu_cached(const struct kmem_cache *s);
+void mm_slab_lists_init(struct kmem_cache *s);
 
 /* ---- mm/slab/slab_cache.c ---- */
-void slab_list_add_cache(struct kmem_cache *s);
+void mm_slab_list_add_cache(struct kmem_cache *s);
 /* Builds the kmalloc caches and registers the slab shrinker. Called by
  * mm_init() after the frame allocator is up; on the host a second call
  * forgets every cache. */
-void slab_init(void);
+void mm_slab_init(void);
 /* Prints the slabinfo table through mm_port_log() (mm_report). */
-void slab_report(void);
+void mm_slab_report(void);
 
 /* ---- mm/slab_debug.c (MM_DEBUG builds; empty inlines otherwise) ---- */
 #if MM_DEBUG
@@ -378,13 +378,13 @@ static inline void slab_debug_on_free(struct kmem_cache *s, void *obj,
  * frame whose page_owner() is 0, which no fast-path test accepts, so the
  * caller falls back to its fully checked path (which searches).
  */
-extern const struct page slab_no_page;
+extern const struct page mm_slab_no_page;
 static inline const struct page *slab_pa_to_page_hinted(uint64_t pa)
 {
 	const struct mm_span *sp = span_hint();
 
 	if (unlikely(pa - sp->pa_lo >= sp->bytes))
-		return &slab_no_page;
+		return &mm_slab_no_page;
 	return span_pa_to_page(sp, pa);
 }
 
@@ -401,10 +401,10 @@ static inline struct kmem_cache *slab_cache_check(const void *obj,
 						  const char *fn)
 {
 	if (unlikely(!owner_is_slab(priv)))
-		slab_bad_pointer(obj, fn);
+		mm_slab_bad_pointer(obj, fn);
 	struct kmem_cache *s = slab_priv_cache(priv);
-	if (unlikely(!slab_cache_ptr_valid(s) || s->magic != SLAB_CACHE_MAGIC))
-		slab_bad_pointer(obj, fn);
+	if (unlikely(!mm_slab_cache_ptr_valid(s) || s->magic != SLAB_CACHE_MAGIC))
+		mm_slab_bad_pointer(obj, fn);
 	return s;
 }
 
@@ -433,7 +433,7 @@ static inline void slab_cpu_release(struct kmem_cache *s, struct kmem_cpu_cache 
 {
 	slab_barrier();
 	if (unlikely(c->flush_pending))
-		slab_cpu_flush_deferred(s, c);
+		mm_slab_cpu_flush_deferred(s, c);
 	else
 		c->busy = 0;
 }
@@ -465,7 +465,7 @@ static inline void *slab_cpu_pop(struct kmem_cache *s)
 }
 
 /* Everything but a plain pop: refill (obj NULL), debug checks, zeroing. */
-void *slab_alloc_finish(struct kmem_cache *s, void *obj, gfp_t gfp);
+void *mm_slab_alloc_finish(struct kmem_cache *s, void *obj, gfp_t gfp);
 
 static inline void *slab_alloc_inline(struct kmem_cache *s, gfp_t gfp)
 {
@@ -476,7 +476,7 @@ static inline void *slab_alloc_inline(struct kmem_cache *s, gfp_t gfp)
 	 * fast path stays a short leaf-like sequence. */
 	if (likely(obj != NULL && !(gfp & __GFP_ZERO) && !MM_DEBUG))
 		return obj;
-	return slab_alloc_finish(s, obj, gfp);
+	return mm_slab_alloc_finish(s, obj, gfp);
 }
 
 /*
@@ -503,9 +503,9 @@ static inline void slab_free_push(struct kmem_cache *s, void *obj,
 		}
 		slab_cpu_release_fast(c);
 		if (top == obj) /* the last object freed, freed again */
-			slab_double_free(s, obj, fn);
+			mm_slab_double_free(s, obj, fn);
 	}
-	slab_free_slow(s, obj);
+	mm_slab_free_slow(s, obj);
 }
 
 /* Frees obj, which the caller found in a slab of s: checks it is an object
@@ -514,12 +514,12 @@ static inline void slab_free_inline(struct kmem_cache *s, void *obj,
 				    const char *fn)
 {
 	if (unlikely(!slab_is_object_start(s, obj)))
-		slab_bad_free(s, s, obj, fn);
+		mm_slab_bad_free(s, s, obj, fn);
 	slab_free_push(s, obj, fn);
 }
 
 /* ---- mm/kmalloc.c ---- */
-/* Builds the kmalloc caches (mm_init, after slab_init). */
-void kmalloc_init(void);
+/* Builds the kmalloc caches (mm_init, after mm_slab_init). */
+void mm_kmalloc_init(void);
 
 #endif

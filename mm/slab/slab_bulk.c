@@ -16,7 +16,7 @@ size_t kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t n, void **p
 	/* A CPU that allocates in bulk gets an array like any other, so the
 	 * objects the matching free_bulk parks there come back without a lock. */
 	if (unlikely(c == NULL) && !(s->flags & SLAB_NO_CPU_CACHE))
-		c = slab_cpu_array_install(s, cpu, gfp, true);
+		c = mm_slab_cpu_array_install(s, cpu, gfp, true);
 	if (likely(c != NULL && !c->busy)) {
 		c->busy = 1;
 		slab_barrier();
@@ -32,7 +32,7 @@ size_t kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t n, void **p
 	/* The rest straight from the slabs, as many per lock as asked for. */
 	while (done < n) {
 		size_t want = n - done;
-		uint32_t got = slab_get_objects(s, p + done,
+		uint32_t got = mm_slab_get_objects(s, p + done,
 					   want > 0xffffffffu ? 0xffffffffu : (uint32_t)want,
 					   gfp);
 		if (!got) {
@@ -61,15 +61,15 @@ void kmem_cache_free_bulk(struct kmem_cache *s, size_t n, void **p)
 			const struct page *page = slab_pa_to_page_hinted(pa);
 			if (unlikely(!slab_priv_is(page_owner(page), s))) {
 				struct kmem_cache *owner =
-					slab_cache_of(p[i], "kmem_cache_free_bulk");
+					mm_slab_cache_of(p[i], "kmem_cache_free_bulk");
 				if (unlikely(owner != s))
-					slab_bad_free(s, owner, p[i],
+					mm_slab_bad_free(s, owner, p[i],
 						      "kmem_cache_free_bulk");
 			}
 			checked_base = pa & ~mask;
 		}
 		if (unlikely(!slab_is_slot_start(s, pa)))
-			slab_bad_free(s, s, p[i], "kmem_cache_free_bulk");
+			mm_slab_bad_free(s, s, p[i], "kmem_cache_free_bulk");
 	}
 	/* All valid: only now change their state (a panic above leaves every
 	 * object as it was). */
@@ -92,7 +92,7 @@ void kmem_cache_free_bulk(struct kmem_cache *s, size_t n, void **p)
 	while (done < n) {
 		size_t left = n - done;
 		uint32_t k = left > 0xffffffffu ? 0xffffffffu : (uint32_t)left;
-		slab_put_objects(s, p + done, k);
+		mm_slab_put_objects(s, p + done, k);
 		done += k;
 	}
 }

@@ -19,7 +19,7 @@ unsigned long kmem_cache_leaked_objects(void)
 	return mm_stat_read(MM_STAT_SLAB_LEAKED);
 }
 
-void slab_list_add_cache(struct kmem_cache *s)
+void mm_slab_list_add_cache(struct kmem_cache *s)
 {
 	unsigned long irq = mm_port_lock_irqsave(&slab_caches_lock);
 	struct kmem_cache **pp = &slab_caches;
@@ -116,17 +116,17 @@ static unsigned int pick_order(uint32_t size, bool onslab, uint32_t *objs)
 	mm_panic("kmem_cache_create: no slab order fits a %u-byte slot", size);
 }
 
-void slab_cache_setup(struct kmem_cache *s, const char *name, size_t size,
+void mm_slab_cache_setup(struct kmem_cache *s, const char *name, size_t size,
 		      size_t align, unsigned int flags, void (*ctor)(void *))
 {
 	size_t stride;
 	size_t i;
 
 	/* page_private keeps bits 47..6 of the cache pointer (slab_priv_make) */
-	if (((uintptr_t)s & ~SLAB_PRIV_PTR) != slab_ptr_top)
+	if (((uintptr_t)s & ~SLAB_PRIV_PTR) != mm_slab_ptr_top)
 		mm_panic("kmem_cache_create: cache %s at %p is outside the half "
-			   "of the address space of slab_cache_cache (%p)",
-			   name ? name : "?", (void *)s, (void *)&slab_cache_cache);
+			   "of the address space of mm_slab_cache_cache (%p)",
+			   name ? name : "?", (void *)s, (void *)&mm_slab_cache_cache);
 	__builtin_memset(s, 0, sizeof(*s));
 	for (i = 0; name && name[i] && i < SLAB_NAME_MAX - 1; i++)
 		s->name[i] = name[i];
@@ -165,7 +165,7 @@ void slab_cache_setup(struct kmem_cache *s, const char *name, size_t size,
 	s->cpu_limit = cpu_limit_for(s->size);
 	s->cpu_batch = s->cpu_limit / 2;
 	s->lock = (mm_spinlock_t)MM_SPINLOCK_INIT;
-	slab_lists_init(s);
+	mm_slab_lists_init(s);
 }
 
 /* ---- create / destroy ---- */
@@ -185,15 +185,15 @@ struct kmem_cache *kmem_cache_create(const char *name, size_t size, size_t align
 	if (flags & ~SLAB_PUBLIC_FLAGS)
 		mm_panic("kmem_cache_create: cache %s: unknown flags 0x%x",
 			   name ? name : "?", flags & ~SLAB_PUBLIC_FLAGS);
-	s = kmem_cache_alloc(&slab_cache_cache, GFP_KERNEL);
+	s = kmem_cache_alloc(&mm_slab_cache_cache, GFP_KERNEL);
 	if (!s) {
 		if (flags & SLAB_PANIC)
 			mm_panic("kmem_cache_create: cache %s: out of memory",
 				   name ? name : "?");
 		return NULL;
 	}
-	slab_cache_setup(s, name, size, align, flags, ctor);
-	slab_list_add_cache(s);
+	mm_slab_cache_setup(s, name, size, align, flags, ctor);
+	mm_slab_list_add_cache(s);
 	return s;
 }
 
@@ -211,17 +211,17 @@ static void empty_arrays_here(void *arg)
 	struct array_call *a = arg;
 
 	if (a->s) {
-		a->frames += slab_cpu_empty(a->s);
+		a->frames += mm_slab_cpu_empty(a->s);
 		return;
 	}
 	unsigned long irq = mm_port_lock_irqsave(&slab_caches_lock);
 	for (struct kmem_cache *s = slab_caches; s; s = s->next)
-		if (s != &slab_cpu_array_cache)
-			a->frames += slab_cpu_empty(s);
+		if (s != &mm_slab_cpu_array_cache)
+			a->frames += mm_slab_cpu_empty(s);
 	mm_port_unlock_irqrestore(&slab_caches_lock, irq);
 }
 
-unsigned long slab_flush_cpu_arrays(struct kmem_cache *s)
+unsigned long mm_slab_flush_cpu_arrays(struct kmem_cache *s)
 {
 	unsigned int me = mm_this_cpu_raw();
 	unsigned long frames = 0;
@@ -235,11 +235,11 @@ unsigned long slab_flush_cpu_arrays(struct kmem_cache *s)
 			frames += a.frames;
 	}
 	if (s)
-		return frames + slab_cpu_drop(s);
+		return frames + mm_slab_cpu_drop(s);
 	unsigned long irq = mm_port_lock_irqsave(&slab_caches_lock);
 	for (struct kmem_cache *c = slab_caches; c; c = c->next)
-		if (c != &slab_cpu_array_cache)
-			frames += slab_cpu_drop(c);
+		if (c != &mm_slab_cpu_array_cache)
+			frames += mm_slab_cpu_drop(c);
 	mm_port_unlock_irqrestore(&slab_caches_lock, irq);
 	return frames;
 }
@@ -254,7 +254,7 @@ static void destroy_array_here(void *arg)
 	if (c && c->busy)
 		a->busy = true;
 	else
-		a->frames += slab_cpu_drop(a->s);
+		a->frames += mm_slab_cpu_drop(a->s);
 }
 
 void kmem_cache_destroy(struct kmem_cache *s)
@@ -281,7 +281,7 @@ void kmem_cache_destroy(struct kmem_cache *s)
 			 * of ours) and s was unlinked before its arrays were
 			 * given back: ours to give back */
 			__atomic_store_n(&s->cpu[cpu], NULL, __ATOMIC_RELAXED);
-			slab_cpu_array_release(s, c);
+			mm_slab_cpu_array_release(s, c);
 			continue;
 		}
 		if (a.busy)
@@ -295,16 +295,16 @@ void kmem_cache_destroy(struct kmem_cache *s)
 		mm_port_log("kmem_cache_destroy: cache %s still has %lu objects "
 			    "allocated; cache kept\n", s->name, leaked);
 		mm_stat_add(MM_STAT_SLAB_LEAKED, leaked);
-		slab_list_add_cache(s);
+		mm_slab_list_add_cache(s);
 		return;
 	}
-	slab_take_empty(s, &chain, ~0ul);
-	slab_free_chain(chain);
+	mm_slab_take_empty(s, &chain, ~0ul);
+	mm_slab_free_chain(chain);
 	s->magic = 0;
-	kmem_cache_free(&slab_cache_cache, s);
+	kmem_cache_free(&mm_slab_cache_cache, s);
 }
 
-void slab_release_dead_cpu(unsigned int cpu)
+void mm_slab_release_dead_cpu(unsigned int cpu)
 {
 	unsigned long irq = mm_port_lock_irqsave(&slab_caches_lock);
 
@@ -314,7 +314,7 @@ void slab_release_dead_cpu(unsigned int cpu)
 		if (!c)
 			continue;
 		__atomic_store_n(&s->cpu[cpu], NULL, __ATOMIC_RELAXED);
-		slab_cpu_array_release(s, c);
+		mm_slab_cpu_array_release(s, c);
 	}
 	mm_port_unlock_irqrestore(&slab_caches_lock, irq);
 }
@@ -327,15 +327,15 @@ unsigned long kmem_cache_shrink(struct kmem_cache *s)
 	unsigned long frames;
 
 	mm_check_task_context("kmem_cache_shrink");
-	frames = slab_flush_cpu_arrays(s);
-	slab_take_empty(s, &chain, ~0ul);
-	return frames + slab_free_chain(chain);
+	frames = mm_slab_flush_cpu_arrays(s);
+	mm_slab_take_empty(s, &chain, ~0ul);
+	return frames + mm_slab_free_chain(chain);
 }
 
 static bool is_internal(const struct kmem_cache *s)
 {
-	return s == &slab_cpu_array_cache || s == &slab_desc_cache ||
-	       s == &slab_cache_cache;
+	return s == &mm_slab_cpu_array_cache || s == &mm_slab_desc_cache ||
+	       s == &mm_slab_cache_cache;
 }
 
 static unsigned long left(unsigned long max, unsigned long done)
@@ -347,8 +347,8 @@ static unsigned long free_empty(struct kmem_cache *s, unsigned long max_frames)
 {
 	struct slab *chain = NULL;
 
-	slab_take_empty(s, &chain, max_frames);
-	return slab_free_chain(chain);
+	mm_slab_take_empty(s, &chain, max_frames);
+	return mm_slab_free_chain(chain);
 }
 
 /*
@@ -362,16 +362,16 @@ static unsigned long free_empty(struct kmem_cache *s, unsigned long max_frames)
  */
 static unsigned long shrink_caches(unsigned long max_frames)
 {
-	unsigned long frames = slab_flush_cpu_arrays(NULL);
+	unsigned long frames = mm_slab_flush_cpu_arrays(NULL);
 	unsigned long irq = mm_port_lock_irqsave(&slab_caches_lock);
 
 	for (struct kmem_cache *s = slab_caches; s && frames < max_frames; s = s->next)
 		if (!is_internal(s))
 			frames += free_empty(s, left(max_frames, frames));
-	frames += slab_cpu_drop(&slab_desc_cache);
-	frames += free_empty(&slab_cache_cache, left(max_frames, frames));
-	frames += free_empty(&slab_desc_cache, left(max_frames, frames));
-	frames += free_empty(&slab_cpu_array_cache, left(max_frames, frames));
+	frames += mm_slab_cpu_drop(&mm_slab_desc_cache);
+	frames += free_empty(&mm_slab_cache_cache, left(max_frames, frames));
+	frames += free_empty(&mm_slab_desc_cache, left(max_frames, frames));
+	frames += free_empty(&mm_slab_cpu_array_cache, left(max_frames, frames));
 	mm_port_unlock_irqrestore(&slab_caches_lock, irq);
 	return frames;
 }
@@ -393,7 +393,7 @@ static unsigned long slab_shrinker_scan(struct shrinker *sh, gfp_t gfp,
 
 void kmem_cache_get_info(struct kmem_cache *s, struct kmem_cache_info *info)
 {
-	unsigned long cached = slab_cpu_cached(s);
+	unsigned long cached = mm_slab_cpu_cached(s);
 	unsigned long irq = mm_port_lock_irqsave(&s->lock);
 	unsigned long slabs = s->partial.count + s->full.count + s->empty.count;
 
@@ -428,7 +428,7 @@ static bool cache_row(unsigned int n, struct kmem_cache_info *in, bool *hidden)
 	return s != NULL;
 }
 
-void slab_report(void)
+void mm_slab_report(void)
 {
 	unsigned long total_pages = 0, idle = 0;
 	struct kmem_cache_info in;
@@ -457,21 +457,21 @@ void slab_report(void)
 
 /* ---- bring-up ---- */
 
-void slab_init(void)
+void mm_slab_init(void)
 {
 	slab_caches = NULL;
 	slab_caches_lock = (mm_spinlock_t)MM_SPINLOCK_INIT;
-	slab_ptr_top = (uintptr_t)&slab_cache_cache & ~SLAB_PRIV_PTR;
-	slab_cache_setup(&slab_cache_cache, "kmem_cache", sizeof(struct kmem_cache),
+	mm_slab_ptr_top = (uintptr_t)&mm_slab_cache_cache & ~SLAB_PRIV_PTR;
+	mm_slab_cache_setup(&mm_slab_cache_cache, "kmem_cache", sizeof(struct kmem_cache),
 			 SLAB_CACHE_LINE, SLAB_STATIC | SLAB_FORCE_ONSLAB, NULL);
-	slab_cache_setup(&slab_desc_cache, "slab_desc", sizeof(struct slab), SLAB_DESC_ALIGN,
+	mm_slab_cache_setup(&mm_slab_desc_cache, "slab_desc", sizeof(struct slab), SLAB_DESC_ALIGN,
 			 SLAB_STATIC | SLAB_FORCE_ONSLAB, NULL);
-	slab_cache_setup(&slab_cpu_array_cache, "slab_cpu_array",
+	mm_slab_cache_setup(&mm_slab_cpu_array_cache, "slab_cpu_array",
 			 SLAB_CPU_ARRAY_BYTES, SLAB_CACHE_LINE,
 			 SLAB_STATIC | SLAB_FORCE_ONSLAB | SLAB_NO_CPU_CACHE, NULL);
-	slab_list_add_cache(&slab_cache_cache);
-	slab_list_add_cache(&slab_desc_cache);
-	slab_list_add_cache(&slab_cpu_array_cache);
+	mm_slab_list_add_cache(&mm_slab_cache_cache);
+	mm_slab_list_add_cache(&mm_slab_desc_cache);
+	mm_slab_list_add_cache(&mm_slab_cpu_array_cache);
 	__builtin_memset(&slab_shrinker, 0, sizeof(slab_shrinker));
 	slab_shrinker.scan = slab_shrinker_scan;
 	slab_shrinker.name = "slab";

@@ -2,24 +2,24 @@
 /*
  * From an address to its slab: the owner word of an object's frame (found
  * through the frame map's span table, mm/page/memmap.h), the checks that
- * make a pointer from a caller safe to follow (slab_cache_ptr_valid), and
+ * make a pointer from a caller safe to follow (mm_slab_cache_ptr_valid), and
  * the panics that name a bad pointer, a wrong cache or a double free. The fast paths inline the
  * span hint (slab_pa_to_page_hinted in mm/slab/slab.h); everything here is
  * the checked, slower way.
  */
 #include "slab/slab.h"
 
-const struct page slab_no_page; /* page_private 0 */
-uintptr_t slab_ptr_top;
+const struct page mm_slab_no_page; /* page_private 0 */
+uintptr_t mm_slab_ptr_top;
 
-unsigned long slab_page_private_of(const void *obj)
+unsigned long mm_slab_page_private_of(const void *obj)
 {
 	struct page *page = slab_virt_to_page(obj);
 
 	return page ? page_owner(page) : 0;
 }
 
-void slab_bad_pointer(const void *obj, const char *fn)
+void mm_slab_bad_pointer(const void *obj, const char *fn)
 {
 	mm_panic("%s: invalid free of %p (not a slab object)", fn, obj);
 }
@@ -28,30 +28,30 @@ void slab_bad_pointer(const void *obj, const char *fn)
 static uintptr_t static_caches_start;
 static size_t static_caches_bytes;
 
-void slab_trust_static_caches(const struct kmem_cache *first, size_t n)
+void mm_slab_trust_static_caches(const struct kmem_cache *first, size_t n)
 {
 	static_caches_start = (uintptr_t)first;
 	static_caches_bytes = n * sizeof(*first);
 }
 
-bool slab_cache_ptr_valid(const struct kmem_cache *s)
+bool mm_slab_cache_ptr_valid(const struct kmem_cache *s)
 {
-	if (s == &slab_cache_cache || s == &slab_desc_cache ||
-	    s == &slab_cpu_array_cache ||
+	if (s == &mm_slab_cache_cache || s == &mm_slab_desc_cache ||
+	    s == &mm_slab_cpu_array_cache ||
 	    (uintptr_t)s - static_caches_start < static_caches_bytes)
 		return true;
-	/* Otherwise it must be a live slot of slab_cache_cache: its frame
+	/* Otherwise it must be a live slot of mm_slab_cache_cache: its frame
 	 * carries that cache's tag and s is a slot start there. */
 	struct page *page = slab_virt_to_page(s);
 	if (!page)
 		return false;
 	unsigned long priv = page_owner(page);
 	return owner_is_slab(priv) &&
-	       slab_priv_cache(priv) == &slab_cache_cache &&
-	       slab_is_slot_start(&slab_cache_cache, mm_port_virt_to_phys(s));
+	       slab_priv_cache(priv) == &mm_slab_cache_cache &&
+	       slab_is_slot_start(&mm_slab_cache_cache, mm_port_virt_to_phys(s));
 }
 
-struct kmem_cache *slab_cache_of(const void *obj, const char *fn)
+struct kmem_cache *mm_slab_cache_of(const void *obj, const char *fn)
 {
 	struct page *page = slab_virt_to_page(obj);
 
@@ -60,7 +60,7 @@ struct kmem_cache *slab_cache_of(const void *obj, const char *fn)
 	return slab_cache_check(obj, page_owner(page), fn);
 }
 
-struct slab *slab_of_object(struct kmem_cache *s, const void *obj)
+struct slab *mm_slab_of_object(struct kmem_cache *s, const void *obj)
 {
 	uint64_t base = mm_port_virt_to_phys(obj) & ~s->slab_mask;
 
@@ -73,14 +73,14 @@ struct slab *slab_of_object(struct kmem_cache *s, const void *obj)
 	struct slab *slab = mm_port_phys_to_virt(desc * SLAB_DESC_ALIGN);
 	if (MM_DEBUG && (slab->magic != SLAB_MAGIC || slab->cache != s ||
 			 mm_port_virt_to_phys((void *)slab->base) != base))
-		mm_panic("slab_of_object: cache %s: no descriptor for %p (0x%llx)",
+		mm_panic("mm_slab_of_object: cache %s: no descriptor for %p (0x%llx)",
 			   s->name, obj, (unsigned long long)desc);
 	return slab;
 }
 
 /* ---- the panics that name a bad pointer ---- */
 
-void slab_bad_free(struct kmem_cache *s, struct kmem_cache *owner,
+void mm_slab_bad_free(struct kmem_cache *s, struct kmem_cache *owner,
 		   const void *obj, const char *fn)
 {
 	uint64_t off = mm_port_virt_to_phys(obj) & s->slab_mask;
@@ -94,7 +94,7 @@ void slab_bad_free(struct kmem_cache *s, struct kmem_cache *owner,
 		   (unsigned long)(off - (uint64_t)idx * s->size));
 }
 
-void slab_double_free(struct kmem_cache *s, const void *obj, const char *fn)
+void mm_slab_double_free(struct kmem_cache *s, const void *obj, const char *fn)
 {
 	mm_panic("%s: double free of %p in cache %s", fn, obj, s->name);
 }

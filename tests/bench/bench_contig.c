@@ -9,7 +9,7 @@
  * 1..64 (19%), 1..1024 (1%)), so about a third of memory is free, as a
  * confetti of blocks of every order. Each request is timed alone (rdtsc
  * around contigmalloc) and then freed untimed, which puts the state back
- * exactly; the freemap_sync of what that free left stale (which the next
+ * exactly; the mm_freemap_sync of what that free left stale (which the next
  * contigmalloc would pay) is timed on its own, and so is the bare search on
  * synced summaries. The baseline, in a second pass over the first 200
  * requests, scans the frame bitmap frame by frame: from the first valid
@@ -147,7 +147,7 @@ static uint64_t bc_freemap_search(uint64_t lo, uint64_t hi, uint64_t n,
 
 		if (r->base_pfn >= hi)
 			break;
-		uint64_t p = freemap_find(&r->freemap, lo, hi, n, align, boundary);
+		uint64_t p = mm_freemap_find(&r->freemap, lo, hi, n, align, boundary);
 
 		if (p != FREEMAP_NONE)
 			return p;
@@ -346,7 +346,7 @@ static void bc_run_scenario(const struct bc_scenario *s)
 		 * then the search alone on synced summaries. */
 		c0 = bench_cycles();
 		for (size_t k = 0; k < mm_region_count(); k++)
-			freemap_sync(&mm_region_get(k)->freemap);
+			mm_freemap_sync(&mm_region_get(k)->freemap);
 		bc_t_sync[i] = bench_cycles() - c0;
 		c0 = bench_cycles();
 		uint64_t found = bc_freemap_search(lo, hi, n, a, b);
@@ -423,7 +423,7 @@ BENCH(contig, fragmented_8g)
 		free_frames += freemap_nr_free(&r->freemap);
 		for (uint64_t f = 0; f <= r->nr_frames; f++) {
 			if (f < r->nr_frames &&
-			    freemap_is_free(&r->freemap, r->base_pfn + f)) {
+			    mm_freemap_is_free(&r->freemap, r->base_pfn + f)) {
 				run++;
 				continue;
 			}
@@ -454,8 +454,8 @@ static void bc_order0_pair(void *arg, uint64_t iters)
 	for (uint64_t i = 0; i < iters; i++) {
 		uint64_t pfn = base + (x = x * 6364136223846793005ull + 1) % nr;
 
-		freemap_set_used(&bc_fm, pfn, 1);
-		freemap_set_free(&bc_fm, pfn, 1);
+		mm_freemap_set_used(&bc_fm, pfn, 1);
+		mm_freemap_set_free(&bc_fm, pfn, 1);
 	}
 }
 
@@ -467,21 +467,21 @@ static void bc_block_pair(void *arg, uint64_t iters)
 		uint64_t pfn = base + ((x = x * 6364136223846793005ull + 1) %
 				       (nr - 1024) & ~1023ull);
 
-		freemap_set_used(&bc_fm, pfn, 1024);
-		freemap_set_free(&bc_fm, pfn, 1024);
+		mm_freemap_set_used(&bc_fm, pfn, 1024);
+		mm_freemap_set_free(&bc_fm, pfn, 1024);
 	}
 }
 
 BENCH(contig, freemap_updates)
 {
 	uint64_t nr = (8ull << 30) >> 12;
-	void *storage = aligned_alloc(64, (freemap_storage_bytes(nr) + 63) & ~63ul);
+	void *storage = aligned_alloc(64, (mm_freemap_storage_bytes(nr) + 63) & ~63ul);
 
-	freemap_init(&bc_fm, 0x100000, nr, storage);
-	freemap_set_free(&bc_fm, 0x100000, nr);
+	mm_freemap_init(&bc_fm, 0x100000, nr, storage);
+	mm_freemap_set_free(&bc_fm, 0x100000, nr);
 	bench_printf("# freemap of 8 GiB: %zu bytes (%.2f bytes per frame)\n",
-		     freemap_storage_bytes(nr),
-		     (double)freemap_storage_bytes(nr) / (double)nr);
+		     mm_freemap_storage_bytes(nr),
+		     (double)mm_freemap_storage_bytes(nr) / (double)nr);
 	bench_measure("freemap order-0 used+free pair, random pfn",
 		      bc_order0_pair, NULL, 1 << 20, 7);
 	bench_measure("freemap 1024-frame block used+free pair",

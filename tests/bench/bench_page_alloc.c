@@ -200,7 +200,7 @@ BENCH(page, metadata_per_frame)
 	char note[128];
 
 	init8();
-	uint64_t meta = memmap_metadata_bytes();
+	uint64_t meta = mm_memmap_metadata_bytes();
 	snprintf(note, sizeof(note),
 		 "struct page %zu + state 1 = %zu B/frame; all metadata incl. "
 		 "freemaps %.2f B/frame",

@@ -336,10 +336,10 @@ static void op_exhaust(struct reader *r)
 
 static void op_drain(struct reader *r)
 {
-	unsigned long before = nr_free_pages(), pcp = pcp_count_all();
+	unsigned long before = nr_free_pages(), pcp = mm_pcp_count_all();
 
 	CHECK(drain_all_pages() == pcp);
-	CHECK(pcp_count_all() == 0);
+	CHECK(mm_pcp_count_all() == 0);
 	CHECK(nr_free_pages() == before);
 }
 
@@ -497,7 +497,7 @@ static void fz_begin(uint8_t config)
 	CHECK(mm_nr_frames <= FZ_MAX_FRAMES);
 	mm_poison_enabled = !(config & 1);
 	check_watermarks_formula();
-	buddyinfo_snapshot(&fz_start_bi);
+	mm_buddyinfo_snapshot(&fz_start_bi);
 	fz_start_free = nr_free_pages();
 	static const char *const names[FZ_SHRINKERS] = { "fz-any", "fz-io", "fz-fs" };
 	static const gfp_t needs[4] = { 0, __GFP_IO, __GFP_FS, __GFP_IO | __GFP_FS };
@@ -522,8 +522,8 @@ static void fz_end(void)
 	kmem_cache_shrink_all();
 	drain_all_pages();
 	struct buddyinfo now;
-	buddyinfo_snapshot(&now);
-	CHECK(buddyinfo_equal(&fz_start_bi, &now));
+	mm_buddyinfo_snapshot(&now);
+	CHECK(mm_buddyinfo_equal(&fz_start_bi, &now));
 	CHECK(nr_free_pages() == fz_start_free);
 	CHECK(kmem_cache_leaked_objects() == 0);
 	check_full();

@@ -84,8 +84,8 @@ KTEST(init_host, no_room_for_metadata_panics)
 KTEST(init_host, early_allocator_is_retired_after_init)
 {
 	/* what it handed out is reserved, and it hands out nothing more */
-	KT_EXPECT_PANIC_MSG(early_alloc(4096, 4096), "retired");
-	KT_EXPECT(early_allocated_bytes() >= memmap_metadata_bytes());
+	KT_EXPECT_PANIC_MSG(mm_early_alloc(4096, 4096), "retired");
+	KT_EXPECT(mm_early_allocated_bytes() >= mm_memmap_metadata_bytes());
 }
 
 static unsigned long nop_scan(struct shrinker *s, gfp_t gfp, unsigned long n)

@@ -30,7 +30,7 @@ MALLOC_DEFINE(M_CONTIGTEST, "contigtest", "contigmalloc tests");
 void ct_begin(struct ct_snapshot *s)
 {
 	drain_all_pages();
-	buddyinfo_snapshot(&s->bi);
+	mm_buddyinfo_snapshot(&s->bi);
 	s->free = nr_free_pages();
 }
 
@@ -39,8 +39,8 @@ void ct_end(const struct ct_snapshot *s)
 	struct buddyinfo now;
 
 	drain_all_pages();
-	buddyinfo_snapshot(&now);
-	KT_EXPECT(buddyinfo_equal(&s->bi, &now));
+	mm_buddyinfo_snapshot(&now);
+	KT_EXPECT(mm_buddyinfo_equal(&s->bi, &now));
 	KT_EXPECT_EQ(nr_free_pages(), s->free);
 }
 
@@ -163,9 +163,9 @@ static bool ct_zeroed(const char *va, uint64_t bytes)
 bool ct_frames_claimed(uint64_t pa, uint64_t bytes)
 {
 	uint64_t first = pa >> MM_PAGE_SHIFT, end = (pa + bytes) >> MM_PAGE_SHIFT;
-	const struct mm_region *r = pfn_to_region(first);
+	const struct mm_region *r = mm_pfn_to_region(first);
 
-	if (!r || pfn_to_region(end - 1) != r)
+	if (!r || mm_pfn_to_region(end - 1) != r)
 		return false; /* a run never leaves its region */
 	for (uint64_t pfn = first; pfn < end; pfn++)
 		if (ps_kind(r->state[pfn - r->base_pfn]) != PS_CONTIG)

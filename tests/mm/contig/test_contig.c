@@ -353,7 +353,7 @@ KTEST(contig, random_requests_in_confetti)
 	KT_ASSERT(want_bytes && rpa != UINT64_MAX);
 	uint64_t rpfn = rpa >> MM_PAGE_SHIFT, rnr = want_bytes >> MM_PAGE_SHIFT;
 	unsigned long irq = mm_lock_all_zones();
-	bool claimed = buddy_claim_range_locked(rpfn, rnr);
+	bool claimed = mm_buddy_claim_range_locked(rpfn, rnr);
 
 	mm_unlock_all_zones(irq);
 	KT_ASSERT(claimed);
@@ -369,7 +369,7 @@ KTEST(contig, random_requests_in_confetti)
 			break;
 		if (give > rpfn + rnr - pfn)
 			give = rpfn + rnr - pfn;
-		buddy_release_range(pfn, give);
+		mm_buddy_release_range(pfn, give);
 		pfn += give;
 	}
 
@@ -403,14 +403,14 @@ KTEST(contig, random_requests_in_confetti)
 	}
 	/* Give back what is still claimed: every PS_CONTIG run inside R. */
 	for (uint64_t pfn = rpfn; pfn < rpfn + rnr;) {
-		const struct mm_region *r = pfn_to_region(pfn);
+		const struct mm_region *r = mm_pfn_to_region(pfn);
 		uint64_t end = pfn;
 
 		while (end < rpfn + rnr &&
 		       ps_kind(r->state[end - r->base_pfn]) == PS_CONTIG)
 			end++;
 		if (end > pfn)
-			buddy_release_range(pfn, end - pfn);
+			mm_buddy_release_range(pfn, end - pfn);
 		pfn = end + 1;
 	}
 	ktest_printf("# 600 requests in a %llu MiB confetti: %d satisfied at "

@@ -68,12 +68,12 @@ KTEST(contig_host, run_across_4g_zone_edge)
 	};
 
 	host_mm_init(map, 3, ch_reserved, 2);
-	KT_ASSERT(pfn_to_region((4 * GiB - 4096) >> 12) ==
-		  pfn_to_region((4 * GiB) >> 12));
+	KT_ASSERT(mm_pfn_to_region((4 * GiB - 4096) >> 12) ==
+		  mm_pfn_to_region((4 * GiB) >> 12));
 	struct buddyinfo before, after;
 
 	drain_all_pages();
-	buddyinfo_snapshot(&before);
+	mm_buddyinfo_snapshot(&before);
 	/* 128 KiB from 4 GiB - 64 KiB: blocks of both zones, split at both
 	 * ends (64 KiB-aligned, so order 4 on each side at most). */
 	void *p = contigmalloc(128 * 1024, M_DEVBUF, M_NOWAIT | M_ZERO,
@@ -92,8 +92,8 @@ KTEST(contig_host, run_across_4g_zone_edge)
 	contigfree(q, 2 * MiB, M_DEVBUF);
 	contigfree(p, 128 * 1024, M_DEVBUF);
 	drain_all_pages();
-	buddyinfo_snapshot(&after);
-	KT_EXPECT(buddyinfo_equal(&before, &after));
+	mm_buddyinfo_snapshot(&after);
+	KT_EXPECT(mm_buddyinfo_equal(&before, &after));
 	contig_property_run(800);
 	host_mm_default();
 }

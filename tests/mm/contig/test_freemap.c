@@ -2,7 +2,7 @@
 /*
  * The freemap on its own, against a brute-force oracle: random set_free /
  * set_used over a shadow array of bools, random constrained queries answered
- * both by freemap_find() and by trying every start frame.
+ * both by mm_freemap_find() and by trying every start frame.
  */
 #include <ktest.h>
 
@@ -68,8 +68,8 @@ static struct freemap fmt_map;
 static void fmt_setup(uint64_t base, uint64_t nr)
 {
 	KT_ASSERT(nr <= FMT_MAX_FRAMES);
-	KT_ASSERT(freemap_storage_bytes(nr) <= sizeof(fmt_storage));
-	freemap_init(&fmt_map, base, nr, fmt_storage);
+	KT_ASSERT(mm_freemap_storage_bytes(nr) <= sizeof(fmt_storage));
+	mm_freemap_init(&fmt_map, base, nr, fmt_storage);
 	for (uint64_t i = 0; i < nr; i++)
 		fmt_shadow[i] = false;
 }
@@ -90,9 +90,9 @@ static void fmt_set(uint64_t a, uint64_t len, bool free)
 		while (j < a + len && fmt_shadow[j] != free)
 			fmt_shadow[j++] = free;
 		if (free)
-			freemap_set_free(&fmt_map, base + i, j - i);
+			mm_freemap_set_free(&fmt_map, base + i, j - i);
 		else
-			freemap_set_used(&fmt_map, base + i, j - i);
+			mm_freemap_set_used(&fmt_map, base + i, j - i);
 		i = j;
 	}
 }
@@ -148,7 +148,7 @@ static void fmt_queries(int count, uint64_t max_n)
 		align = ktest_rand_below(2) ? 1 : fmt_rand_pow2(12);
 		boundary = ktest_rand_below(2) ? 0 : fmt_rand_pow2(14);
 		uint64_t want = fmt_oracle(lo, hi, n, align, boundary);
-		uint64_t got = freemap_find(&fmt_map, lo, hi, n, align, boundary);
+		uint64_t got = mm_freemap_find(&fmt_map, lo, hi, n, align, boundary);
 
 		if (got != want)
 			ktest_printf("# query lo 0x%llx hi 0x%llx n %llu align "
@@ -170,41 +170,41 @@ KTEST(freemap, starts_all_used_and_counts)
 {
 	fmt_setup(1000, 777);
 	KT_EXPECT_EQ(freemap_nr_free(&fmt_map), 0);
-	KT_EXPECT_EQ(freemap_find(&fmt_map, 0, ~0ull, 1, 1, 0), FREEMAP_NONE);
-	freemap_set_free(&fmt_map, 1000, 777);
+	KT_EXPECT_EQ(mm_freemap_find(&fmt_map, 0, ~0ull, 1, 1, 0), FREEMAP_NONE);
+	mm_freemap_set_free(&fmt_map, 1000, 777);
 	KT_EXPECT_EQ(freemap_nr_free(&fmt_map), 777);
-	KT_EXPECT(freemap_is_free(&fmt_map, 1776));
-	KT_EXPECT_EQ(freemap_find(&fmt_map, 0, ~0ull, 777, 1, 0), 1000);
-	KT_EXPECT_EQ(freemap_find(&fmt_map, 0, ~0ull, 778, 1, 0), FREEMAP_NONE);
-	KT_EXPECT_EQ(freemap_find(&fmt_map, 0, 1776, 777, 1, 0), FREEMAP_NONE);
-	KT_EXPECT_EQ(freemap_find(&fmt_map, 0, ~0ull, 1, 1024, 0), 1024);
-	KT_EXPECT_EQ(freemap_find(&fmt_map, 0, ~0ull, 100, 1, 128), 1024);
-	KT_EXPECT_EQ(freemap_find(&fmt_map, 0, ~0ull, 100, 1, 64), FREEMAP_NONE);
-	KT_EXPECT_EQ(freemap_find(&fmt_map, 0, ~0ull, 0, 1, 0), FREEMAP_NONE);
-	KT_EXPECT_EQ(freemap_find(&fmt_map, 0, ~0ull, 65, 1, 64), FREEMAP_NONE);
-	freemap_set_used(&fmt_map, 1500, 1);
-	KT_EXPECT(!freemap_is_free(&fmt_map, 1500));
+	KT_EXPECT(mm_freemap_is_free(&fmt_map, 1776));
+	KT_EXPECT_EQ(mm_freemap_find(&fmt_map, 0, ~0ull, 777, 1, 0), 1000);
+	KT_EXPECT_EQ(mm_freemap_find(&fmt_map, 0, ~0ull, 778, 1, 0), FREEMAP_NONE);
+	KT_EXPECT_EQ(mm_freemap_find(&fmt_map, 0, 1776, 777, 1, 0), FREEMAP_NONE);
+	KT_EXPECT_EQ(mm_freemap_find(&fmt_map, 0, ~0ull, 1, 1024, 0), 1024);
+	KT_EXPECT_EQ(mm_freemap_find(&fmt_map, 0, ~0ull, 100, 1, 128), 1024);
+	KT_EXPECT_EQ(mm_freemap_find(&fmt_map, 0, ~0ull, 100, 1, 64), FREEMAP_NONE);
+	KT_EXPECT_EQ(mm_freemap_find(&fmt_map, 0, ~0ull, 0, 1, 0), FREEMAP_NONE);
+	KT_EXPECT_EQ(mm_freemap_find(&fmt_map, 0, ~0ull, 65, 1, 64), FREEMAP_NONE);
+	mm_freemap_set_used(&fmt_map, 1500, 1);
+	KT_EXPECT(!mm_freemap_is_free(&fmt_map, 1500));
 	KT_EXPECT_EQ(freemap_nr_free(&fmt_map), 776);
-	KT_EXPECT_EQ(freemap_find(&fmt_map, 1400, ~0ull, 200, 1, 0), 1501);
-	KT_EXPECT_EQ(freemap_find(&fmt_map, 1400, 1700, 200, 1, 0), FREEMAP_NONE);
-	freemap_check(&fmt_map);
+	KT_EXPECT_EQ(mm_freemap_find(&fmt_map, 1400, ~0ull, 200, 1, 0), 1501);
+	KT_EXPECT_EQ(mm_freemap_find(&fmt_map, 1400, 1700, 200, 1, 0), FREEMAP_NONE);
+	mm_freemap_check(&fmt_map);
 }
 
 KTEST(freemap, bad_calls_panic)
 {
 	fmt_setup(0, 100);
-	KT_EXPECT_PANIC_MSG(freemap_init(&fmt_map, 0, 0, fmt_storage),
+	KT_EXPECT_PANIC_MSG(mm_freemap_init(&fmt_map, 0, 0, fmt_storage),
 			    "nr_frames 0");
-	KT_EXPECT_PANIC_MSG(freemap_set_free(&fmt_map, 99, 2), "outside the map");
-	KT_EXPECT_PANIC_MSG(freemap_set_used(&fmt_map, ~0ull, 1),
+	KT_EXPECT_PANIC_MSG(mm_freemap_set_free(&fmt_map, 99, 2), "outside the map");
+	KT_EXPECT_PANIC_MSG(mm_freemap_set_used(&fmt_map, ~0ull, 1),
 			    "outside the map");
 #if MM_DEBUG
-	freemap_set_free(&fmt_map, 10, 5);
-	KT_EXPECT_PANIC_MSG(freemap_set_free(&fmt_map, 14, 1), "already free");
-	KT_EXPECT_PANIC_MSG(freemap_set_used(&fmt_map, 9, 2), "already used");
+	mm_freemap_set_free(&fmt_map, 10, 5);
+	KT_EXPECT_PANIC_MSG(mm_freemap_set_free(&fmt_map, 14, 1), "already free");
+	KT_EXPECT_PANIC_MSG(mm_freemap_set_used(&fmt_map, 9, 2), "already used");
 	/* ranges of several words */
-	KT_EXPECT_PANIC_MSG(freemap_set_used(&fmt_map, 12, 88), "already used");
-	KT_EXPECT_PANIC_MSG(freemap_set_free(&fmt_map, 0, 100), "already free");
+	KT_EXPECT_PANIC_MSG(mm_freemap_set_used(&fmt_map, 12, 88), "already used");
+	KT_EXPECT_PANIC_MSG(mm_freemap_set_free(&fmt_map, 0, 100), "already free");
 #endif
 }
 
@@ -215,18 +215,18 @@ KTEST(freemap, run_across_words_and_nodes)
 	fmt_set(63, 1, true);
 	fmt_set(64, 64, true);
 	fmt_set(128, 2, true);
-	KT_EXPECT_EQ(freemap_find(&fmt_map, 0, ~0ull, 67, 1, 0), 63);
-	KT_EXPECT_EQ(freemap_find(&fmt_map, 0, ~0ull, 68, 1, 0), FREEMAP_NONE);
-	KT_EXPECT_EQ(freemap_find(&fmt_map, 64, ~0ull, 66, 1, 0), 64);
-	KT_EXPECT_EQ(freemap_find(&fmt_map, 0, ~0ull, 66, 64, 0), 64);
-	KT_EXPECT_EQ(freemap_find(&fmt_map, 0, ~0ull, 66, 1, 128), FREEMAP_NONE);
+	KT_EXPECT_EQ(mm_freemap_find(&fmt_map, 0, ~0ull, 67, 1, 0), 63);
+	KT_EXPECT_EQ(mm_freemap_find(&fmt_map, 0, ~0ull, 68, 1, 0), FREEMAP_NONE);
+	KT_EXPECT_EQ(mm_freemap_find(&fmt_map, 64, ~0ull, 66, 1, 0), 64);
+	KT_EXPECT_EQ(mm_freemap_find(&fmt_map, 0, ~0ull, 66, 64, 0), 64);
+	KT_EXPECT_EQ(mm_freemap_find(&fmt_map, 0, ~0ull, 66, 1, 128), FREEMAP_NONE);
 	fmt_set(1000, 2000, true);
-	KT_EXPECT_EQ(freemap_find(&fmt_map, 0, ~0ull, 1500, 1, 0), 1000);
-	KT_EXPECT_EQ(freemap_find(&fmt_map, 0, ~0ull, 1000, 1024, 0), 1024);
-	KT_EXPECT_EQ(freemap_find(&fmt_map, 0, ~0ull, 1000, 1, 1024), 1024);
-	KT_EXPECT_EQ(freemap_find(&fmt_map, 0, ~0ull, 952, 2048, 0), 2048);
-	KT_EXPECT_EQ(freemap_find(&fmt_map, 0, ~0ull, 953, 2048, 0), FREEMAP_NONE);
-	freemap_check(&fmt_map);
+	KT_EXPECT_EQ(mm_freemap_find(&fmt_map, 0, ~0ull, 1500, 1, 0), 1000);
+	KT_EXPECT_EQ(mm_freemap_find(&fmt_map, 0, ~0ull, 1000, 1024, 0), 1024);
+	KT_EXPECT_EQ(mm_freemap_find(&fmt_map, 0, ~0ull, 1000, 1, 1024), 1024);
+	KT_EXPECT_EQ(mm_freemap_find(&fmt_map, 0, ~0ull, 952, 2048, 0), 2048);
+	KT_EXPECT_EQ(mm_freemap_find(&fmt_map, 0, ~0ull, 953, 2048, 0), FREEMAP_NONE);
+	mm_freemap_check(&fmt_map);
 }
 
 /* Small maps of every size, random churn and queries against the oracle. */
@@ -249,7 +249,7 @@ KTEST(freemap, random_against_oracle_small)
 			if (op % 8 == 7)
 				fmt_queries(20, nr);
 		}
-		freemap_check(&fmt_map);
+		mm_freemap_check(&fmt_map);
 		fmt_queries(40, nr);
 	}
 	ktest_printf("# %llu queries, %llu found a run\n",
@@ -280,7 +280,7 @@ KTEST(freemap, random_against_oracle_large)
 				len = nr - a;
 			fmt_set(a, len, phase == 3 ? false : ktest_rand_below(3) > 0);
 		}
-		freemap_check(&fmt_map);
+		mm_freemap_check(&fmt_map);
 		fmt_queries(60, 20000);
 	}
 	ktest_printf("# %llu queries, %llu found a run\n",
@@ -290,7 +290,7 @@ KTEST(freemap, random_against_oracle_large)
 
 /* Maps across the zone edges (16 MiB and 4 GiB, pfns 4096 and 1M): only the
  * word straddling an edge, when the base puts one there, takes locked
- * updates, and each zone's free frames are counted apart (freemap_check
+ * updates, and each zone's free frames are counted apart (mm_freemap_check
  * recounts them zone by zone from the bitmap). */
 KTEST(freemap, zone_edges_shared_word_and_counts)
 {
@@ -322,7 +322,7 @@ KTEST(freemap, zone_edges_shared_word_and_counts)
 			for (uint64_t i = 0; i < nr; i++)
 				nfree += fmt_shadow[i];
 			KT_EXPECT_EQ(freemap_nr_free(&fmt_map), nfree);
-			freemap_check(&fmt_map);
+			mm_freemap_check(&fmt_map);
 			fmt_queries(20, nr);
 		}
 	}
@@ -332,9 +332,9 @@ KTEST(freemap, zone_edges_shared_word_and_counts)
 	KT_EXPECT_EQ(fmt_map.shared_word[0], UINT64_MAX);
 	fmt_set(0, 90, true);
 	KT_EXPECT_EQ(freemap_nr_free(&fmt_map), 90);
-	freemap_check(&fmt_map);
+	mm_freemap_check(&fmt_map);
 	fmt_setup(4097, 100);
 	KT_EXPECT_EQ(fmt_map.shared_word[0], UINT64_MAX);
 	fmt_set(0, 100, true);
-	freemap_check(&fmt_map);
+	mm_freemap_check(&fmt_map);
 }

@@ -376,5 +376,5 @@ KTEST(page_alloc, report_prints)
 	unsigned long before = nr_free_pages();
 	mm_report();
 	KT_EXPECT_EQ(nr_free_pages(), before);
-	KT_EXPECT(memmap_metadata_bytes() <= 16 * mm_nr_frames);
+	KT_EXPECT(mm_memmap_metadata_bytes() <= 16 * mm_nr_frames);
 }

@@ -117,24 +117,24 @@ KTEST(page_bits, gfp_names)
 {
 	char buf[160];
 
-	KT_EXPECT(streq(gfp_format(GFP_KERNEL, buf, sizeof(buf)), "GFP_KERNEL"));
-	KT_EXPECT(streq(gfp_format(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN, buf,
+	KT_EXPECT(streq(mm_gfp_format(GFP_KERNEL, buf, sizeof(buf)), "GFP_KERNEL"));
+	KT_EXPECT(streq(mm_gfp_format(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN, buf,
 				   sizeof(buf)),
 			"GFP_KERNEL|__GFP_ZERO|__GFP_NOWARN"));
-	KT_EXPECT(streq(gfp_format(GFP_ATOMIC, buf, sizeof(buf)), "GFP_ATOMIC"));
-	KT_EXPECT(streq(gfp_format(GFP_NOWAIT, buf, sizeof(buf)), "GFP_NOWAIT"));
-	KT_EXPECT(streq(gfp_format(GFP_HIGHUSER, buf, sizeof(buf)), "GFP_HIGHUSER"));
-	KT_EXPECT(streq(gfp_format(GFP_NOFS, buf, sizeof(buf)), "GFP_NOFS"));
-	KT_EXPECT(streq(gfp_format(GFP_NOIO | __GFP_REPEAT, buf, sizeof(buf)),
+	KT_EXPECT(streq(mm_gfp_format(GFP_ATOMIC, buf, sizeof(buf)), "GFP_ATOMIC"));
+	KT_EXPECT(streq(mm_gfp_format(GFP_NOWAIT, buf, sizeof(buf)), "GFP_NOWAIT"));
+	KT_EXPECT(streq(mm_gfp_format(GFP_HIGHUSER, buf, sizeof(buf)), "GFP_HIGHUSER"));
+	KT_EXPECT(streq(mm_gfp_format(GFP_NOFS, buf, sizeof(buf)), "GFP_NOFS"));
+	KT_EXPECT(streq(mm_gfp_format(GFP_NOIO | __GFP_REPEAT, buf, sizeof(buf)),
 			"GFP_NOIO|__GFP_REPEAT"));
-	KT_EXPECT(streq(gfp_format(GFP_KERNEL | GFP_DMA32, buf, sizeof(buf)),
+	KT_EXPECT(streq(mm_gfp_format(GFP_KERNEL | GFP_DMA32, buf, sizeof(buf)),
 			"GFP_KERNEL|GFP_DMA32"));
-	KT_EXPECT(streq(gfp_format(GFP_KERNEL | GFP_THISNODE, buf, sizeof(buf)),
+	KT_EXPECT(streq(mm_gfp_format(GFP_KERNEL | GFP_THISNODE, buf, sizeof(buf)),
 			"GFP_KERNEL|GFP_THISNODE"));
-	KT_EXPECT(streq(gfp_format(__GFP_NOFAIL | 0x40000000u, buf, sizeof(buf)),
+	KT_EXPECT(streq(mm_gfp_format(__GFP_NOFAIL | 0x40000000u, buf, sizeof(buf)),
 			"__GFP_NOFAIL|0x40000000"));
 	/* truncation stays terminated */
-	gfp_format(GFP_KERNEL | __GFP_ZERO, buf, 8);
+	mm_gfp_format(GFP_KERNEL | __GFP_ZERO, buf, 8);
 	KT_EXPECT(streq(buf, "GFP_KER"));
 }
 

@@ -202,8 +202,8 @@ KTEST(page_free, claim_and_release_a_run)
 	drain_all_pages();
 	unsigned long free0 = nr_free_pages();
 	unsigned long irq = mm_lock_all_zones();
-	bool ok = buddy_claim_range_locked(base + 3, 37);
-	bool again = buddy_claim_range_locked(base + 30, 2); /* overlaps */
+	bool ok = mm_buddy_claim_range_locked(base + 3, 37);
+	bool again = mm_buddy_claim_range_locked(base + 30, 2); /* overlaps */
 	mm_unlock_all_zones(irq);
 	KT_ASSERT(ok);
 	KT_EXPECT(!again);
@@ -214,9 +214,9 @@ KTEST(page_free, claim_and_release_a_run)
 	mm_check_invariants();
 	KT_EXPECT_PANIC_MSG(__free_pages(pfn_to_page(base + 3), 0),
 			    "claimed by contigmalloc");
-	KT_EXPECT_PANIC_MSG(buddy_release_range(base + 2, 4), "not claimed");
-	buddy_release_range(base + 3, 37);
+	KT_EXPECT_PANIC_MSG(mm_buddy_release_range(base + 2, 4), "not claimed");
+	mm_buddy_release_range(base + 3, 37);
 	KT_EXPECT_EQ(nr_free_pages(), free0);
-	KT_EXPECT_PANIC_MSG(buddy_release_range(base + 3, 37), "not claimed");
+	KT_EXPECT_PANIC_MSG(mm_buddy_release_range(base + 3, 37), "not claimed");
 	page_test_end(&start);
 }

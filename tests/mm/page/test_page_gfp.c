@@ -366,7 +366,7 @@ KTEST(page_gfp, high_priority_reserve_shares)
 
 /* GFP_KERNEL falling back to ZONE_DMA must leave min + lowmem_reserve[Normal]
  * free there. Frames a GFP_DMA user just freed sit on this CPU's DMA list,
- * and pcp_alloc() hands them to any request without a mark check. */
+ * and mm_pcp_alloc() hands them to any request without a mark check. */
 KTEST(page_gfp, fallback_keeps_lowmem_reserve_with_frames_on_cpu_lists)
 {
 	const gfp_t TAKE = GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN;

@@ -115,11 +115,11 @@ KTEST(page_host, holes_cost_nothing)
 		{ 0, 2 * GiB, MM_RANGE_USABLE },
 	};
 	host_mm_init(sparse, 2, NULL, 0);
-	uint64_t frames_sparse = mm_nr_frames, meta_sparse = memmap_metadata_bytes();
+	uint64_t frames_sparse = mm_nr_frames, meta_sparse = mm_memmap_metadata_bytes();
 	KT_EXPECT(pfn_to_page((2 * GiB) >> MM_PAGE_SHIFT) == NULL);
 	KT_EXPECT(pfn_to_page((64 * GiB) >> MM_PAGE_SHIFT) != NULL);
 	host_mm_init(dense, 1, NULL, 0);
-	uint64_t frames_dense = mm_nr_frames, meta_dense = memmap_metadata_bytes();
+	uint64_t frames_dense = mm_nr_frames, meta_dense = mm_memmap_metadata_bytes();
 	ktest_printf("# metadata: 0-1G + 64-65G: %llu bytes; 0-2G: %llu bytes\n",
 		     (unsigned long long)meta_sparse, (unsigned long long)meta_dense);
 	KT_EXPECT_EQ(frames_sparse, frames_dense);
@@ -143,7 +143,7 @@ KTEST(page_host, init_of_64_gib)
 	ktest_printf("# 64 GiB: init %llu us, %llu frames, metadata %llu KiB\n",
 		     (unsigned long long)(mm_init_ns / 1000),
 		     (unsigned long long)mm_nr_frames,
-		     (unsigned long long)(memmap_metadata_bytes() >> 10));
+		     (unsigned long long)(mm_memmap_metadata_bytes() >> 10));
 	KT_EXPECT_EQ(mm_nr_frames, (0x9full) + ((3 * GiB - 1 * MiB) >> 12) +
 					   ((61 * GiB) >> 12));
 	KT_EXPECT(mm_zones[ZONE_NORMAL].managed > (60 * GiB) >> 12);
@@ -225,7 +225,7 @@ KTEST(page_host, blocks_never_merge_across_a_hole_or_zone_edge)
 	KT_EXPECT_EQ(dma->area[3].nr_blocks, 0);
 	/* the 16 MiB edge: DMA32 starts with its own order-2 block */
 	KT_EXPECT(pfn_to_span(0x1000) != pfn_to_span(0xfff));
-	KT_EXPECT_EQ(pfn_to_region(0x1000), pfn_to_region(0xfff));
+	KT_EXPECT_EQ(mm_pfn_to_region(0x1000), mm_pfn_to_region(0xfff));
 	KT_EXPECT_EQ(ps_kind(mm_page_state[page_index(pfn_to_page(0x1000))]),
 		     PS_FREE);
 	KT_EXPECT(dma32->area[2].nr_blocks >= 1);
@@ -248,10 +248,10 @@ KTEST(page_host, per_cpu_lists_are_per_cpu_and_drain)
 	KT_ASSERT(q != NULL);
 	KT_EXPECT(q != p);
 	__free_pages(q, 0);
-	unsigned long on_lists = pcp_count_all();
+	unsigned long on_lists = mm_pcp_count_all();
 	KT_EXPECT(on_lists >= 2);
 	KT_EXPECT_EQ(drain_all_pages(), on_lists);
-	KT_EXPECT_EQ(pcp_count_all(), 0);
+	KT_EXPECT_EQ(mm_pcp_count_all(), 0);
 	page_test_end(&start);
 }
 
@@ -263,9 +263,9 @@ KTEST(page_host, pcp_off_uses_the_buddy_lists)
 	mm_pcp_enabled = false;
 	struct page *p = alloc_pages(GFP_KERNEL, 0);
 	KT_ASSERT(p != NULL);
-	KT_EXPECT_EQ(pcp_count_all(), 0);
+	KT_EXPECT_EQ(mm_pcp_count_all(), 0);
 	__free_pages(p, 0);
-	KT_EXPECT_EQ(pcp_count_all(), 0);
+	KT_EXPECT_EQ(mm_pcp_count_all(), 0);
 	mm_pcp_enabled = true;
 	page_test_end(&start);
 }

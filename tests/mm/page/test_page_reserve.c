@@ -149,7 +149,7 @@ static void reclaim_reaches_the_dma_shrinker(unsigned int order)
 	held_take_all(&hog, TAKE);
 	drain_all_pages();
 	held_free_all(&mine); /* 8 frames of another zone on this CPU's list */
-	KT_EXPECT(pcp_count_all() >= (1ul << order));
+	KT_EXPECT(mm_pcp_count_all() >= (1ul << order));
 
 	struct page *p = alloc_pages(GFP_KERNEL | GFP_DMA | __GFP_NOWARN, order);
 	ktest_printf("# order %u: GFP_KERNEL|GFP_DMA %s, DMA shrinker called %lu "

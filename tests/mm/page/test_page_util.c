@@ -122,7 +122,7 @@ void test_shrinker_done(struct test_shrinker *t)
 void page_test_begin(struct buddyinfo *start)
 {
 	drain_all_pages();
-	buddyinfo_snapshot(start);
+	mm_buddyinfo_snapshot(start);
 }
 
 void page_test_end(const struct buddyinfo *start)
@@ -130,7 +130,7 @@ void page_test_end(const struct buddyinfo *start)
 	struct buddyinfo now;
 
 	drain_all_pages();
-	buddyinfo_snapshot(&now);
+	mm_buddyinfo_snapshot(&now);
 	for (int z = 0; z < MM_NR_ZONES; z++)
 		for (int o = 0; o <= MM_MAX_ORDER; o++)
 			if (now.nr[z][o] != start->nr[z][o]) {
@@ -140,7 +140,7 @@ void page_test_end(const struct buddyinfo *start)
 					     (unsigned long long)now.nr[z][o],
 					     (unsigned long long)start->nr[z][o]);
 			}
-	KT_EXPECT(buddyinfo_equal(&now, start));
+	KT_EXPECT(mm_buddyinfo_equal(&now, start));
 	mm_check_invariants();
 }
 

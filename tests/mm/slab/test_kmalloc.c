@@ -261,7 +261,7 @@ KTEST(kmalloc, gfp_dma_below_16m)
 	/* Separate caches: a normal object of the same size is not DMA's. */
 	void *n = kmalloc(64, GFP_KERNEL), *d = kmalloc(64, GFP_KERNEL | GFP_DMA);
 	KT_ASSERT(n && d);
-	KT_EXPECT(slab_cache_of(n, "test") != slab_cache_of(d, "test"));
+	KT_EXPECT(mm_slab_cache_of(n, "test") != mm_slab_cache_of(d, "test"));
 	KT_EXPECT(virt_to_phys(d) < (16u << 20));
 	kfree(n);
 	kfree(d);

@@ -489,7 +489,7 @@ KTEST(slab, divides_and_index_of_match_division)
  * and the tag stays SLAB_PRIV_CACHE whatever the spare bits are. */
 KTEST(slab, page_private_packing_round_trips)
 {
-	const struct kmem_cache *s = &slab_cache_cache;
+	const struct kmem_cache *s = &mm_slab_cache_cache;
 
 	for (int k = 0; k < 5000; k++) {
 		uint32_t spare = (uint32_t)ktest_rand_below(1u << 19);

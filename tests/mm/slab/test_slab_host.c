@@ -225,7 +225,7 @@ KTEST(slab_host, reinit_forgets_everything)
 	void *p = kmalloc(100, GFP_KERNEL);
 	KT_ASSERT(p);
 	struct kmem_cache_info in;
-	kmem_cache_get_info(slab_cache_of(p, "test"), &in);
+	kmem_cache_get_info(mm_slab_cache_of(p, "test"), &in);
 	KT_EXPECT_EQ(in.active_objs, 1);
 	KT_EXPECT_EQ(in.slabs, 1);
 	kfree(p);
@@ -253,7 +253,7 @@ KTEST(slab_host, a_free_never_takes_a_frame)
 		KT_ASSERT((objs[i] = kmem_cache_alloc(c, GFP_KERNEL)));
 	/* 63 CPUs with no array: more arrays than the array cache has free
 	 * slots, so making them all would take new slabs */
-	kmem_cache_get_info(&slab_cpu_array_cache, &arrays);
+	kmem_cache_get_info(&mm_slab_cpu_array_cache, &arrays);
 	KT_ASSERT(arrays.total_objs - arrays.active_objs < CPUS - 1);
 	unsigned long frames = arrays.pages, free_before = nr_free_pages();
 	for (unsigned int cpu = 1; cpu < CPUS; cpu++) { /* CPUs with no array */
@@ -261,7 +261,7 @@ KTEST(slab_host, a_free_never_takes_a_frame)
 		kmem_cache_free(c, objs[cpu]);
 	}
 	host_set_cpu(0);
-	kmem_cache_get_info(&slab_cpu_array_cache, &arrays);
+	kmem_cache_get_info(&mm_slab_cpu_array_cache, &arrays);
 	ktest_printf("# array cache: %lu frames before the frees, %lu after; "
 		     "free frames %lu before, %lu after\n", frames,
 		     (unsigned long)arrays.pages, free_before, nr_free_pages());
