@@ -102,7 +102,7 @@ $(BUILD)/%.iso: $(BUILD)/%.elf tools/mkiso.sh
 # ---- the host build: the same hardware-free code under ASan/UBSan ----
 HOSTCFLAGS := -std=gnu11 -g -O1 -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=undefined \
-	$(WARN) $(INC) -Itests/host -DKTEST_HOSTED=1 -DMM_DEBUG=1 \
+	$(WARN) $(INC) -Itests/host -DKTEST_HOSTED=1 -DMM_HOSTED=1 -DMM_DEBUG=1 \
 	-DMM_PORT_INLINE='"mm_port_host_inline.h"'
 HOST_C    := $(HOSTABLE_SRCS) $(MM_SRCS) tests/lib/ktest.c \
 	$(HOST_RUNNER_SRCS) $(TESTS_COMMON) $(TESTS_HOST) $(EXTRA_TESTS)
@@ -140,7 +140,7 @@ $(BUILD)/host-smp-release: $(patsubst %,$(BUILD)/smp-rel/%.o,$(SMP_C))
 
 # ---- benchmarks: host, -O2, debug checks off ----
 BENCHCFLAGS := -std=gnu11 -O2 -g -march=x86-64-v2 $(WARN) $(INC) -Itests/host \
-	-DKTEST_HOSTED=1 -DMM_DEBUG=0 -DMM_BENCH=1 -DHOST_PORT_NO_IRQ=1 \
+	-DKTEST_HOSTED=1 -DMM_HOSTED=1 -DMM_DEBUG=0 -DMM_BENCH=1 -DHOST_PORT_NO_IRQ=1 \
 	-DMM_PORT_INLINE='"mm_port_host_inline.h"'
 BENCH_C    := $(MM_SRCS) $(BENCH_SRCS)
 BENCH_OBJS := $(patsubst %,$(BUILD)/bench/%.o,$(BENCH_C))
@@ -152,7 +152,7 @@ $(BUILD)/mm64-bench: $(BENCH_OBJS)
 
 # ---- fuzzing: libFuzzer targets, one binary per target ----
 FUZZCFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
-	$(WARN) $(INC) -Itests/host -DKTEST_HOSTED=1 -DMM_DEBUG=1
+	$(WARN) $(INC) -Itests/host -DKTEST_HOSTED=1 -DMM_HOSTED=1 -DMM_DEBUG=1
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(HOSTABLE_SRCS)
 	@mkdir -p $(dir $@)
 	$(FUZZCC) $(FUZZCFLAGS) -o $@ $< $(HOSTABLE_SRCS)
@@ -183,8 +183,8 @@ $(BUILD)/fuzz-cov/mm_ops: $(FUZZ_MM_DEPS)
 		-fcoverage-mapping -o $@ $(FUZZ_MM_OPS_SRCS) $(FUZZ_MM_LIBS)
 
 # ---- entry points ----
-.PHONY: all deps kernels run test test-host test-kernel test-smp fuzz fuzz-cov bench \
-	debug clean
+.PHONY: all deps kernels run test test-host test-kernel test-smp check-embed fuzz \
+	fuzz-cov bench debug clean
 
 all: $(BUILD)/mm64.iso $(BUILD)/mm64-test.iso $(BUILD)/host-tests
 
@@ -205,6 +205,12 @@ test: deps
 		SMP_MS=$(SMP_MS) \
 		FUZZ_TARGETS='$(FUZZ_TARGETS)' FUZZ_SECONDS=$(FUZZ_SECONDS) \
 		tools/test-all.sh
+
+# mm/ built as another kernel would, from mm/sources.mk with hobby-kernel
+# flags (-O0/-O2, GCC and clang, SSE on and off, -DMM_API_PREFIX): only the
+# port's hooks and the mem functions undefined, only mm_ globals, no SSE.
+check-embed:
+	@tools/check-embed.sh $(BUILD)
 
 test-host: $(BUILD)/host-tests
 	$(BUILD)/host-tests $(if $(TEST),test=$(TEST)) $(if $(SEED),seed=$(SEED))

@@ -45,6 +45,20 @@ static inline bool mm_is_pow2(uint64_t x)
 	return x && !(x & (x - 1));
 }
 
+/* The set bits of x. __builtin_popcountll is a call to libgcc's
+ * __popcountdi2 unless the build has -mpopcnt (mm/build.h). */
+static inline unsigned int mm_popcount64(uint64_t x)
+{
+#ifdef __POPCNT__
+	return (unsigned int)__builtin_popcountll(x);
+#else
+	x = x - ((x >> 1) & 0x5555555555555555ull);
+	x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+	return (unsigned int)((x * 0x0101010101010101ull) >> 56);
+#endif
+}
+
 /* x rounded up to a multiple of the power of two a. */
 static inline uint64_t mm_align_up(uint64_t x, uint64_t a)
 {

@@ -3,6 +3,8 @@
  * The CPUs mm/ serves: how many the port runs, which of them are online,
  * the check on an id (core.h), and CPUs coming and going (mm/init.h).
  */
+#include "build.h"
+
 #include <mm/init.h>
 #include <mm/page_alloc.h>
 

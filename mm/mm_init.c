@@ -3,6 +3,8 @@
  * Bringing mm64 up (mm_init) and its part of the boot report (mm_report).
  * Each allocator adds one init line and one report line here.
  */
+#include "build.h"
+
 #include <mm/contig.h>
 #include <mm/init.h>
 #include <mm/slab.h>

@@ -5,7 +5,7 @@
 # under mm/, "page/zone.h").
 MM_DIR ?= mm
 MM_SRCS := $(addprefix $(MM_DIR)/, \
-	mm_init.c cpu.c stats.c \
+	mm_init.c cpu.c stats.c format.c \
 	page/early.c page/memmap.c page/buddy.c page/zone.c page/pcp.c \
 	page/reclaim.c page/page_alloc.c page/gfp_names.c page/poison.c \
 	page/report.c \

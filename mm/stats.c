@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Per-CPU event counters (mm/stats.h). */
+#include "build.h"
+
 #include "stats.h"
 
 struct mm_cpu_stats mm_cpu_stats[MM_MAX_CPUS];

@@ -2,7 +2,8 @@
 # test-all.sh — what `make test` runs once everything is built: the host
 # tests (ASan/UBSan), the SMP stress test on 2 and 4 CPUs (threads) under
 # ASan/UBSan and under ThreadSanitizer for SMP_MS each, each fuzz target for
-# FUZZ_SECONDS, and the QEMU matrix.
+# FUZZ_SECONDS, check-embed (mm/ with another kernel's flags) and the QEMU
+# matrix.
 # Ends with one "N passed, N failed, N skipped" line over all of them (a
 # skipped test is one its configuration cannot run: KT_SKIP); exits non-zero
 # on any failure.
@@ -75,6 +76,15 @@ for t in ${FUZZ_TARGETS:-}; do
 		echo "---- tail of $log ----"; tail -n 40 "$log"; echo "0 passed, 1 failed" >>"$log"; fi
 	count "fuzz-$t" "$log" $status $(( $(date +%s) - start ))
 done
+
+echo "==== check-embed: mm/ built with another kernel's flags"
+log=$build/test-logs/check-embed.log
+start=$(date +%s)
+"$here/check-embed.sh" "$build" >"$log" 2>&1
+status=$?
+grep -E '^(not ok|#   )' "$log" | head -n 40
+tail -n 1 "$log"
+count check-embed "$log" $status $(( $(date +%s) - start ))
 
 echo "==== kernel tests under QEMU"
 log=$build/test-logs/matrix.log

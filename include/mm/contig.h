@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <mm/names.h>
 
 typedef uint64_t vm_paddr_t;
 
@@ -63,7 +64,7 @@ struct malloc_type {
 					 .ks_magic = MALLOC_TYPE_MAGIC } }
 #define MALLOC_DECLARE(type) extern struct malloc_type type[1]
 
-MALLOC_DECLARE(M_DEVBUF); /* "devbuf": device driver memory */
+MALLOC_DECLARE(mm_M_DEVBUF); /* "devbuf": device driver memory */
 
 /*
  * contigmalloc - size bytes of physically contiguous, wired memory.
@@ -85,7 +86,7 @@ MALLOC_DECLARE(M_DEVBUF); /* "devbuf": device driver memory */
  * is not a power of two (0 is not), when boundary is neither 0 nor a power
  * of two, or when type is not a malloc type.
  */
-void *contigmalloc(unsigned long size, struct malloc_type *type, int flags,
+void *mm_contigmalloc(unsigned long size, struct malloc_type *type, int flags,
 		   vm_paddr_t low, vm_paddr_t high, unsigned long alignment,
 		   unsigned long boundary);
 
@@ -98,12 +99,12 @@ void *contigmalloc(unsigned long size, struct malloc_type *type, int flags,
  * RAM, inside an allocation, another allocator's memory), a size that does
  * not match, a type other than the allocation's, a second free.
  */
-void contigfree(void *addr, unsigned long size, struct malloc_type *type);
+void mm_contigfree(void *addr, unsigned long size, struct malloc_type *type);
 
 /* The physical address behind a direct-map (or contigmalloc) address. */
-vm_paddr_t vtophys(const void *va);
+vm_paddr_t mm_vtophys(const void *va);
 
 /* Prints a `vmstat -m` style table of every malloc type used since boot. */
-void malloc_type_report(void);
+void mm_malloc_type_report(void);
 
 #endif

@@ -26,6 +26,7 @@
 #include <stdint.h>
 #include <mm/gfp.h>
 #include <mm/memmap.h>
+#include <mm/names.h>
 
 #ifndef MM_MAX_ORDER
 #define MM_MAX_ORDER 10
@@ -63,27 +64,30 @@ _Static_assert(sizeof(struct page) <= 16, "at most 16 bytes per frame");
  * __GFP_NOWARN). May reclaim if gfp has __GFP_DIRECT_RECLAIM. Panics on a
  * contradictory gfp mask. Caller holds no mm lock.
  */
-struct page *alloc_pages(gfp_t gfp, unsigned int order);
+struct page *mm_alloc_pages(gfp_t gfp, unsigned int order);
 
 /*
  * alloc_pages_node - alloc_pages() on node nid (NUMA_NO_NODE: local). There
  * is one node, 0: another nid falls back to it, unless gfp has
  * __GFP_THISNODE, in which case it returns NULL (no report, no reclaim).
  */
-struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order);
+struct page *mm_alloc_pages_node(int nid, gfp_t gfp, unsigned int order);
 
-static inline struct page *alloc_page(gfp_t gfp)
+static inline struct page *mm_alloc_page(gfp_t gfp)
 {
-	return alloc_pages(gfp, 0);
+	return mm_alloc_pages(gfp, 0);
 }
 
 /*
  * __get_free_pages - alloc_pages() returning the direct-map address, or 0.
  * get_zeroed_page - one zeroed frame, or 0.
  */
-unsigned long __get_free_pages(gfp_t gfp, unsigned int order);
-unsigned long get_zeroed_page(gfp_t gfp);
-#define __get_free_page(gfp) __get_free_pages((gfp), 0)
+unsigned long mm___get_free_pages(gfp_t gfp, unsigned int order);
+unsigned long mm_get_zeroed_page(gfp_t gfp);
+static inline unsigned long mm___get_free_page(gfp_t gfp)
+{
+	return mm___get_free_pages(gfp, 0);
+}
 
 /* ---- freeing ----
  *
@@ -95,38 +99,45 @@ unsigned long get_zeroed_page(gfp_t gfp);
  * address, an address outside managed memory. Debug builds poison the
  * frames so a later write is reported at the next allocation.
  */
-void __free_pages(struct page *page, unsigned int order);
-void free_pages(unsigned long addr, unsigned int order);
-#define __free_page(page) __free_pages((page), 0)
-#define free_page(addr) free_pages((addr), 0)
+void mm___free_pages(struct page *page, unsigned int order);
+void mm_free_pages(unsigned long addr, unsigned int order);
+static inline void mm___free_page(struct page *page)
+{
+	mm___free_pages(page, 0);
+}
+
+static inline void mm_free_page(unsigned long addr)
+{
+	mm_free_pages(addr, 0);
+}
 
 /* ---- conversions (managed RAM only; NULL/0 or a panic outside it) ---- */
 
 /* Frame number of a struct page; panics on a pointer that is not one. */
-uint64_t page_to_pfn(const struct page *page);
+uint64_t mm_page_to_pfn(const struct page *page);
 /* struct page of a frame, or NULL when pfn is not managed RAM. */
-struct page *pfn_to_page(uint64_t pfn);
-uint64_t page_to_phys(const struct page *page);
-struct page *phys_to_page(uint64_t pa); /* NULL outside managed RAM */
-void *page_address(const struct page *page);
-struct page *virt_to_page(const void *va); /* NULL outside managed RAM */
-uint64_t virt_to_phys(const void *va);
-void *phys_to_virt(uint64_t pa);
+struct page *mm_pfn_to_page(uint64_t pfn);
+uint64_t mm_page_to_phys(const struct page *page);
+struct page *mm_phys_to_page(uint64_t pa); /* NULL outside managed RAM */
+void *mm_page_address(const struct page *page);
+struct page *mm_virt_to_page(const void *va); /* NULL outside managed RAM */
+uint64_t mm_virt_to_phys(const void *va);
+void *mm_phys_to_virt(uint64_t pa);
 
 /* The owner word of an ALLOCATED frame (any frame of a block); 0 on every
  * frame of a block fresh from the allocator. */
-unsigned long page_private(const struct page *page);
+unsigned long mm_page_private(const struct page *page);
 
 /* Sets the owner word of an ALLOCATED frame. Write it through here only:
  * a value other than 0 on a frame inside a block marks the frame, so the
  * allocator clears the word before the frame is handed out again (and need
  * not touch the words nobody set). */
-void set_page_private(struct page *page, unsigned long v);
+void mm_set_page_private(struct page *page, unsigned long v);
 
 /* ---- state ---- */
 
 /* Free frames: in the buddy lists plus on per-CPU lists. Lock-free read. */
-unsigned long nr_free_pages(void);
+unsigned long mm_nr_free_pages(void);
 
 /*
  * drain_all_pages - give every CPU's per-CPU lists back to the buddy lists.
@@ -134,7 +145,7 @@ unsigned long nr_free_pages(void);
  * caller waits for all of them: not in an interrupt handler (panics), no
  * mm lock held. Returns the frames moved.
  */
-unsigned long drain_all_pages(void);
+unsigned long mm_drain_all_pages(void);
 
 /* ---- shrinkers: memory a subsystem can give back under pressure ---- */
 
@@ -159,12 +170,12 @@ struct shrinker {
 /* Adds s to the list reclaim walks (any CPU, any time, also while reclaim
  * runs). Returns 0; panics if s is already registered or has no scan
  * function. */
-int register_shrinker(struct shrinker *s);
+int mm_register_shrinker(struct shrinker *s);
 /* Removes s, then waits until no CPU is inside s->scan(): once it returns,
  * s may be freed. Panics if s is not registered, or when called in an
  * interrupt handler. Not from s->scan itself (it would wait for itself),
  * and with interrupts on: a scan running on another CPU may be waiting for
  * a cross-CPU call to this one. */
-void unregister_shrinker(struct shrinker *s);
+void mm_unregister_shrinker(struct shrinker *s);
 
 #endif

@@ -93,11 +93,21 @@ bool mm_port_in_interrupt(void);
 uint64_t mm_port_now_ns(void); /* monotonic; resolution of a microsecond or better */
 
 /* ---- output ----
- * Formats used by mm/: %d %i %u %ld %lu %lld %llu %x %lx %llx %zu %p %s %c,
- * with widths, '-' and zero padding.
+ * The formats mm/ uses: conversions d i u x X p s c %, length modifiers
+ * l ll z, a width, flags '-' and '0' (no precision, no '+', '#' or ' ').
+ * A port whose console printf has less formats with mm_vsnprintf() below.
  */
 void mm_port_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void mm_port_panic(const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Provided by mm/ (mm/format.c) for ports: exactly that subset, with
+ * snprintf's contract (returns the length the whole text needs, stores at
+ * most size - 1 characters and a NUL); a conversion outside it is copied
+ * out as written. %p prints 0x followed by hex digits. */
+int mm_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+int mm_snprintf(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 #endif

@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <mm/gfp.h>
+#include <mm/names.h>
 
 struct kmem_cache;
 
@@ -63,7 +64,7 @@ struct kmem_cache;
  * Returns the cache, or NULL when memory is short (panics with SLAB_PANIC).
  * Panics on size 0, a size above 1 MiB, or a bad align. May reclaim.
  */
-struct kmem_cache *kmem_cache_create(const char *name, size_t size, size_t align,
+struct kmem_cache *mm_kmem_cache_create(const char *name, size_t size, size_t align,
 				     unsigned int flags, void (*ctor)(void *));
 
 /*
@@ -76,7 +77,7 @@ struct kmem_cache *kmem_cache_create(const char *name, size_t size, size_t align
  * interrupt handler, no mm lock held. Panics, naming the CPU, when an
  * operation on the cache is still running on some CPU.
  */
-void kmem_cache_destroy(struct kmem_cache *s);
+void mm_kmem_cache_destroy(struct kmem_cache *s);
 
 /*
  * kmem_cache_alloc - one object, or NULL when gfp's rules cannot be met
@@ -85,8 +86,8 @@ void kmem_cache_destroy(struct kmem_cache *s);
  * allows, to get a new slab.
  * kmem_cache_zalloc - the same, zeroed.
  */
-void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp);
-void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp);
+void *mm_kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp);
+void *mm_kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp);
 
 /*
  * kmem_cache_free - gives back an object of @s. Never reclaims. Panics
@@ -94,7 +95,7 @@ void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp);
  * of @s (an object of another cache, not an object at all) and on a double
  * free (debug builds always; others when the object is the last one freed).
  */
-void kmem_cache_free(struct kmem_cache *s, void *obj);
+void mm_kmem_cache_free(struct kmem_cache *s, void *obj);
 
 /*
  * kmem_cache_alloc_bulk - fills p[0..n) with objects. Returns n, or 0 when
@@ -102,8 +103,8 @@ void kmem_cache_free(struct kmem_cache *s, void *obj);
  * kmem_cache_alloc.
  * kmem_cache_free_bulk - frees p[0..n), with the checks of kmem_cache_free.
  */
-size_t kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t n, void **p);
-void kmem_cache_free_bulk(struct kmem_cache *s, size_t n, void **p);
+size_t mm_kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t n, void **p);
+void mm_kmem_cache_free_bulk(struct kmem_cache *s, size_t n, void **p);
 
 /*
  * kmem_cache_shrink - gives every CPU's cached objects of @s back to their
@@ -113,7 +114,7 @@ void kmem_cache_free_bulk(struct kmem_cache *s, size_t n, void **p);
  * done), so the caller waits: not in an interrupt handler (panics), no mm
  * lock held.
  */
-unsigned long kmem_cache_shrink(struct kmem_cache *s);
+unsigned long mm_kmem_cache_shrink(struct kmem_cache *s);
 
 /* ---- kmalloc family ----
  *
@@ -129,12 +130,12 @@ unsigned long kmem_cache_shrink(struct kmem_cache *s);
  * never returns NULL, __GFP_NORETRY fails at once, __GFP_NOWARN is quiet;
  * __GFP_ZERO zeroes the object (ksize bytes). May reclaim if gfp allows.
  */
-void *kmalloc(size_t size, gfp_t gfp);
-void *kzalloc(size_t size, gfp_t gfp);
+void *mm_kmalloc(size_t size, gfp_t gfp);
+void *mm_kzalloc(size_t size, gfp_t gfp);
 /* kmalloc_array/kcalloc - n * size bytes (kcalloc zeroed); NULL, allocating
  * nothing, when n * size overflows. */
-void *kmalloc_array(size_t n, size_t size, gfp_t gfp);
-void *kcalloc(size_t n, size_t size, gfp_t gfp);
+void *mm_kmalloc_array(size_t n, size_t size, gfp_t gfp);
+void *mm_kcalloc(size_t n, size_t size, gfp_t gfp);
 /*
  * krealloc - resizes @p to @new_size keeping min(old, new) bytes. NULL @p:
  * kmalloc(). new_size 0: kfree(p), returns ZERO_SIZE_PTR. When @p already
@@ -144,12 +145,12 @@ void *kcalloc(size_t n, size_t size, gfp_t gfp);
  * allocates a new block with @gfp, copies and frees @p; on failure returns
  * NULL and @p is untouched.
  */
-void *krealloc(const void *p, size_t new_size, gfp_t gfp);
+void *mm_krealloc(const void *p, size_t new_size, gfp_t gfp);
 /* kfree - gives back kmalloc memory; NULL and ZERO_SIZE_PTR do nothing.
  * Panics naming the address on a pointer kmalloc did not return. */
-void kfree(const void *p);
+void mm_kfree(const void *p);
 /* ksize - usable bytes at p (>= what was asked); 0 for NULL/ZERO_SIZE_PTR. */
-size_t ksize(const void *p);
+size_t mm_ksize(const void *p);
 
 /* ---- inspection, for reports and tests ---- */
 
@@ -166,14 +167,14 @@ struct kmem_cache_info {
 	unsigned long empty_slabs;
 	unsigned long pages;       /* frames held */
 };
-void kmem_cache_get_info(struct kmem_cache *s, struct kmem_cache_info *info);
+void mm_kmem_cache_get_info(struct kmem_cache *s, struct kmem_cache_info *info);
 
 /* Objects kmem_cache_destroy has reported as leaked since mm_init(). */
-unsigned long kmem_cache_leaked_objects(void);
+unsigned long mm_kmem_cache_leaked_objects(void);
 
 /* Shrinks every cache as kmem_cache_shrink does, and gives this CPU's
  * per-CPU object arrays back too. Returns frames freed. Waits for every
  * CPU: not in an interrupt handler (panics), no mm lock held. */
-unsigned long kmem_cache_shrink_all(void);
+unsigned long mm_kmem_cache_shrink_all(void);
 
 #endif

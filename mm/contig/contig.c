@@ -38,6 +38,8 @@
  * after the unlock, naming the frame, as alloc_pages does on a write after
  * free. The run is handed out (tagged) when it fires.
  */
+#include "build.h"
+
 #include <mm/contig.h>
 #include <mm/page_alloc.h>
 

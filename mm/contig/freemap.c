@@ -36,6 +36,8 @@
  * Memory: 1 bit + about 12 * (1/64 + 1/512 + ...) bytes of summaries + dirty
  * bits per frame: 0.34 bytes per frame (about 700 KiB for 8 GiB).
  */
+#include "build.h"
+
 #include "contig/freemap.h"
 #include "contig/freemap_bits.h"
 #include "contig/freemap_internal.h"
@@ -243,9 +245,9 @@ void mm_freemap_check(struct freemap *fm)
 			mm_panic("mm_freemap_check: word %llu spans two zones but "
 				 "is not marked shared",
 				 (unsigned long long)w);
-		free[d0] += (uint64_t)__builtin_popcountll(
+		free[d0] += (uint64_t)mm_popcount64(
 			fm->bits[w] & bit_range_mask(0, k));
-		free[d1] += (uint64_t)__builtin_popcountll(
+		free[d1] += (uint64_t)mm_popcount64(
 			fm->bits[w] & bit_range_mask(k, 64));
 		if (!sum_equal(s, fm->level[0][w]))
 			mm_panic("mm_freemap_check: stale word summary (word %llu)",

@@ -34,6 +34,8 @@
  * >= order(n)) before any alignment test, and the linear scan it falls back
  * to is O(frames).
  */
+#include "build.h"
+
 #include "contig/freemap.h"
 #include "contig/freemap_bits.h"
 #include "contig/freemap_internal.h"

@@ -13,6 +13,8 @@
  * finds them). Every other word, and each zone's share of the free count,
  * is written only under one zone lock: a plain load and store.
  */
+#include "build.h"
+
 #include "contig/freemap.h"
 #include "contig/freemap_bits.h"
 #include "contig/freemap_internal.h"

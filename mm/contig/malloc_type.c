@@ -5,6 +5,8 @@
  * used (M_DEVBUF at mm_init), so MALLOC_DEFINE needs no constructor or
  * linker section.
  */
+#include "build.h"
+
 #include "contig/malloc_type.h"
 
 #include "core.h"

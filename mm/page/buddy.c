@@ -20,6 +20,8 @@
  * Locking: every function here is called with the zone lock of the zone it
  * works on (mm_buddy_claim_range_locked: all zone locks).
  */
+#include "build.h"
+
 #include "core.h"
 #include "page/buddy.h"
 #include "page/region.h"
@@ -207,10 +209,14 @@ bool mm_buddy_claim_range_locked(uint64_t pfn, uint64_t nr)
 	for (uint64_t p = pfn; p < end;) {
 		const struct mm_span *s = pfn_to_span(p);
 		struct zone *z = &mm_zones[s->zone];
-		uint64_t head, bend;
-		unsigned int o;
+		uint64_t head = p, bend;
+		unsigned int o = 0; /* both set below: the first pass found it */
+		bool still_free = free_block_of(s, p, &head, &o);
 
-		free_block_of(s, p, &head, &o);
+		MM_ASSERT(still_free, "mm_buddy_claim_range_locked: pfn %llu "
+			  "stopped being free between the passes",
+			  (unsigned long long)p);
+		(void)still_free;
 		bend = head + (1ull << o);
 		uint64_t hidx = span_index(s, head);
 

@@ -8,6 +8,8 @@
  * Whatever it handed out is never given to the buddy: mm_init accounts it as
  * reserved.
  */
+#include "build.h"
+
 #include "core.h"
 #include "page/early.h"
 #include "zone_bounds.h"

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* GFP masks by name (for failure reports and panics) and the check that
  * rejects contradictory masks. */
+#include "build.h"
+
 #include "core.h"
 #include "page/gfp_check.h"
 

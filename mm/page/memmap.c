@@ -8,6 +8,8 @@
  * and page -> pfn are a binary search over the one span table (a handful
  * of spans on a PC), behind a hint that answers nearly every lookup.
  */
+#include "build.h"
+
 #include "page/memmap.h"
 #include "page/region.h"
 

@@ -14,6 +14,8 @@
  *   4. failure: NULL and a report (order, flags, buddyinfo) unless
  *      __GFP_NOWARN; with __GFP_NOFAIL an out-of-memory panic instead.
  */
+#include "build.h"
+
 #include "core.h"
 #include "page/buddy.h"
 #include "page/gfp_check.h"

@@ -27,6 +27,8 @@
  * there, as an interrupt, between two of its list operations), and a caller
  * that may not wait (contigmalloc M_NOWAIT) empties only its own.
  */
+#include "build.h"
+
 #include "core.h"
 #include "page/buddy.h"
 #include "page/pcp.h"

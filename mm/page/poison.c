@@ -9,6 +9,8 @@
  * poisoned (lazy: only a free poisons), which the poison bit of the state
  * byte records.
  */
+#include "build.h"
+
 #include "core.h"
 #include "page/memmap.h"
 #include "page/poison.h"

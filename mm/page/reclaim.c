@@ -6,6 +6,8 @@
  * allocator runs it synchronously when a request that may "sleep"
  * (__GFP_DIRECT_RECLAIM) cannot be met.
  */
+#include "build.h"
+
 #include "core.h"
 #include "page/reclaim.h"
 #include "page/zone.h"

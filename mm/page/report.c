@@ -7,6 +7,8 @@
  * PS_FREE or PS_ALLOC (2^order frames), or is a single PS_PCP, PS_RESERVED
  * or PS_CONTIG frame. Walking heads visits each block once.
  */
+#include "build.h"
+
 #include "core.h"
 #include "page/memmap.h"
 #include "page/region.h"

@@ -24,6 +24,8 @@
  * minus reserve") are, per zone of its zonelist, free(z) - mark -
  * lowmem_reserve.
  */
+#include "build.h"
+
 #include "core.h"
 #include "page/memmap.h"
 #include "page/zone.h"

@@ -7,13 +7,15 @@
  * push and pop are inline in slab.h; the flushes that reach every CPU are
  * in slab_cache.c, beside the list of caches they walk.
  */
+#include "build.h"
+
 #include "slab/slab.h"
 
 static unsigned long cpu_array_free(struct kmem_cpu_cache *c)
 {
 	struct kmem_cache *ac = &mm_slab_cpu_array_cache;
 
-	slab_debug_on_free(ac, c, "mm_slab_cpu_drop");
+	mm_slab_debug_on_free(ac, c, "mm_slab_cpu_drop");
 	return mm_slab_put_objects(ac, (void *const *)&c, 1);
 }
 
@@ -29,7 +31,7 @@ struct kmem_cpu_cache *mm_slab_cpu_array_install(struct kmem_cache *s,
 	if (may_grow ? !mm_slab_get_objects(ac, (void **)&c, 1, agfp)
 		     : !mm_slab_get_existing_objects(ac, (void **)&c, 1))
 		return NULL;
-	slab_debug_on_alloc(ac, c, "kmem_cache_alloc");
+	mm_slab_debug_on_alloc(ac, c, "kmem_cache_alloc");
 	c->busy = 0;
 	c->avail = 0;
 	c->flush_pending = 0;

@@ -9,6 +9,8 @@
  * order << 1, the others OWNER_KMALLOC_LARGE_TAIL (a pointer into the
  * middle is refused). The tag space is mm/owner.h.
  */
+#include "build.h"
+
 #include "owner.h"
 #include "slab/slab.h"
 

@@ -71,6 +71,8 @@
  * a state word (allocated/free), and poison free objects; see
  * mm/slab_debug.c and the slot picture in mm/slab_internal.h.
  */
+#include "build.h"
+
 #include "slab/slab.h"
 
 struct kmem_cache mm_slab_cpu_array_cache;
@@ -188,7 +190,7 @@ static struct slab *new_slab(struct kmem_cache *s, gfp_t gfp)
 		void *obj = (void *)(base + (uintptr_t)i * s->size);
 		if (s->ctor)
 			s->ctor(obj);
-		slab_debug_init_free(s, obj);
+		mm_slab_debug_init_free(s, obj);
 		slab_set_fp(s, obj, next);
 		next = obj;
 	}
@@ -210,7 +212,7 @@ static unsigned long free_slab(struct slab *slab)
 	for (uintptr_t off = 0; off < slab_bytes(s); off += MM_PAGE_SIZE)
 		set_page_owner(virt_to_page((void *)(base + off)), 0);
 	if (slab->offslab) {
-		slab_debug_on_free(&mm_slab_desc_cache, slab, "free_slab");
+		mm_slab_debug_on_free(&mm_slab_desc_cache, slab, "free_slab");
 		frames += mm_slab_put_objects(&mm_slab_desc_cache, (void *const *)&slab, 1);
 	}
 	__free_pages(virt_to_page((void *)base), s->order);
@@ -395,7 +397,7 @@ __attribute__((noinline)) void *mm_slab_alloc_finish(struct kmem_cache *s, void 
 		if (!obj)
 			return NULL;
 	}
-	slab_debug_on_alloc(s, obj, "kmem_cache_alloc");
+	mm_slab_debug_on_alloc(s, obj, "kmem_cache_alloc");
 	if (gfp & __GFP_ZERO)
 		__builtin_memset(obj, 0, s->object_size);
 	return obj;

@@ -357,15 +357,27 @@ void mm_slab_report(void);
 
 /* ---- mm/slab_debug.c (MM_DEBUG builds; empty inlines otherwise) ---- */
 #if MM_DEBUG
-void slab_debug_init_free(struct kmem_cache *s, void *obj);   /* new slab */
-void slab_debug_on_alloc(struct kmem_cache *s, void *obj, const char *fn);
-void slab_debug_on_free(struct kmem_cache *s, void *obj, const char *fn);
+void mm_slab_debug_init_free(struct kmem_cache *s, void *obj);   /* new slab */
+void mm_slab_debug_on_alloc(struct kmem_cache *s, void *obj, const char *fn);
+void mm_slab_debug_on_free(struct kmem_cache *s, void *obj, const char *fn);
 #else
-static inline void slab_debug_init_free(struct kmem_cache *s, void *obj) {}
-static inline void slab_debug_on_alloc(struct kmem_cache *s, void *obj,
-				       const char *fn) {}
-static inline void slab_debug_on_free(struct kmem_cache *s, void *obj,
-				      const char *fn) {}
+/* (void) each parameter: mm/ is clean under -Wextra, which kernels use */
+static inline void mm_slab_debug_init_free(struct kmem_cache *s, void *obj)
+{
+	(void)s, (void)obj;
+}
+
+static inline void mm_slab_debug_on_alloc(struct kmem_cache *s, void *obj,
+				       const char *fn)
+{
+	(void)s, (void)obj, (void)fn;
+}
+
+static inline void mm_slab_debug_on_free(struct kmem_cache *s, void *obj,
+				      const char *fn)
+{
+	(void)s, (void)obj, (void)fn;
+}
 #endif
 
 /* ---- the fast paths, inlined into kmem_cache_* and k* ---- */
@@ -487,7 +499,7 @@ static inline void *slab_alloc_inline(struct kmem_cache *s, gfp_t gfp)
 static inline void slab_free_push(struct kmem_cache *s, void *obj,
 				  const char *fn)
 {
-	slab_debug_on_free(s, obj, fn);
+	mm_slab_debug_on_free(s, obj, fn);
 
 	struct kmem_cpu_cache *c = s->cpu[mm_this_cpu()];
 	if (likely(c != NULL && !c->busy)) {

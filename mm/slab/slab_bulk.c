@@ -4,6 +4,8 @@
  * CPU's array at once, all or nothing, moving whole batches between the
  * array and the slabs when it runs empty or full (design: mm/slab.c).
  */
+#include "build.h"
+
 #include "slab/slab.h"
 
 size_t kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t n, void **p)
@@ -28,7 +30,7 @@ size_t kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t n, void **p
 		done = take;
 	}
 	for (size_t i = 0; i < done; i++)
-		slab_debug_on_alloc(s, p[i], "kmem_cache_alloc_bulk");
+		mm_slab_debug_on_alloc(s, p[i], "kmem_cache_alloc_bulk");
 	/* The rest straight from the slabs, as many per lock as asked for. */
 	while (done < n) {
 		size_t want = n - done;
@@ -40,7 +42,7 @@ size_t kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t n, void **p
 			return 0;
 		}
 		for (uint32_t i = 0; i < got; i++)
-			slab_debug_on_alloc(s, p[done + i], "kmem_cache_alloc_bulk");
+			mm_slab_debug_on_alloc(s, p[done + i], "kmem_cache_alloc_bulk");
 		done += got;
 	}
 	if (gfp & __GFP_ZERO)
@@ -74,7 +76,7 @@ void kmem_cache_free_bulk(struct kmem_cache *s, size_t n, void **p)
 	/* All valid: only now change their state (a panic above leaves every
 	 * object as it was). */
 	for (size_t i = 0; i < n; i++)
-		slab_debug_on_free(s, p[i], "kmem_cache_free_bulk");
+		mm_slab_debug_on_free(s, p[i], "kmem_cache_free_bulk");
 
 	struct kmem_cpu_cache *c = s->cpu[mm_this_cpu()];
 	size_t done = 0;

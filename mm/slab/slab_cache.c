@@ -4,6 +4,8 @@
  * by the frame allocator's reclaim), the slabinfo report and bring-up.
  * The object paths are in mm/slab.c, whose opening comment has the design.
  */
+#include "build.h"
+
 #include "slab/slab.h"
 #include "stats.h"
 
@@ -386,6 +388,7 @@ unsigned long kmem_cache_shrink_all(void)
 static unsigned long slab_shrinker_scan(struct shrinker *sh, gfp_t gfp,
 					unsigned long nr_to_free)
 {
+	(void)sh, (void)gfp;
 	return shrink_caches(nr_to_free);
 }
 

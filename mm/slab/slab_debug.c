@@ -17,6 +17,8 @@
  * found when that object is freed or allocated. These functions are only
  * called with no lock held, so they may panic.
  */
+#include "build.h"
+
 #include "slab/slab.h"
 
 #if MM_DEBUG
@@ -58,7 +60,7 @@ static void check_red_zone(struct kmem_cache *s, void *obj, const char *fn)
 			   ((uint8_t *)obj)[bad]);
 }
 
-void slab_debug_init_free(struct kmem_cache *s, void *obj)
+void mm_slab_debug_init_free(struct kmem_cache *s, void *obj)
 {
 	if (!s->ctor)
 		__builtin_memset(obj, SLAB_POISON_FREE, s->object_size);
@@ -67,7 +69,7 @@ void slab_debug_init_free(struct kmem_cache *s, void *obj)
 	*state_word(s, obj) = SLAB_STATE_FREE;
 }
 
-void slab_debug_on_alloc(struct kmem_cache *s, void *obj, const char *fn)
+void mm_slab_debug_on_alloc(struct kmem_cache *s, void *obj, const char *fn)
 {
 	uint64_t state = *state_word(s, obj);
 	if ((uintptr_t)obj & (s->align - 1))
@@ -89,7 +91,7 @@ void slab_debug_on_alloc(struct kmem_cache *s, void *obj, const char *fn)
 	*state_word(s, obj) = SLAB_STATE_ALLOC;
 }
 
-void slab_debug_on_free(struct kmem_cache *s, void *obj, const char *fn)
+void mm_slab_debug_on_free(struct kmem_cache *s, void *obj, const char *fn)
 {
 	uint64_t state = *state_word(s, obj);
 	if (state == SLAB_STATE_FREE)

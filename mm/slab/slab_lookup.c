@@ -7,6 +7,8 @@
  * span hint (slab_pa_to_page_hinted in mm/slab/slab.h); everything here is
  * the checked, slower way.
  */
+#include "build.h"
+
 #include "slab/slab.h"
 
 const struct page mm_slab_no_page; /* page_private 0 */

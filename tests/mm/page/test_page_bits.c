@@ -43,6 +43,25 @@ KTEST(page_bits, pow2_align_up_crosses_boundary)
 	KT_EXPECT(mm_crosses_boundary(0x1000, 0x1001, 0x2000));
 }
 
+/* mm_popcount64 against a bit-by-bit count (the SWAR form: the kernels
+ * build without -mpopcnt). */
+KTEST(page_bits, popcount64)
+{
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+
+	KT_EXPECT_EQ(mm_popcount64(0), 0);
+	KT_EXPECT_EQ(mm_popcount64(~0ull), 64);
+	KT_EXPECT_EQ(mm_popcount64(1ull << 63), 1);
+	for (int i = 0; i < 1000; i++) {
+		unsigned int n = 0;
+
+		for (int b = 0; b < 64; b++)
+			n += (x >> b) & 1;
+		KT_EXPECT_EQ(mm_popcount64(x), n);
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+	}
+}
+
 KTEST(page_bits, buddy_pfn_of)
 {
 	KT_EXPECT_EQ(buddy_pfn_of(0, 0), 1);
