@@ -26,6 +26,9 @@ TESTS_HOST += tests/mm/contig/test_contig_host.c
 TESTS_HOST += tests/host/test_reports_host.c tests/host/test_init_host.c
 # CPUs going away and coming back (mm_cpu_dead/mm_cpu_online): host only.
 TESTS_HOST += tests/host/test_cpu_host.c
+# The memory map conversions of docs/examples/ (docs/EMBEDDING.md, "Handing
+# over the memory map"), included by the test itself: host only.
+TESTS_HOST += tests/host/test_embed_maps.c
 # The frame allocator: early boot allocator, frame map, buddy, zones,
 # per-CPU lists, reclaim, GFP names, debug poisoning, report (mm/page/).
 TESTS_COMMON += $(addprefix tests/mm/page/, test_page_util.c test_page_bits.c \
