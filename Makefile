@@ -198,6 +198,7 @@ run: deps
 	@tools/qemu-run.sh $(BUILD)/mm64.iso
 
 test: deps
+	@HOSTCC='$(HOSTCC)' tools/check-doc-snippets.sh
 	@$(MAKE) --no-print-directory $(BUILD)/mm64-test.elf $(BUILD)/host-tests \
 		$(BUILD)/host-smp $(BUILD)/host-smp-tsan $(BUILD)/host-smp-release \
 		$(addprefix $(BUILD)/fuzz/,$(FUZZ_TARGETS))
