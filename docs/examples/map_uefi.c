@@ -49,9 +49,9 @@ static uint32_t efi_to_mm(uint32_t efi_type)
  * type extends it, so the output is often much shorter than the map.
  * Returns how many descriptors were dropped or changed, 0 for a clean map:
  * one of 0 pages is dropped; one whose end passes 2^64 is dropped if it
- * is RAM, clamped to end at 2^64 - 4 KiB otherwise; those that find out
- * full are dropped. Returns -1 with *out_len = 0 when desc_size is smaller
- * than a descriptor or not a multiple of 8.
+ * is RAM, clamped to its last whole page below 2^64 otherwise; those
+ * that find out full are dropped. Returns -1 with *out_len = 0 when
+ * desc_size is smaller than a descriptor or not a multiple of 8.
  */
 int map_from_uefi(const void *map, size_t map_size, size_t desc_size,
 		  struct mm_range *out, size_t cap, size_t *out_len)
