@@ -28,6 +28,9 @@ TESTS_HOST += tests/host/test_reports_host.c tests/host/test_init_host.c
 TESTS_HOST += tests/host/test_cpu_host.c
 # mm_vsnprintf, the formatter ports may use, against libc: host only.
 TESTS_HOST += tests/host/test_format_host.c
+# The memory map conversions of docs/examples/ (docs/EMBEDDING.md, "Handing
+# over the memory map"), included by the test itself: host only.
+TESTS_HOST += tests/host/test_embed_maps.c
 # The frame allocator: early boot allocator, frame map, buddy, zones,
 # per-CPU lists, reclaim, GFP names, debug poisoning, report (mm/page/).
 TESTS_COMMON += $(addprefix tests/mm/page/, test_page_util.c test_page_bits.c \

@@ -18,7 +18,8 @@
 # undefined; the public headers under -DMM_API_PREFIX declare nothing
 # unprefixed and leak no mapping into a file that has its own kfree; every
 # mm/ source includes "build.h" first; clang with SSE on stops with a
-# message naming the flag.
+# message naming the flag; the snippets of docs/EMBEDDING.md are the files
+# of docs/examples/ that the host tests run.
 # Prints one TAP-style line per check and ends `N passed, N failed,
 # N skipped` (skipped: clang not installed); exits non-zero on a failure.
 set -uo pipefail
@@ -185,6 +186,20 @@ else
 	skip "clang with SSE on: stops at compile time naming -mgeneral-regs-only" \
 		"clang not installed"
 fi
+
+# The code docs/EMBEDDING.md shows is the code the tests run: every
+# example but the port template (linked above) and the README's extra_test.c
+# is shown there, and each
+# shown block equals its file and compiles on its own.
+for f in docs/examples/*.c; do
+	case $f in docs/examples/port_template.c | docs/examples/extra_test.c) continue ;; esac
+	grep -qx "<!-- snippet: $f -->" docs/EMBEDDING.md || echo "$f is not shown in docs/EMBEDDING.md"
+done >"$build/snippets.log"
+tools/check-doc-snippets.sh >>"$build/snippets.log" 2>&1 ||
+	echo "tools/check-doc-snippets.sh failed" >>"$build/snippets.log"
+grep -v '^check-doc-snippets: [0-9]* snippets .* 0 failed$' "$build/snippets.log" >"$build/snippets.bad"
+check "docs/EMBEDDING.md: $(grep -c '^<!-- snippet: ' docs/EMBEDDING.md) snippets, each its tested file" \
+	"$build/snippets.bad"
 
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]
