@@ -31,6 +31,9 @@ TESTS_HOST += tests/host/test_format_host.c
 # The memory map conversions of docs/examples/ (docs/EMBEDDING.md, "Handing
 # over the memory map"), included by the test itself: host only.
 TESTS_HOST += tests/host/test_embed_maps.c
+# The allocator replacement shims of docs/examples/ (xv6 kalloc, a hobby
+# kmalloc), built under MM_API_PREFIX: host only.
+TESTS_HOST += tests/host/test_embed_replace.c
 # The frame allocator: early boot allocator, frame map, buddy, zones,
 # per-CPU lists, reclaim, GFP names, debug poisoning, report (mm/page/).
 TESTS_COMMON += $(addprefix tests/mm/page/, test_page_util.c test_page_bits.c \

@@ -97,6 +97,7 @@ configs=(
 	"gcc-O2-sse-on:gcc:$HOBBY -O2"
 	"gcc-O3-avx2-on:gcc:$HOBBY -O3 -march=x86-64-v3"
 	"gcc-O2-debug:gcc:$HOBBY $NOSSE -O2 -DMM_DEBUG=1"
+	"gcc-Os-c11-pie:gcc:$HOBBY $NOSSE -Os -std=c11 -fpie -mcmodel=small"
 	"gcc-O0-prefix:gcc:$HOBBY $NOSSE -O0 -DMM_API_PREFIX"
 	"gcc-O2-prefix:gcc:$HOBBY $NOSSE -O2 -DMM_API_PREFIX"
 	"clang-O0:clang:$HOBBY $NOSSE -O0"
@@ -185,6 +186,19 @@ if command -v clang >/dev/null; then
 else
 	skip "clang with SSE on: stops at compile time naming -mgeneral-regs-only" \
 		"clang not installed"
+fi
+
+# The complete example of docs/EMBEDDING.md: a Linux process as the
+# machine, built exactly as its comment says, and run.
+dir=$build/embed_process
+mkdir -p "$dir"
+# shellcheck disable=SC2086
+if cc -std=gnu11 -O2 -Iinclude -Imm -DMM_HOSTED -o "$dir/embed" docs/examples/embed_process.c \
+	$srcs >"$dir/log" 2>&1 && "$dir/embed" >>"$dir/log" 2>&1 &&
+	grep -qE '^order-3 block at phys 0x[0-9a-f]+, virt 0x[0-9a-f]+, [0-9]+ frames free$' "$dir/log"; then
+	ok "docs/examples/embed_process.c: builds as documented, runs, allocates"
+else
+	not_ok "docs/examples/embed_process.c: builds as documented, runs, allocates" "$dir/log"
 fi
 
 # The code docs/EMBEDDING.md shows is the code the tests run: every

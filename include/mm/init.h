@@ -10,8 +10,12 @@
 
 /*
  * mm_init - build the allocators from a description of physical memory.
- * @map:      sorted, non-overlapping ranges (a sanitized firmware map); only
- *            MM_RANGE_USABLE ranges are managed, whole 4 KiB frames only.
+ * @map:      the firmware's ranges as they come: any order, overlaps
+ *            allowed. Only MM_RANGE_USABLE RAM is managed, rounded inward
+ *            to whole 4 KiB frames; where a usable range overlaps any other
+ *            type, the other type wins; overlapping or touching usable
+ *            ranges merge (at most 128 regions). docs/EMBEDDING.md shows
+ *            how to build it from multiboot2, Limine, UEFI or one range.
  * @map_len:  entries in @map.
  * @reserved: ranges inside usable RAM that must never be handed out (the
  *            kernel image, boot structures, modules...); may overlap.
