@@ -43,6 +43,18 @@ unsigned int mm_port_cpu_count(void)
 	return percpu_cpu_count();
 }
 
+/* NUMA: one node until the kernel reads the SRAT. */
+unsigned int mm_port_cpu_node(unsigned int cpu)
+{
+	(void)cpu;
+	return 0;
+}
+
+unsigned int mm_port_node_distance(unsigned int a, unsigned int b)
+{
+	return a == b ? 10 : 20;
+}
+
 /* A cross-CPU call (kernel/smp_call.h): fn runs with interrupts off on cpu,
  * from its IPI handler, or from this CPU's own wait when cpu is this CPU;
  * the wait runs the calls sent to this CPU meanwhile. */

@@ -9,6 +9,7 @@
 #include <mm/page_alloc.h>
 
 #include "core.h"
+#include "page/node.h"
 #include "page/pcp.h"
 #include "page/zone.h"
 #include "slab/slab.h"
@@ -84,6 +85,7 @@ static void check_hotplug_id(const char *fn, unsigned int cpu)
 void mm_cpu_online(unsigned int cpu)
 {
 	check_hotplug_id("mm_cpu_online", cpu);
+	mm_node_cpu_online(cpu);
 	__atomic_fetch_and(&mm_cpus_dead, ~cpu_bit(cpu), __ATOMIC_RELEASE);
 	mm_zone_set_pcp_limits(mm_cpus_running());
 }

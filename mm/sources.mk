@@ -7,7 +7,7 @@ MM_DIR ?= mm
 MM_SRCS := $(addprefix $(MM_DIR)/, \
 	mm_init.c cpu.c stats.c format.c \
 	page/early.c page/memmap.c page/buddy.c page/zone.c page/pcp.c \
-	page/reclaim.c page/page_alloc.c page/gfp_names.c page/poison.c \
+	page/reclaim.c page/page_alloc.c page/gfp_names.c page/poison.c page/node.c \
 	page/report.c \
 	slab/slab.c slab/slab_cache.c slab/slab_debug.c slab/kmalloc.c \
 	slab/slab_lookup.c slab/slab_bulk.c slab/cpu_cache.c \

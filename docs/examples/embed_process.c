@@ -17,7 +17,7 @@
 #include <sys/mman.h>
 #include <time.h>
 
-/* ---- the port: include/mm/port.h, eleven functions and one variable ---- */
+/* ---- the port: include/mm/port.h, thirteen functions and one variable ---- */
 
 uintptr_t mm_port_direct_map_offset; /* virtual = physical + this */
 
@@ -46,6 +46,12 @@ void mm_port_call_on_cpu(unsigned int cpu, void (*fn)(void *), void *arg)
 	fn(arg);
 }
 bool mm_port_in_interrupt(void) { return false; }
+/* One NUMA node. */
+unsigned int mm_port_cpu_node(unsigned int cpu) { (void)cpu; return 0; }
+unsigned int mm_port_node_distance(unsigned int a, unsigned int b)
+{
+	return a == b ? 10 : 20;
+}
 
 uint64_t mm_port_now_ns(void)
 {

@@ -100,6 +100,23 @@ void mm_port_call_on_cpu(unsigned int cpu, void (*fn)(void *arg), void *arg)
 	mm_port_irq_restore(flags);
 }
 
+/* ---- NUMA ----
+ * The node of each CPU (0 .. MM_MAX_NUMNODES - 1) and the distance between
+ * nodes (10 = local), asked in mm_init() for every counted CPU and in
+ * mm_cpu_online(). The nodes of memory come with mm_init()'s map (struct
+ * mm_range.node). YOUR KERNEL on a NUMA machine: the ACPI SRAT's
+ * proximity domain of the CPU's APIC id, and the SLIT's entry. */
+unsigned int mm_port_cpu_node(unsigned int cpu)
+{
+	(void)cpu;
+	return 0;
+}
+
+unsigned int mm_port_node_distance(unsigned int a, unsigned int b)
+{
+	return a == b ? 10 : 20;
+}
+
 /* Whether this CPU is in an interrupt handler (or anywhere your kernel
  * forbids waiting). YOUR KERNEL: your interrupt nesting counter. */
 bool mm_port_in_interrupt(void)

@@ -58,9 +58,9 @@ typedef unsigned int gfp_t;
  * highmem zone: it starts at ZONE_NORMAL, the same order as the default; it
  * exists so GFP_HIGHUSER says what it means.
  *
- * __GFP_THISNODE: memory of the requested node only, never another node's.
- * mm64 has one node (0): alloc_pages_node(nid != 0, ... | __GFP_THISNODE)
- * returns NULL; without the flag any other nid falls back to node 0.
+ * __GFP_THISNODE: memory of the requested node only (alloc_pages_node's
+ * nid, or this CPU's node), never another node's: the request fails rather
+ * than fall back, and other nodes' zones are not touched.
  */
 #define __GFP_DMA       ((gfp_t)___GFP_DMA)
 #define __GFP_DMA32     ((gfp_t)___GFP_DMA32)

@@ -28,6 +28,21 @@
 void mm_init(const struct mm_range *map, size_t map_len,
 	     const struct mm_range *reserved, size_t reserved_len);
 
+/*
+ * mm_init_numa - mm_init() on a NUMA machine: @nodes says which node each
+ * range of physical memory is on (the SRAT's enabled memory affinity
+ * entries, any order). Usable RAM is split where the node changes and each
+ * node gets its own zones; RAM no entry covers is node 0's. Panics, naming
+ * the entry, on a node id of MM_MAX_NUMNODES or more, an entry that wraps,
+ * or two entries that overlap with different nodes. The CPUs' nodes and
+ * the distances come from the port (mm_port_cpu_node,
+ * mm_port_node_distance). mm_init() is mm_init_numa() with no entries:
+ * one node, 0.
+ */
+void mm_init_numa(const struct mm_range *map, size_t map_len,
+		  const struct mm_range *reserved, size_t reserved_len,
+		  const struct mm_node_range *nodes, size_t nodes_len);
+
 /* Prints the allocator's part of the boot report through mm_port_log(). */
 void mm_report(void);
 

@@ -23,6 +23,14 @@ struct mm_range {
 	uint32_t type;   /* enum mm_range_type */
 };
 
+/* Which NUMA node a range of physical memory is on (an ACPI SRAT memory
+ * affinity entry): for mm_init_numa(). */
+struct mm_node_range {
+	uint64_t start;  /* physical address */
+	uint64_t length; /* bytes */
+	uint32_t node;   /* 0 .. MM_MAX_NUMNODES - 1 */
+};
+
 #define MM_PAGE_SHIFT 12
 #define MM_PAGE_SIZE (1ull << MM_PAGE_SHIFT)
 

@@ -40,6 +40,10 @@
 #define page_private              mm_page_private
 #define set_page_private          mm_set_page_private
 #define nr_free_pages             mm_nr_free_pages
+#define page_to_nid               mm_page_to_nid
+#define numa_node_id              mm_numa_node_id
+#define num_online_nodes          mm_num_online_nodes
+#define nr_free_pages_node        mm_nr_free_pages_node
 #define drain_all_pages           mm_drain_all_pages
 #define register_shrinker         mm_register_shrinker
 #define unregister_shrinker       mm_unregister_shrinker

@@ -35,7 +35,13 @@
 #define PAGE_SHIFT MM_PAGE_SHIFT
 #define PAGE_SIZE MM_PAGE_SIZE
 #define NUMA_NO_NODE (-1)
-#define MM_MAX_NUMNODES 1
+/* NUMA nodes mm/ can serve: node ids 0 .. MM_MAX_NUMNODES - 1 (a map entry
+ * or a CPU on a node beyond that panics in mm_init, naming it). */
+#ifndef MM_MAX_NUMNODES
+#define MM_MAX_NUMNODES 8
+#endif
+_Static_assert(MM_MAX_NUMNODES >= 1 && MM_MAX_NUMNODES <= 64,
+	       "MM_MAX_NUMNODES must be 1..64");
 
 _Static_assert(MM_MAX_ORDER >= 1 && MM_MAX_ORDER <= 15,
 	       "MM_MAX_ORDER must be 1..15 (4 bits of the state byte)");
@@ -67,9 +73,15 @@ _Static_assert(sizeof(struct page) <= 16, "at most 16 bytes per frame");
 struct page *mm_alloc_pages(gfp_t gfp, unsigned int order);
 
 /*
- * alloc_pages_node - alloc_pages() on node nid (NUMA_NO_NODE: local). There
- * is one node, 0: another nid falls back to it, unless gfp has
- * __GFP_THISNODE, in which case it returns NULL (no report, no reclaim).
+ * alloc_pages_node - alloc_pages() preferring node nid (NUMA_NO_NODE: this
+ * CPU's node, numa_node_id()). Every allocation walks the zones of its
+ * preferred node first (highest allowed type down to DMA), then the other
+ * nodes' in order of distance (the port's mm_port_node_distance; ties by
+ * node id). With __GFP_THISNODE only nid's zones are tried: NULL when they
+ * cannot serve the request, without touching another node. A node with
+ * no RAM (memoryless, or not on this machine) has empty zones: its
+ * requests start at the nearest node with RAM. A nid outside NUMA_NO_NODE
+ * and 0 .. MM_MAX_NUMNODES - 1 panics, naming it.
  */
 struct page *mm_alloc_pages_node(int nid, gfp_t gfp, unsigned int order);
 
@@ -138,6 +150,18 @@ void mm_set_page_private(struct page *page, unsigned long v);
 
 /* Free frames: in the buddy lists plus on per-CPU lists. Lock-free read. */
 unsigned long mm_nr_free_pages(void);
+
+/* ---- NUMA nodes ----
+ * page_to_nid - the node of a frame (the node of its mm_init map entry).
+ * numa_node_id - this CPU's node (mm_port_cpu_node at mm_init or
+ * mm_cpu_online). num_online_nodes - nodes of this machine: 1 + the highest
+ * node id of the map and the CPUs (a node may have CPUs and no RAM).
+ * nr_free_pages_node - nr_free_pages() of one node's zones.
+ */
+int mm_page_to_nid(const struct page *page);
+int mm_numa_node_id(void);
+unsigned int mm_num_online_nodes(void);
+unsigned long mm_nr_free_pages_node(int nid);
 
 /*
  * drain_all_pages - give every CPU's per-CPU lists back to the buddy lists.

@@ -84,6 +84,15 @@ unsigned int mm_port_cpu_count(void);
  */
 void mm_port_call_on_cpu(unsigned int cpu, void (*fn)(void *arg), void *arg);
 
+/* ---- NUMA ----
+ * mm_port_cpu_node: the node of CPU cpu (0 .. MM_MAX_NUMNODES - 1; 0 on a
+ * machine without NUMA). Asked for every counted CPU in mm_init() and for a
+ * CPU in mm_cpu_online(). mm_port_node_distance: ACPI SLIT distance from
+ * node a to node b (10 = local; 0 .. num_online_nodes - 1), asked in
+ * mm_init() only; allocations fall back to other nodes nearest first. */
+unsigned int mm_port_cpu_node(unsigned int cpu);
+unsigned int mm_port_node_distance(unsigned int a, unsigned int b);
+
 /* Whether this CPU is in an interrupt handler (or any context your kernel
  * forbids waiting in). mm/ never waits for other CPUs there; debug builds
  * panic on a gfp mask that may reclaim (GFP_KERNEL) used there. */

@@ -80,7 +80,7 @@ struct contig_poison {
 static void contig_check_poison_locked(const struct mm_region *r, uint64_t pfn,
 				       uint64_t nr, struct contig_poison *bad)
 {
-	for (int z = 0; z < MM_NR_ZONES; z++)
+	for (int z = 0; z < MM_NR_ZONE_SLOTS; z++)
 		MM_ASSERT_LOCKED(&mm_zones[z].lock, "contig_check_poison_locked");
 	for (uint64_t p = pfn; MM_DEBUG && p < pfn + nr; p++) {
 		if (!(ps_load_at(r->state, p - r->base_pfn) & PS_POISON))

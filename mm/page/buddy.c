@@ -190,7 +190,7 @@ bool mm_buddy_claim_range_locked(uint64_t pfn, uint64_t nr)
 	uint64_t end = pfn + nr;
 	struct mm_region *r = mm_pfn_to_region(pfn);
 
-	for (int z = 0; z < MM_NR_ZONES; z++)
+	for (int z = 0; z < MM_NR_ZONE_SLOTS; z++)
 		MM_ASSERT_LOCKED(&mm_zones[z].lock, "mm_buddy_claim_range_locked");
 
 	if (!r || nr == 0 || end < pfn || end > r->base_pfn + r->nr_frames)

@@ -32,14 +32,19 @@ void mm_early_reset(void)
 	retired = false;
 }
 
-/* Ranges are added in increasing order and never touch (regions). */
+/* Ranges are added in increasing order (regions); two that touch (regions
+ * of two nodes) become one. */
 void mm_early_add(uint64_t start_pfn, uint64_t end_pfn)
 {
-	if (nranges == EARLY_MAX_RANGES)
-		mm_panic("mm_early_add: too many ranges (max %d)", EARLY_MAX_RANGES);
-	MM_ASSERT(!nranges || ranges[nranges - 1].end < start_pfn,
+	MM_ASSERT(!nranges || ranges[nranges - 1].end <= start_pfn,
 		  "mm_early_add: ranges out of order (pfn 0x%llx)",
 		  (unsigned long long)start_pfn);
+	if (nranges && ranges[nranges - 1].end == start_pfn) {
+		ranges[nranges - 1].end = end_pfn;
+		return;
+	}
+	if (nranges == EARLY_MAX_RANGES)
+		mm_panic("mm_early_add: too many ranges (max %d)", EARLY_MAX_RANGES);
 	ranges[nranges].start = start_pfn;
 	ranges[nranges].end = end_pfn;
 	nranges++;

@@ -16,6 +16,7 @@
 #include "core.h"
 #include "page/buddy.h"
 #include "page/early.h"
+#include "page/node.h"
 #include "page/state.h"
 #include "page/zone.h"
 
@@ -28,7 +29,6 @@ static uint64_t metadata_bytes;
 struct page *mm_pages;
 uint8_t *mm_page_state;
 uint64_t mm_nr_frames;
-uint64_t mm_zone_start_index[MM_NR_ZONES];
 
 size_t mm_region_count(void)
 {
@@ -160,6 +160,94 @@ static void find_regions(const struct mm_range *map, size_t n)
 		mm_panic("mm_init: no usable RAM in the map (%zu entries)", n);
 }
 
+/* The node entries as whole frames (a partial frame goes to the entry that
+ * holds its start), checked: an id past MM_MAX_NUMNODES, a wrap, two nodes
+ * claiming one frame each panic, naming the entry. */
+static void check_node_ranges(const struct mm_node_range *nodes, size_t nn)
+{
+	for (size_t i = 0; i < nn; i++) {
+		uint64_t end = nodes[i].start + nodes[i].length;
+
+		mm_nodes_note(nodes[i].node, i);
+		if (end < nodes[i].start)
+			mm_panic("mm_init_numa: node entry %zu wraps around "
+				 "(start 0x%llx, length 0x%llx)", i,
+				 (unsigned long long)nodes[i].start,
+				 (unsigned long long)nodes[i].length);
+		for (size_t j = 0; j < i; j++) {
+			uint64_t jend = nodes[j].start + nodes[j].length;
+
+			if (nodes[j].node != nodes[i].node && nodes[i].length &&
+			    nodes[j].length && nodes[i].start < jend &&
+			    nodes[j].start < end)
+				mm_panic("mm_init_numa: node entries %zu (node %u) "
+					 "and %zu (node %u) overlap at 0x%llx", j,
+					 nodes[j].node, i, nodes[i].node,
+					 (unsigned long long)(nodes[i].start > nodes[j].start
+						? nodes[i].start : nodes[j].start));
+		}
+	}
+}
+
+/* The node of frame pfn and the first frame after it where that may
+ * change (the end of its entry, or the next entry's start). */
+static unsigned int node_of_pfn(const struct mm_node_range *nodes, size_t nn,
+				uint64_t pfn, uint64_t *until)
+{
+	uint64_t pa = pfn << MM_PAGE_SHIFT, next = UINT64_MAX;
+
+	for (size_t i = 0; i < nn; i++) {
+		uint64_t start = nodes[i].start, end = start + nodes[i].length;
+
+		if (pa >= start && pa < end) {
+			*until = (end + MM_PAGE_SIZE - 1) >> MM_PAGE_SHIFT;
+			return nodes[i].node;
+		}
+		if (start > pa && start < next)
+			next = start;
+	}
+	*until = next == UINT64_MAX ? UINT64_MAX : next >> MM_PAGE_SHIFT;
+	if (*until <= pfn)
+		*until = pfn + 1;
+	return 0; /* RAM no entry covers: node 0 (documented) */
+}
+
+/* Cuts the regions where the node changes; each piece is one node's. */
+static void split_regions_by_node(const struct mm_node_range *nodes, size_t nn)
+{
+	static struct mm_region out[MM_MAX_REGIONS];
+	size_t n = 0;
+
+	if (nn == 0)
+		return; /* every region on node 0 */
+	for (size_t i = 0; i < nregions; i++) {
+		uint64_t pfn = regions[i].base_pfn;
+		uint64_t end = pfn + regions[i].nr_frames;
+
+		while (pfn < end) {
+			uint64_t until;
+			unsigned int node = node_of_pfn(nodes, nn, pfn, &until);
+			uint64_t stop = until < end ? until : end;
+
+			if (n > 0 && out[n - 1].node == node &&
+			    out[n - 1].base_pfn + out[n - 1].nr_frames == pfn) {
+				out[n - 1].nr_frames += stop - pfn;
+			} else {
+				if (n == MM_MAX_REGIONS)
+					mm_panic("mm_init_numa: more than %d usable "
+						 "regions once cut at node edges",
+						 MM_MAX_REGIONS);
+				out[n++] = (struct mm_region){ .base_pfn = pfn,
+							       .nr_frames = stop - pfn,
+							       .node = node };
+			}
+			pfn = stop;
+		}
+	}
+	__builtin_memcpy(regions, out, n * sizeof(out[0]));
+	nregions = n;
+}
+
 static void reserve_bytes(uint64_t start, uint64_t length)
 {
 	uint64_t end = start + length;
@@ -192,29 +280,23 @@ static void build_spans(void)
 				.bytes = (stop - pfn) << MM_PAGE_SHIFT,
 				.page_bias = (uintptr_t)(r->pages + (pfn - r->base_pfn)) -
 					     (uintptr_t)pfn * sizeof(struct page),
-				.zone = z,
+				.zone = mm_zone_slot(r->node, z),
 				.region = r,
 			};
 			pfn = stop;
 		}
 	}
-	/* zone z starts at the first span of zone z or above */
-	for (int z = 0; z < MM_NR_ZONES; z++) {
-		mm_zone_start_index[z] = mm_nr_frames;
-		for (size_t i = 0; i < nspans; i++)
-			if (spans[i].zone >= (enum zone_type)z) {
-				mm_zone_start_index[z] = spans[i].first_index;
-				break;
-			}
-	}
 }
 
 void mm_memmap_setup(const struct mm_range *map, size_t n,
-		  const struct mm_range *reserved, size_t nres)
+		     const struct mm_range *reserved, size_t nres,
+		     const struct mm_node_range *nodes, size_t nn)
 {
 	for (unsigned int c = 0; c < MM_MAX_CPUS; c++)
 		mm_span_hints[c].span = &no_span;
 	find_regions(map, n);
+	check_node_ranges(nodes, nn);
+	split_regions_by_node(nodes, nn);
 
 	mm_early_reset();
 	for (size_t i = 0; i < nregions; i++)
@@ -293,6 +375,6 @@ void mm_memmap_release_early(void)
 			pfn = fstop;
 		}
 	}
-	for (int i = 0; i < MM_NR_ZONES; i++)
+	for (int i = 0; i < MM_NR_ZONE_SLOTS; i++)
 		mm_zones[i].managed = mm_zones[i].present - mm_zones[i].reserved;
 }

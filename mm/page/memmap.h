@@ -38,7 +38,7 @@ struct mm_span {
 	 * page_bias + (pa >> MM_PAGE_SHIFT) * sizeof(struct page). */
 	uint64_t pa_lo, bytes;
 	uintptr_t page_bias;
-	enum zone_type zone;
+	unsigned int zone;       /* slot: mm_zones[zone] (its node and type) */
 	struct mm_region *region;
 };
 
@@ -118,16 +118,10 @@ static inline struct page *pa_to_page(uint64_t pa)
 	return span_pa_to_page(s, pa);
 }
 
-/* Global indices grow with the pfn, so each zone's frames are one run of
- * indices: mm_zone_start_index[z] is the first index of a frame in zone z
- * or above (mm_nr_frames when there is none). */
-extern uint64_t mm_zone_start_index[MM_NR_ZONES];
-
-/* The zone of the frame at global index idx (< mm_nr_frames). */
-static inline enum zone_type index_zone(uint64_t idx)
+/* The zone slot of the frame at global index idx (< mm_nr_frames). */
+static inline unsigned int index_zone(uint64_t idx)
 {
-	return (enum zone_type)((idx >= mm_zone_start_index[ZONE_DMA32]) +
-				(idx >= mm_zone_start_index[ZONE_NORMAL]));
+	return index_to_span(idx)->zone;
 }
 
 static inline uint64_t page_index(const struct page *page)
@@ -148,7 +142,8 @@ static inline uint64_t span_index(const struct mm_span *s, uint64_t pfn)
 /* Regions, spans, metadata arrays (mm_init); mm_memmap_release_early marks
  * the reserved frames and fills the buddy lists with the rest. */
 void mm_memmap_setup(const struct mm_range *map, size_t n,
-		  const struct mm_range *reserved, size_t nres);
+		     const struct mm_range *reserved, size_t nres,
+		     const struct mm_node_range *nodes, size_t nn);
 void mm_memmap_release_early(void);
 uint64_t mm_memmap_metadata_bytes(void);
 

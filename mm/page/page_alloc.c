@@ -19,6 +19,7 @@
 #include "core.h"
 #include "page/buddy.h"
 #include "page/gfp_check.h"
+#include "page/node.h"
 #include "page/pcp.h"
 #include "page/poison.h"
 #include "page/reclaim.h"
@@ -85,9 +86,30 @@ unsigned long nr_free_pages(void)
 {
 	unsigned long n = mm_pcp_count_all();
 
-	for (int i = 0; i < MM_NR_ZONES; i++)
+	for (int i = 0; i < MM_NR_ZONE_SLOTS; i++)
 		n += __atomic_load_n(&mm_zones[i].free, __ATOMIC_RELAXED);
 	return n;
+}
+
+unsigned long nr_free_pages_node(int nid)
+{
+	unsigned int node = mm_request_node(nid, "nr_free_pages_node");
+	unsigned long n = 0;
+
+	for (int t = 0; t < MM_NR_ZONES; t++)
+		n += zone_free_frames(&mm_zones[mm_zone_slot(node, (enum zone_type)t)]);
+	return n;
+}
+
+int page_to_nid(const struct page *page)
+{
+	uint64_t idx = (uint64_t)(page - mm_pages);
+	const struct mm_span *s;
+
+	if (page < mm_pages || idx >= mm_nr_frames || !(s = index_to_span(idx)))
+		mm_panic("page_to_nid: %p is not a struct page of managed memory",
+			 (const void *)page);
+	return mm_zones[s->zone].node;
 }
 
 unsigned long page_private(const struct page *page)
@@ -102,17 +124,22 @@ void set_page_private(struct page *page, unsigned long v)
 
 /* ---- allocation ---- */
 
-static struct page *get_page_from_freelist(gfp_t gfp, unsigned int order)
+/* The zonelist walk (page/node.h: mm_zonelist): the request's node's
+ * zones, then the other nodes' nearest first. Order 0 goes through this
+ * CPU's per-CPU list in the zones of the node the lists hold. */
+static struct page *get_page_from_freelist(gfp_t gfp, unsigned int order,
+					   unsigned int node)
 {
 	enum zone_type classzone = gfp_classzone(gfp);
+	uint16_t zl[MM_NR_ZONE_SLOTS];
+	unsigned int nz = mm_zonelist(node, gfp, zl);
+	unsigned int pcp_node = mm_pcp_node(mm_this_cpu_slow());
 
-	for (int zi = (int)classzone; zi >= 0; zi--) {
-		struct zone *z = &mm_zones[zi];
+	for (unsigned int i = 0; i < nz; i++) {
+		struct zone *z = &mm_zones[zl[i]];
 		struct page *page = NULL;
 
-		if (!z->managed)
-			continue;
-		if (order == 0 && mm_pcp_enabled) {
+		if (order == 0 && mm_pcp_enabled && z->node == pcp_node) {
 			page = mm_pcp_alloc(z, gfp, classzone);
 		} else {
 			uint64_t mark = zone_alloc_mark(z, gfp, classzone);
@@ -150,13 +177,15 @@ _Noreturn static void out_of_memory(gfp_t gfp, unsigned int order)
 		 mm_gfp_format(gfp, buf, sizeof(buf)), nr_free_pages());
 }
 
-static struct page *alloc_retry_after_reclaim(gfp_t gfp, unsigned int order)
+static struct page *alloc_retry_after_reclaim(gfp_t gfp, unsigned int order,
+					      unsigned int node)
 {
 	unsigned int rounds = (gfp & __GFP_REPEAT) ? 2 : 1;
+	uint16_t zl[MM_NR_ZONE_SLOTS];
 
 	if (!(gfp & __GFP_DIRECT_RECLAIM) || (gfp & __GFP_NORETRY))
 		return NULL;
-	if (mm_first_zone[gfp_classzone(gfp)] == MM_NR_ZONES)
+	if (mm_zonelist(node, gfp, zl) == 0)
 		return NULL; /* no RAM in its zonelist: nothing to reclaim for */
 	for (unsigned int r = 0;; r++) {
 		if (gfp & __GFP_NOFAIL) {
@@ -170,14 +199,15 @@ static struct page *alloc_retry_after_reclaim(gfp_t gfp, unsigned int order)
 		 * lists they may be enough (an order > 0 request needs them
 		 * there), and then no shrinker is asked. They are not progress. */
 		struct page *page;
-		if (drain_all_pages() && (page = get_page_from_freelist(gfp, order)))
+		if (drain_all_pages() &&
+		    (page = get_page_from_freelist(gfp, order, node)))
 			return page;
-		struct shrink_result done = mm_shrink_for_alloc(gfp, order);
+		struct shrink_result done = mm_shrink_for_alloc(gfp, node, order);
 		/* shrinkers free order-0 frames onto per-CPU lists, where an
 		 * order > 0 request cannot use them */
 		if (order > 0)
 			drain_all_pages();
-		page = get_page_from_freelist(gfp, order);
+		page = get_page_from_freelist(gfp, order, node);
 		if (page)
 			return page;
 		/* __GFP_NOFAIL goes on while shrinkers free anything: what they
@@ -228,7 +258,7 @@ static void check_result(struct page *page, unsigned int order, gfp_t gfp)
 		uint64_t pfn = s ? span_pfn(s, idx) : 0;
 
 		if (!s || !pfn_aligned(pfn, order) ||
-		    (uint64_t)s->zone > (uint64_t)gfp_classzone(gfp) ||
+		    mm_zones[s->zone].type > gfp_classzone(gfp) ||
 		    idx + (1ull << order) > s->first_index + s->nr_frames)
 			mm_panic("alloc_pages: internal error: bad block (pfn "
 				 "0x%llx, order %u)", (unsigned long long)pfn, order);
@@ -283,21 +313,28 @@ static void clear_private(struct page *page, unsigned int order)
 /* Everything but the per-CPU fast path: the zonelist walk, reclaim, the
  * failure report, the checks and __GFP_ZERO. */
 static __attribute__((noinline)) struct page *
-alloc_pages_slow(gfp_t gfp, unsigned int order)
+alloc_pages_slow(gfp_t gfp, unsigned int order, unsigned int node)
 {
 	struct page *page = NULL;
 
 	gfp_check("alloc_pages", gfp);
-	if (order == 0 && mm_pcp_enabled) {
-		enum zone_type c = gfp_classzone(gfp), z = mm_first_zone[c];
+	unsigned int pcp_node = mm_pcp_node(mm_this_cpu_slow());
+	/* the per-CPU list first when it holds the zonelist's first zone:
+	 * the request's node is this CPU's (or, for a CPU of a node without
+	 * RAM, its lists' node is where the walk starts) */
+	if (order == 0 && mm_pcp_enabled &&
+	    (node == pcp_node ||
+	     (!(gfp & __GFP_THISNODE) && node == (unsigned int)numa_node_id()))) {
+		enum zone_type c = gfp_classzone(gfp);
+		unsigned int z = mm_first_zone[pcp_node][c];
 
-		if (z < MM_NR_ZONES)
+		if (z != MM_NO_ZONE)
 			page = pcp_take(z, gfp, c);
 	}
 	if (!page && order <= MM_MAX_ORDER) {
-		page = get_page_from_freelist(gfp, order);
+		page = get_page_from_freelist(gfp, order, node);
 		if (!page)
-			page = alloc_retry_after_reclaim(gfp, order);
+			page = alloc_retry_after_reclaim(gfp, order, node);
 	}
 	if (!page) {
 		mm_stat_inc(MM_STAT_ALLOC_FAILURES);
@@ -324,29 +361,30 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 	 * was checked when it entered the list; pcp_take marks it allocated. */
 	if (order == 0 && mm_pcp_enabled &&
 	    !(gfp & (~___GFP_BITS_MASK | __GFP_DMA | __GFP_DMA32 |
-		     __GFP_NOFAIL | __GFP_ZERO))) {
-		enum zone_type z = mm_first_zone[ZONE_NORMAL];
+		     __GFP_NOFAIL | __GFP_ZERO | __GFP_THISNODE))) {
+		unsigned int z = mm_first_zone[mm_pcp_node(mm_this_cpu())][ZONE_NORMAL];
 		struct page *page;
 
-		if (z < MM_NR_ZONES && (page = pcp_take(z, gfp, ZONE_NORMAL))) {
+		if (z != MM_NO_ZONE && (page = pcp_take(z, gfp, ZONE_NORMAL))) {
 			if (MM_DEBUG)
 				check_poison(page, 0);
 			page->private = 0;
 			return page;
 		}
-		return alloc_pages_slow(gfp, 0); /* order need not live across */
+		/* order need not live across */
+		return alloc_pages_slow(gfp, 0, (unsigned int)numa_node_id());
 	}
-	return alloc_pages_slow(gfp, order);
+	return alloc_pages_slow(gfp, order, (unsigned int)numa_node_id());
 }
 
 struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
 {
-	if (nid != NUMA_NO_NODE && nid != 0 && (gfp & __GFP_THISNODE)) {
-		gfp_check("alloc_pages_node", gfp);
-		mm_stat_inc(MM_STAT_ALLOC_FAILURES);
-		return NULL; /* one node: nid has no memory */
-	}
-	return alloc_pages(gfp, order);
+	gfp_check_context("alloc_pages_node", gfp);
+	unsigned int node = mm_request_node(nid, "alloc_pages_node");
+
+	if (node == (unsigned int)numa_node_id())
+		return alloc_pages(gfp, order);
+	return alloc_pages_slow(gfp, order, node);
 }
 
 unsigned long __get_free_pages(gfp_t gfp, unsigned int order)

@@ -100,7 +100,7 @@ struct page *mm_pcp_alloc(struct zone *z, gfp_t gfp, enum zone_type classzone)
 	struct page *page = NULL;
 
 	unsigned long irq = mm_port_irq_save();
-	struct pcp_list *l = &mm_pcp[mm_this_cpu_slow()].list[z - mm_zones];
+	struct pcp_list *l = &mm_pcp[mm_this_cpu_slow()].list[z->type];
 
 	if (!zone_watermark_ok(z, mark, 0)) {
 		mm_port_irq_restore(irq);
@@ -133,7 +133,20 @@ struct page *mm_pcp_alloc(struct zone *z, gfp_t gfp, enum zone_type classzone)
 	return page;
 }
 
-void mm_pcp_drain_batch(struct pcp_list *l, enum zone_type zone)
+void mm_pcp_free_other_node(unsigned int zone, uint64_t idx, uint8_t st)
+{
+	struct zone *z = &mm_zones[zone];
+	const struct mm_span *s = index_to_span(idx);
+
+	(void)mm_this_cpu_slow(); /* a free's slow path: a dead CPU's id panics */
+	ps_store(idx, st); /* allocated, with the poison bit the free set */
+	unsigned long zirq = mm_port_lock_irqsave(&z->lock);
+
+	mm_buddy_free_block_locked(s, span_pfn(s, idx), 0);
+	mm_port_unlock_irqrestore(&z->lock, zirq);
+}
+
+void mm_pcp_drain_batch(struct pcp_list *l, unsigned int zone)
 {
 	struct zone *z = &mm_zones[zone];
 
@@ -144,15 +157,17 @@ void mm_pcp_drain_batch(struct pcp_list *l, enum zone_type zone)
 	mm_port_unlock_irqrestore(&z->lock, zirq);
 }
 
-/* Empties every list of pcp into the buddy lists; the caller owns them
+/* Empties every list of CPU cpu into the buddy lists; the caller owns them
  * (interrupts off on their CPU, or a dead CPU's). */
-static unsigned long drain_cpu_lists(struct pcp_cpu *pcp)
+static unsigned long drain_cpu_lists(unsigned int cpu)
 {
+	struct pcp_cpu *pcp = &mm_pcp[cpu];
+	unsigned int node = mm_pcp_node(cpu);
 	unsigned long moved = 0;
 
 	for (int zi = 0; zi < MM_NR_ZONES; zi++) {
 		struct pcp_list *l = &pcp->list[zi];
-		struct zone *z = &mm_zones[zi];
+		struct zone *z = &mm_zones[mm_zone_slot(node, (enum zone_type)zi)];
 
 		if (!l->count)
 			continue;
@@ -166,7 +181,7 @@ static unsigned long drain_cpu_lists(struct pcp_cpu *pcp)
 unsigned long mm_pcp_drain_local(void)
 {
 	unsigned long irq = mm_port_irq_save();
-	unsigned long moved = drain_cpu_lists(&mm_pcp[mm_this_cpu_raw()]);
+	unsigned long moved = drain_cpu_lists(mm_this_cpu_raw());
 
 	mm_port_irq_restore(irq);
 	return moved;
@@ -174,7 +189,7 @@ unsigned long mm_pcp_drain_local(void)
 
 unsigned long mm_pcp_drain_dead_cpu(unsigned int cpu)
 {
-	return drain_cpu_lists(&mm_pcp[cpu]);
+	return drain_cpu_lists(cpu);
 }
 
 /* Runs on the CPU whose lists it drains (mm_port_call_on_cpu). */
@@ -209,11 +224,12 @@ unsigned long drain_all_pages(void)
 
 uint64_t mm_pcp_zone_count(const struct zone *z)
 {
-	ptrdiff_t zi = z - mm_zones;
 	uint64_t n = 0;
 
 	for (unsigned int c = 0, cpus = mm_cpus_running(); c < cpus; c++)
-		n += __atomic_load_n(&mm_pcp[c].list[zi].count, __ATOMIC_RELAXED);
+		if (mm_pcp_node(c) == z->node)
+			n += __atomic_load_n(&mm_pcp[c].list[z->type].count,
+					     __ATOMIC_RELAXED);
 	return n;
 }
 
@@ -221,7 +237,7 @@ unsigned long mm_pcp_count_all(void)
 {
 	unsigned long n = 0;
 
-	for (int z = 0; z < MM_NR_ZONES; z++)
+	for (int z = 0; z < MM_NR_ZONE_SLOTS; z++)
 		n += mm_pcp_zone_count(&mm_zones[z]);
 	return n;
 }

@@ -12,6 +12,7 @@
 #include <mm/port.h>
 
 #include "core.h"
+#include "page/node.h"
 #include "page/state.h"
 #include "page/zone.h"
 
@@ -38,6 +39,8 @@ struct pcp_list {
 	uint32_t slot[PCP_SLOTS];
 };
 
+/* A CPU's lists, one per zone type, hold frames of one node only: the
+ * CPU's pcp node (page/node.h). */
 struct pcp_cpu {
 	struct pcp_list list[MM_NR_ZONES];
 } __attribute__((aligned(64)));
@@ -108,7 +111,10 @@ static inline uint32_t pcp_pop(struct pcp_list *l, gfp_t gfp)
 }
 
 /* Drains a batch of the list (too long) to the buddy; takes the zone lock. */
-void mm_pcp_drain_batch(struct pcp_list *l, enum zone_type zone);
+void mm_pcp_drain_batch(struct pcp_list *l, unsigned int zone);
+/* An order-0 frame of another node than this CPU's lists hold: straight
+ * back to its zone's buddy lists (state st: allocated, maybe poisoned). */
+void mm_pcp_free_other_node(unsigned int zone, uint64_t idx, uint8_t st);
 
 /* The state byte of a frame leaving a per-CPU list as allocated: only
  * debug builds poison, so only they keep the poison bit for the check. */
@@ -120,16 +126,16 @@ static inline void pcp_mark_alloc(uint64_t idx)
 		ps_store(idx, ps_make(0, PS_ALLOC, 0));
 }
 
-/* Fast path: a frame from this CPU's list of zone z for a request whose
- * first zone is classzone, or NULL when the list is empty or the zone's
- * buddy lists are not above min + lowmem_reserve (then mm_pcp_alloc decides,
- * with the request's own mark). */
-static inline struct page *pcp_take(enum zone_type z, gfp_t gfp,
+/* Fast path: a frame from this CPU's list of zone z (a zone of its pcp
+ * node) for a request whose first zone is classzone, or NULL when the list
+ * is empty or the zone's buddy lists are not above min + lowmem_reserve
+ * (then mm_pcp_alloc decides, with the request's own mark). */
+static inline struct page *pcp_take(unsigned int z, gfp_t gfp,
 				    enum zone_type classzone)
 {
 	const struct zone *zone = &mm_zones[z];
 	unsigned long irq = mm_port_irq_save();
-	struct pcp_list *l = &mm_pcp[mm_this_cpu()].list[z];
+	struct pcp_list *l = &mm_pcp[mm_this_cpu()].list[zone->type];
 	struct page *page = NULL;
 
 	if (l->count && __atomic_load_n(&zone->free, __ATOMIC_RELAXED) >
@@ -142,20 +148,29 @@ static inline struct page *pcp_take(enum zone_type z, gfp_t gfp,
 	return page;
 }
 
-/* An order-0 frame (global index idx, zone z, state byte st: allocated,
- * maybe poisoned) onto this CPU's list, at the hot end; a batch goes back
- * to the buddy when the list is too long. */
-static inline void pcp_free(enum zone_type z, uint64_t idx, uint8_t st)
+/* An order-0 frame (global index idx, zone slot z, state byte st:
+ * allocated, maybe poisoned) onto this CPU's list, at the hot end; a batch
+ * goes back to the buddy when the list is too long. A frame of another
+ * node than the lists hold goes to its buddy lists instead. */
+static inline void pcp_free(unsigned int z, uint64_t idx, uint8_t st)
 {
+	const struct zone *zone = &mm_zones[z];
 	unsigned long irq = mm_port_irq_save();
-	struct pcp_list *l = &mm_pcp[mm_this_cpu()].list[z];
+	unsigned int cpu = mm_this_cpu();
+
+	if (__builtin_expect(zone->node != mm_pcp_node(cpu), 0)) {
+		mm_port_irq_restore(irq);
+		mm_pcp_free_other_node(z, idx, st);
+		return;
+	}
+	struct pcp_list *l = &mm_pcp[cpu].list[zone->type];
 	uint32_t head = l->head, n = l->count + 1;
 
 	ps_store(idx, ps_make(st, PS_PCP, 0));
 	*pcp_slot(l, head) = (uint32_t)idx;
 	l->head = head + 1;
 	pcp_set_count(l, n);
-	if (n > __atomic_load_n(&mm_zones[z].pcp_high, __ATOMIC_RELAXED))
+	if (n > __atomic_load_n(&zone->pcp_high, __ATOMIC_RELAXED))
 		mm_pcp_drain_batch(l, z);
 	mm_port_irq_restore(irq);
 }

@@ -9,6 +9,7 @@
 #include "build.h"
 
 #include "core.h"
+#include "page/node.h"
 #include "page/reclaim.h"
 #include "page/zone.h"
 #include "stats.h"
@@ -118,32 +119,35 @@ static unsigned long new_run(void)
 	return run;
 }
 
-/* Frames free in the zones gfp may use: its zonelist, buddy lists and
- * per-CPU lists (what the watermark check counts). */
-static uint64_t zonelist_free(gfp_t gfp)
+/* Frames free in the zones gfp may use: its zonelist from node, buddy
+ * lists and per-CPU lists (what the watermark check counts). */
+static uint64_t zonelist_free(gfp_t gfp, unsigned int node)
 {
+	uint16_t zl[MM_NR_ZONE_SLOTS];
+	unsigned int nz = mm_zonelist(node, gfp, zl);
 	uint64_t n = 0;
 
-	for (int z = (int)gfp_classzone(gfp); z >= 0; z--)
-		n += zone_free_frames(&mm_zones[z]);
+	for (unsigned int i = 0; i < nz; i++)
+		n += zone_free_frames(&mm_zones[zl[i]]);
 	return n;
 }
 
 /* Frames an order-`order` request with gfp still lacks: the least, over
  * the zones of its zonelist, of mark + 2^order - free(z); 0 once one zone
  * passes the watermark check (or when none has RAM: nothing to want). */
-static uint64_t zonelist_shortfall(gfp_t gfp, unsigned int order)
+static uint64_t zonelist_shortfall(gfp_t gfp, unsigned int node,
+				   unsigned int order)
 {
 	enum zone_type c = gfp_classzone(gfp);
 	uint64_t least = UINT64_MAX;
+	uint16_t zl[MM_NR_ZONE_SLOTS];
+	unsigned int nz = mm_zonelist(node, gfp, zl);
 
-	for (int zi = (int)c; zi >= 0; zi--) {
-		const struct zone *z = &mm_zones[zi];
+	for (unsigned int i = 0; i < nz; i++) {
+		const struct zone *z = &mm_zones[zl[i]];
 		uint64_t need = zone_alloc_mark(z, gfp, c) + (1ull << order);
 		uint64_t have = zone_free_frames(z);
 
-		if (!z->managed)
-			continue;
 		if (have >= need)
 			return 0;
 		if (need - have < least)
@@ -160,6 +164,7 @@ static uint64_t zonelist_shortfall(gfp_t gfp, unsigned int order)
  */
 struct shrink_goal {
 	gfp_t gfp;
+	unsigned int node; /* the request's preferred node */
 	unsigned long nr_frames;
 	int fit_order; /* -1: frame count only (contigmalloc) */
 };
@@ -169,7 +174,8 @@ static uint64_t still_wanted(const struct shrink_goal *g, unsigned long usable)
 	uint64_t want = usable < g->nr_frames ? g->nr_frames - usable : 0;
 
 	if (g->fit_order >= 0) {
-		uint64_t fit = zonelist_shortfall(g->gfp, (unsigned int)g->fit_order);
+		uint64_t fit = zonelist_shortfall(g->gfp, g->node,
+						  (unsigned int)g->fit_order);
 		if (fit > want)
 			want = fit;
 	}
@@ -192,11 +198,11 @@ static struct shrink_result run_shrinkers(const struct shrink_goal *g)
 	 * request cannot use, and a shrinker may claim more than it frees. */
 	while (want && (s = next_shrinker(s, run))) {
 		for (int pass = 0; pass < SHRINKER_MAX_PASSES && want; pass++) {
-			uint64_t before = zonelist_free(g->gfp);
+			uint64_t before = zonelist_free(g->gfp, g->node);
 
 			mm_stat_inc(MM_STAT_SHRINKER_CALLS);
 			unsigned long said = s->scan(s, g->gfp, (unsigned long)want);
-			uint64_t after = zonelist_free(g->gfp);
+			uint64_t after = zonelist_free(g->gfp, g->node);
 			if (after > before)
 				r.usable += after - before;
 			r.reported += said;
@@ -228,16 +234,17 @@ static struct shrink_result run_shrinkers_once(const struct shrink_goal *g)
 	return r;
 }
 
-struct shrink_result mm_shrink_for_alloc(gfp_t gfp, unsigned int order)
+struct shrink_result mm_shrink_for_alloc(gfp_t gfp, unsigned int node,
+					 unsigned int order)
 {
-	struct shrink_goal g = { gfp, 1ul << order, (int)order };
+	struct shrink_goal g = { gfp, node, 1ul << order, (int)order };
 
 	return run_shrinkers_once(&g);
 }
 
 unsigned long mm_direct_reclaim(gfp_t gfp, unsigned long nr_frames)
 {
-	struct shrink_goal g = { gfp, nr_frames, -1 };
+	struct shrink_goal g = { gfp, (unsigned int)numa_node_id(), nr_frames, -1 };
 
 	drain_all_pages();
 	return run_shrinkers_once(&g).usable;

@@ -18,16 +18,17 @@ struct shrink_result {
 
 /*
  * mm_shrink_for_alloc - call the shrinkers (each sees gfp) until an
- * order-`order` request with gfp passes the watermark check in one zone of
- * its zonelist, or every shrinker has been asked (again while it reports
+ * order-`order` request with gfp preferring node passes the watermark
+ * check in one zone of its zonelist, or every shrinker has been asked (again while it reports
  * frees that did not help, a bounded number of times). Never called with a
  * zone lock held.
  */
-struct shrink_result mm_shrink_for_alloc(gfp_t gfp, unsigned int order);
+struct shrink_result mm_shrink_for_alloc(gfp_t gfp, unsigned int node,
+					 unsigned int order);
 
 /*
  * mm_direct_reclaim - drain the per-CPU lists, then call the shrinkers
- * until they have freed nr_frames into gfp's zones. Returns those frames:
+ * until they have freed nr_frames into gfp's zones (this CPU's zonelist). Returns those frames:
  * drained frames were counted as free already, so they are not progress.
  */
 unsigned long mm_direct_reclaim(gfp_t gfp, unsigned long nr_frames);

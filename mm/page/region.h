@@ -17,6 +17,7 @@ struct mm_region {
 	uint8_t *state;          /* state[i] likewise */
 	struct freemap freemap;  /* free frames in the buddy lists */
 	uint64_t first_index;    /* global index of base_pfn */
+	unsigned int node;       /* its map entries' node */
 };
 
 #endif

@@ -11,6 +11,7 @@
 
 #include "core.h"
 #include "page/memmap.h"
+#include "page/node.h"
 #include "page/region.h"
 #include "page/report.h"
 #include "page/state.h"
@@ -18,6 +19,15 @@
 
 /* Reports copy what they show under the locks and print with none held:
  * printing is slow (a serial console) and must not keep interrupts off. */
+
+/* "  DMA32  ", or "  1 DMA32" with more than one node (node, then type). */
+static void print_zone_name(const struct zone *z)
+{
+	if (mm_nr_nodes > 1)
+		mm_port_log("  %u %-5s", z->node, z->name);
+	else
+		mm_port_log("  %-7s", z->name);
+}
 
 void mm_zone_print_buddyinfo(void)
 {
@@ -29,10 +39,10 @@ void mm_zone_print_buddyinfo(void)
 	for (int o = 0; o <= MM_MAX_ORDER; o++)
 		mm_port_log(" %6d", o);
 	mm_port_log("\n");
-	for (int i = 0; i < MM_NR_ZONES; i++) {
+	for (int i = 0; i < MM_NR_ZONE_SLOTS; i++) {
 		if (!mm_zones[i].present)
 			continue;
-		mm_port_log("  %-7s", mm_zones[i].name);
+		print_zone_name(&mm_zones[i]);
 		for (int o = 0; o <= MM_MAX_ORDER; o++)
 			mm_port_log(" %6llu", (unsigned long long)bi.nr[i][o]);
 		mm_port_log("\n");
@@ -43,7 +53,7 @@ void mm_zone_print_zones(void)
 {
 	mm_port_log("zones (frames):   present  reserved   managed      free"
 		    "  min  low  high  lowmem_reserve\n");
-	for (int i = 0; i < MM_NR_ZONES; i++) {
+	for (int i = 0; i < MM_NR_ZONE_SLOTS; i++) {
 		struct zone z;
 		unsigned long irq = mm_port_lock_irqsave(&mm_zones[i].lock);
 
@@ -209,7 +219,7 @@ void mm_buddyinfo_snapshot(struct buddyinfo *bi)
 {
 	unsigned long irq = mm_lock_all_zones();
 
-	for (int i = 0; i < MM_NR_ZONES; i++)
+	for (int i = 0; i < MM_NR_ZONE_SLOTS; i++)
 		for (int o = 0; o <= MM_MAX_ORDER; o++)
 			bi->nr[i][o] = mm_zones[i].area[o].nr_blocks;
 	mm_unlock_all_zones(irq);
@@ -217,7 +227,7 @@ void mm_buddyinfo_snapshot(struct buddyinfo *bi)
 
 bool mm_buddyinfo_equal(const struct buddyinfo *a, const struct buddyinfo *b)
 {
-	for (int i = 0; i < MM_NR_ZONES; i++)
+	for (int i = 0; i < MM_NR_ZONE_SLOTS; i++)
 		for (int o = 0; o <= MM_MAX_ORDER; o++)
 			if (a->nr[i][o] != b->nr[i][o])
 				return false;
@@ -226,13 +236,15 @@ bool mm_buddyinfo_equal(const struct buddyinfo *a, const struct buddyinfo *b)
 
 void mm_check_invariants(void)
 {
-	uint64_t free[MM_NR_ZONES] = { 0 };
-	uint64_t blocks[MM_NR_ZONES][MM_MAX_ORDER + 1];
+	static uint64_t free[MM_NR_ZONE_SLOTS];
+	static uint64_t blocks[MM_NR_ZONE_SLOTS][MM_MAX_ORDER + 1];
 	char why[96] = "";
 	uint64_t bad_pfn = 0;
 
-	__builtin_memset(blocks, 0, sizeof(blocks));
+	/* static, filled under every zone lock: too big for a kernel stack */
 	unsigned long irq = mm_lock_all_zones();
+	__builtin_memset(free, 0, sizeof(free));
+	__builtin_memset(blocks, 0, sizeof(blocks));
 	for (size_t i = 0; i < mm_span_count() && !why[0]; i++) {
 		const struct mm_span *s = mm_span_get(i);
 		uint64_t idx = s->first_index, end = idx + s->nr_frames;
@@ -269,7 +281,7 @@ void mm_check_invariants(void)
 			idx += n;
 		}
 	}
-	for (int z = 0; z < MM_NR_ZONES && !why[0]; z++) {
+	for (int z = 0; z < MM_NR_ZONE_SLOTS && !why[0]; z++) {
 		if (free[z] != mm_zones[z].free)
 			__builtin_memcpy(why, "zone free count differs from its blocks", 40);
 		for (int o = 0; o <= MM_MAX_ORDER; o++)
@@ -280,6 +292,43 @@ void mm_check_invariants(void)
 	if (why[0])
 		mm_panic("mm_check_invariants: %s (pfn 0x%llx)", why,
 			 (unsigned long long)bad_pfn);
+}
+
+/* Each node's RAM and CPUs, then the distance table (more than one node). */
+static void print_nodes(void)
+{
+	unsigned int cpus = mm_cpus_running();
+
+	for (unsigned int n = 0; n < mm_nr_nodes; n++) {
+		uint64_t present = 0;
+
+		for (int t = 0; t < MM_NR_ZONES; t++)
+			present += mm_zones[mm_zone_slot(n, (enum zone_type)t)].present;
+		mm_port_log("node %u: %llu MiB RAM, CPUs", n,
+			    (unsigned long long)(present >> (20 - MM_PAGE_SHIFT)));
+		unsigned int listed = 0;
+		for (unsigned int c = 0; c < cpus; c++)
+			if (mm_cpu_node[c] == n) {
+				mm_port_log(" %u", c);
+				listed++;
+			}
+		if (!listed)
+			mm_port_log(" none");
+		if (!present && listed)
+			mm_port_log(" (no RAM: they allocate from node %u first)",
+				    mm_node_nearest_with_ram(n));
+		mm_port_log("\n");
+	}
+	mm_port_log("node distances:");
+	for (unsigned int b = 0; b < mm_nr_nodes; b++)
+		mm_port_log(" %4u", b);
+	mm_port_log("\n");
+	for (unsigned int a = 0; a < mm_nr_nodes; a++) {
+		mm_port_log("  %4u        ", a);
+		for (unsigned int b = 0; b < mm_nr_nodes; b++)
+			mm_port_log(" %4u", mm_node_distance[a][b]);
+		mm_port_log("\n");
+	}
 }
 
 /* The frame allocator's part of the boot report. */
@@ -302,6 +351,8 @@ void mm_page_report(void)
 		    (unsigned long long)(meta >> 10),
 		    (unsigned long long)(meta / frames),
 		    (unsigned long long)(meta * 100 / frames % 100));
+	if (mm_nr_nodes > 1)
+		print_nodes();
 	mm_zone_print_zones();
 	mm_zone_print_buddyinfo();
 	mm_page_print_map();

@@ -20,7 +20,7 @@ void mm_page_report(void);           /* all of the above, with metadata */
 /* Free blocks per zone and order (buddy lists only), for before/after
  * comparisons in tests. */
 struct buddyinfo {
-	uint64_t nr[MM_NR_ZONES][MM_MAX_ORDER + 1];
+	uint64_t nr[MM_NR_ZONE_SLOTS][MM_MAX_ORDER + 1]; /* by zone slot */
 };
 void mm_buddyinfo_snapshot(struct buddyinfo *bi);
 bool mm_buddyinfo_equal(const struct buddyinfo *a, const struct buddyinfo *b);

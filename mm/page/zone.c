@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Zones: DMA [0, 16 MiB), DMA32 [16 MiB, 4 GiB), NORMAL [4 GiB, ...), their
- * watermarks and the reserve lower zones keep against fallback.
+ * Zones: DMA [0, 16 MiB), DMA32 [16 MiB, 4 GiB), NORMAL [4 GiB, ...) on
+ * every node (page/node.h), their watermarks and the reserve lower zones
+ * keep against fallback within their node.
  *
  * Watermarks (Linux's formula): the whole machine keeps
  *     min_free = sqrt(16 * managed KiB) KiB   (at most 64 MiB)
@@ -30,8 +31,8 @@
 #include "page/memmap.h"
 #include "page/zone.h"
 
-struct zone mm_zones[MM_NR_ZONES];
-enum zone_type mm_first_zone[MM_NR_ZONES];
+struct zone mm_zones[MM_NR_ZONE_SLOTS];
+uint16_t mm_first_zone[MM_MAX_NUMNODES][MM_NR_ZONES];
 
 static const char *const zone_names[MM_NR_ZONES] = { "DMA", "DMA32", "Normal" };
 static const uint32_t lowmem_reserve_ratio[MM_NR_ZONES] = { 256, 256, 32 };
@@ -49,14 +50,17 @@ void mm_zones_reset(void)
 	static const uint64_t bounds[MM_NR_ZONES + 1] = {
 		0, ZONE_DMA_END_PFN, ZONE_DMA32_END_PFN, UINT64_MAX >> MM_PAGE_SHIFT
 	};
-	for (int i = 0; i < MM_NR_ZONES; i++) {
+	for (int i = 0; i < MM_NR_ZONE_SLOTS; i++) {
 		struct zone *z = &mm_zones[i];
+		int t = i % MM_NR_ZONES;
 
 		__builtin_memset(z, 0, sizeof(*z));
 		z->lock = (mm_spinlock_t)MM_SPINLOCK_INIT;
-		z->name = zone_names[i];
-		z->start_pfn = bounds[i];
-		z->end_pfn = bounds[i + 1];
+		z->name = zone_names[t];
+		z->node = (uint8_t)(i / MM_NR_ZONES);
+		z->type = (uint8_t)t;
+		z->start_pfn = bounds[t];
+		z->end_pfn = bounds[t + 1];
 		for (int o = 0; o <= MM_MAX_ORDER; o++)
 			z->area[o].head = MM_NO_PAGE;
 	}
@@ -87,28 +91,32 @@ static uint64_t isqrt(uint64_t x)
 
 static void setup_first_zones(void)
 {
-	for (int c = 0; c < MM_NR_ZONES; c++) {
-		mm_first_zone[c] = MM_NR_ZONES;
-		for (int z = c; z >= 0; z--)
-			if (mm_zones[z].managed) {
-				mm_first_zone[c] = (enum zone_type)z;
-				break;
+	for (unsigned int n = 0; n < MM_MAX_NUMNODES; n++)
+		for (int c = 0; c < MM_NR_ZONES; c++) {
+			mm_first_zone[n][c] = MM_NO_ZONE;
+			for (int t = c; t >= 0; t--) {
+				unsigned int z = mm_zone_slot(n, (enum zone_type)t);
+
+				if (mm_zones[z].managed) {
+					mm_first_zone[n][c] = (uint16_t)z;
+					break;
+				}
 			}
-	}
+		}
 }
 
 void mm_zone_setup_watermarks(void)
 {
 	uint64_t total = 0;
 
-	for (int i = 0; i < MM_NR_ZONES; i++)
+	for (int i = 0; i < MM_NR_ZONE_SLOTS; i++)
 		total += mm_zones[i].managed;
 	uint64_t min_kb = isqrt(total * (MM_PAGE_SIZE / 1024) * 16);
 	if (min_kb > MIN_FREE_KB_MAX)
 		min_kb = MIN_FREE_KB_MAX;
 	uint64_t min_frames = min_kb / (MM_PAGE_SIZE / 1024);
 
-	for (int i = 0; i < MM_NR_ZONES; i++) {
+	for (int i = 0; i < MM_NR_ZONE_SLOTS; i++) {
 		struct zone *z = &mm_zones[i];
 		uint64_t min = total ? min_frames * z->managed / total : 0;
 
@@ -117,12 +125,15 @@ void mm_zone_setup_watermarks(void)
 		z->wmark[WMARK_MIN] = min;
 		z->wmark[WMARK_LOW] = min + min / 4;
 		z->wmark[WMARK_HIGH] = min + min / 2;
+		/* against the higher zones of its own node: a request
+		 * reaches another node's zones only after all of its own */
 		uint64_t above = 0;
 		for (int c = 0; c < MM_NR_ZONES; c++) {
-			if (c > i)
-				above += mm_zones[c].managed;
+			if (c > z->type)
+				above += mm_zones[mm_zone_slot(z->node,
+							       (enum zone_type)c)].managed;
 			z->lowmem_reserve[c] =
-				c > i ? above / lowmem_reserve_ratio[i] : 0;
+				c > z->type ? above / lowmem_reserve_ratio[z->type] : 0;
 			z->min_mark[c] = min + z->lowmem_reserve[c];
 		}
 	}
@@ -132,7 +143,7 @@ void mm_zone_setup_watermarks(void)
 
 void mm_zone_set_pcp_limits(unsigned int cpus)
 {
-	for (int i = 0; i < MM_NR_ZONES; i++) {
+	for (int i = 0; i < MM_NR_ZONE_SLOTS; i++) {
 		struct zone *z = &mm_zones[i];
 		/* batch ~ 1/1024 of the zone, 1..64; high 6x the batch (at most
 		 * PCP_HIGH_MAX), but all CPUs' lists together at most
@@ -161,20 +172,20 @@ void mm_zone_set_pcp_limits(unsigned int cpus)
 
 /* The interrupt states the inner locks saved; written and read only while
  * all zone locks are held. */
-static unsigned long inner_irq[MM_NR_ZONES];
+static unsigned long inner_irq[MM_NR_ZONE_SLOTS];
 
 unsigned long mm_lock_all_zones(void)
 {
 	unsigned long irq = mm_port_lock_irqsave(&mm_zones[0].lock);
 
-	for (int i = 1; i < MM_NR_ZONES; i++)
+	for (int i = 1; i < MM_NR_ZONE_SLOTS; i++)
 		inner_irq[i] = mm_port_lock_irqsave(&mm_zones[i].lock);
 	return irq;
 }
 
 void mm_unlock_all_zones(unsigned long irq)
 {
-	for (int i = MM_NR_ZONES - 1; i > 0; i--)
+	for (int i = MM_NR_ZONE_SLOTS - 1; i > 0; i--)
 		mm_port_unlock_irqrestore(&mm_zones[i].lock, inner_irq[i]);
 	mm_port_unlock_irqrestore(&mm_zones[0].lock, irq);
 }

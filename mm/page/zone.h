@@ -42,6 +42,8 @@ struct free_area {
 struct zone {
 	/* ---- read-mostly ---- */
 	const char *name;
+	uint8_t node;                /* NUMA node (mm/page/node.h) */
+	uint8_t type;                /* enum zone_type */
 	uint64_t start_pfn, end_pfn; /* zone bounds [start, end) */
 	uint64_t present;            /* usable frames in the zone */
 	uint64_t reserved;           /* of those: never handed out */
@@ -62,10 +64,17 @@ struct zone {
 	struct free_area area[MM_MAX_ORDER + 1];
 } __attribute__((aligned(MM_CACHE_LINE)));
 
-extern struct zone mm_zones[MM_NR_ZONES];
-/* The first zone with RAM of the zonelist of each classzone (MM_NR_ZONES:
- * none); the order-0 fast path tries its per-CPU list. */
-extern enum zone_type mm_first_zone[MM_NR_ZONES];
+/*
+ * Every node has the three zone types; node n's zone of type t is
+ * mm_zones[mm_zone_slot(n, t)], so node 0's are mm_zones[ZONE_DMA] ..
+ * mm_zones[ZONE_NORMAL]. A slot whose node has no RAM of that type has
+ * managed == 0 and is skipped by every walk.
+ */
+extern struct zone mm_zones[MM_NR_ZONE_SLOTS];
+
+/* The first zone with RAM among node n's own zones of types c .. DMA
+ * (MM_NO_ZONE: none); the order-0 fast path tries its per-CPU list. */
+extern uint16_t mm_first_zone[MM_MAX_NUMNODES][MM_NR_ZONES];
 
 void mm_zones_reset(void);
 void mm_zones_init(void); /* bounds and present frames from the spans */
@@ -73,7 +82,7 @@ void mm_zone_setup_watermarks(void);
 /* Per-CPU list sizes for this many CPUs (mm_init; a CPU coming online). */
 void mm_zone_set_pcp_limits(unsigned int cpus);
 
-/* Takes every zone lock in zone order; returns the interrupt state. */
+/* Takes every zone lock in slot order; returns the interrupt state. */
 unsigned long mm_lock_all_zones(void);
 void mm_unlock_all_zones(unsigned long irq);
 

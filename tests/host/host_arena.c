@@ -17,8 +17,9 @@
 static void *arena;
 static size_t arena_size;
 
-void host_mm_init(const struct mm_range *map, size_t map_len,
-		  const struct mm_range *reserved, size_t reserved_len)
+void host_mm_init_numa(const struct mm_range *map, size_t map_len,
+		       const struct mm_range *reserved, size_t reserved_len,
+		       const struct mm_node_range *nodes, size_t nodes_len)
 {
 	uint64_t end = 0;
 
@@ -36,7 +37,13 @@ void host_mm_init(const struct mm_range *map, size_t map_len,
 		exit(2);
 	}
 	mm_port_direct_map_offset = (uintptr_t)arena;
-	mm_init(map, map_len, reserved, reserved_len);
+	mm_init_numa(map, map_len, reserved, reserved_len, nodes, nodes_len);
+}
+
+void host_mm_init(const struct mm_range *map, size_t map_len,
+		  const struct mm_range *reserved, size_t reserved_len)
+{
+	host_mm_init_numa(map, map_len, reserved, reserved_len, NULL, 0);
 }
 
 void host_mm_default(void)

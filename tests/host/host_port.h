@@ -11,6 +11,11 @@
 void host_set_cpu(unsigned int cpu);
 void host_set_cpu_count(unsigned int n);
 void host_set_log_quiet(bool quiet);
+/* NUMA for the next mm_init: cpu_node[c] for CPUs 0..cpus-1 (the rest on
+ * node 0), distance[a * nodes + b] (NULL: 10 local, 20 remote). Call with
+ * (NULL, 0, NULL, 0) to go back to one node. */
+void host_set_numa(const uint8_t *cpu_node, unsigned int cpus,
+		   const uint8_t *distance, unsigned int nodes);
 
 /* ---- threads as CPUs (host_cpu.c) ----
  * host_cpu_thread_enter - this thread becomes CPU cpu (below
@@ -45,6 +50,10 @@ size_t host_log_captured(void); /* bytes captured so far */
  */
 void host_mm_init(const struct mm_range *map, size_t map_len,
 		  const struct mm_range *reserved, size_t reserved_len);
+/* The same with mm_init_numa's node entries. */
+void host_mm_init_numa(const struct mm_range *map, size_t map_len,
+		       const struct mm_range *reserved, size_t reserved_len,
+		       const struct mm_node_range *nodes, size_t nodes_len);
 
 /* The map every host test starts from (host_mm_default): RAM in all three
  * zones with a hole, small enough to exhaust quickly. */

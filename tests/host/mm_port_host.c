@@ -6,6 +6,7 @@
  * Threads as CPUs, interrupts and cross-CPU calls: host_cpu.c.
  */
 #define _GNU_SOURCE
+#include <mm/page_alloc.h>
 #include <mm/port.h>
 
 #include <ktest.h>
@@ -59,6 +60,36 @@ void mm_port_unlock_irqrestore(mm_spinlock_t *lock, unsigned long irq_state)
 unsigned int mm_port_cpu_count(void)
 {
 	return host_cpus;
+}
+
+/* The NUMA topology tests set (host_set_numa): each CPU's node and the
+ * distances; by default every CPU is on node 0. */
+static uint8_t host_cpu_node[MM_MAX_CPUS];
+static uint8_t host_distance[MM_MAX_NUMNODES][MM_MAX_NUMNODES];
+static bool host_distance_set;
+
+void host_set_numa(const uint8_t *cpu_node, unsigned int cpus,
+		   const uint8_t *distance, unsigned int nodes)
+{
+	__builtin_memset(host_cpu_node, 0, sizeof(host_cpu_node));
+	for (unsigned int c = 0; c < cpus && c < MM_MAX_CPUS; c++)
+		host_cpu_node[c] = cpu_node[c];
+	host_distance_set = distance != NULL;
+	for (unsigned int a = 0; distance && a < nodes; a++)
+		for (unsigned int b = 0; b < nodes; b++)
+			host_distance[a][b] = distance[a * nodes + b];
+}
+
+unsigned int mm_port_cpu_node(unsigned int cpu)
+{
+	return cpu < MM_MAX_CPUS ? host_cpu_node[cpu] : 0;
+}
+
+unsigned int mm_port_node_distance(unsigned int a, unsigned int b)
+{
+	if (host_distance_set && a < MM_MAX_NUMNODES && b < MM_MAX_NUMNODES)
+		return host_distance[a][b];
+	return a == b ? 10 : 20;
 }
 
 /* mm_port_call_on_cpu and mm_port_in_interrupt: host_cpu.c. */

@@ -47,7 +47,7 @@ static bool shadow_add(struct shadow *sh, struct page *p, unsigned int order,
 	const struct mm_span *s = pfn_to_span(pfn);
 	bool ok = s && pfn_aligned(pfn, order) &&
 		  pfn + (1ull << order) <= s->base_pfn + s->nr_frames &&
-		  s->zone <= gfp_classzone(gfp) &&
+		  mm_zones[s->zone].type <= gfp_classzone(gfp) &&
 		  ps_kind(mm_page_state[idx]) == PS_ALLOC &&
 		  ps_order(mm_page_state[idx]) == order;
 

@@ -146,7 +146,5 @@ KTEST(page_private, index_zone_matches_the_spans)
 		KT_EXPECT_EQ(index_zone(s->first_index), s->zone);
 		KT_EXPECT_EQ(index_zone(s->first_index + s->nr_frames - 1), s->zone);
 	}
-	KT_EXPECT(mm_zone_start_index[ZONE_DMA] <= mm_zone_start_index[ZONE_DMA32]);
-	KT_EXPECT(mm_zone_start_index[ZONE_DMA32] <= mm_zone_start_index[ZONE_NORMAL]);
-	KT_EXPECT(mm_zone_start_index[ZONE_NORMAL] <= mm_nr_frames);
+	KT_EXPECT(mm_span_count() > 0);
 }
