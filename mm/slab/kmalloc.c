@@ -30,12 +30,13 @@ static const char *const kmalloc_names[2][KMALLOC_CLASSES] = {
 };
 /*
  * The cache for each size, by (size + 7) / 8: byte offsets into
- * kmalloc_caches[0] in units of 64 (struct kmem_cache is 64-byte aligned),
+ * kmalloc_caches[0] in units of 64 (struct kmem_cache is 64-byte aligned;
+ * 16 bits, as a cache with its per-CPU partial lists is about 2 KiB),
  * so kmalloc's fast path finds its cache with one load and a shift.
  * Built by mm_kmalloc_init().
  */
 #define KMALLOC_STEPS (KMALLOC_MAX_CACHE_SIZE / 8 + 1)
-static uint8_t kmalloc_cache_by_step[KMALLOC_STEPS];
+static uint16_t kmalloc_cache_by_step[KMALLOC_STEPS];
 static struct kmem_cache kmalloc_caches[2][KMALLOC_CLASSES];
 
 /* s points into kmalloc's static caches, so reading it is safe (its magic
@@ -45,8 +46,8 @@ static inline bool kmalloc_is_static_cache(const struct kmem_cache *s)
 	return (uintptr_t)s - (uintptr_t)kmalloc_caches < sizeof(kmalloc_caches);
 }
 _Static_assert(sizeof(struct kmem_cache) % 64 == 0 &&
-	       (KMALLOC_CLASSES - 1) * sizeof(struct kmem_cache) / 64 <= 255,
-	       "kmalloc_cache_by_step holds a cache offset / 64 in a byte");
+	       (KMALLOC_CLASSES - 1) * sizeof(struct kmem_cache) / 64 <= UINT16_MAX,
+	       "kmalloc_cache_by_step holds a cache offset / 64 in 16 bits");
 
 _Static_assert(KMALLOC_MAX_CACHE_SIZE == 8192, "classes end at 8 KiB");
 
@@ -87,7 +88,7 @@ static inline unsigned int order_for(size_t size)
 void mm_kmalloc_init(void)
 {
 	for (size_t step = 1; step < KMALLOC_STEPS; step++)
-		kmalloc_cache_by_step[step] = (uint8_t)(kmalloc_class(step * 8) *
+		kmalloc_cache_by_step[step] = (uint16_t)(kmalloc_class(step * 8) *
 							sizeof(struct kmem_cache) / 64);
 	kmalloc_cache_by_step[0] = kmalloc_cache_by_step[1];
 	for (int dma = 0; dma < 2; dma++)

@@ -136,7 +136,22 @@ static inline void slab_cpu_set_avail(struct kmem_cpu_cache *c, uint32_t n)
 	__atomic_store_n(&c->avail, n, __ATOMIC_RELAXED);
 }
 
-enum slab_list_id { SLAB_LIST_NONE, SLAB_LIST_PARTIAL, SLAB_LIST_FULL, SLAB_LIST_EMPTY };
+/*
+ * Which list of its cache a slab is on (all under the cache lock). A slab
+ * with free slots is on the partial list of the CPU that owns it
+ * (SLAB_LIST_CPU, cpu_partial[slab->cpu]), or, with no owner, on the
+ * shared partial list. A CPU refills from its own slabs first, so the
+ * objects of a slab, their cache lines and its descriptor tend to belong
+ * to one CPU (Linux SLUB's per-CPU partial slabs). A CPU becomes a slab's
+ * owner when it takes objects from it; a full slab keeps its owner, so the
+ * frees that make it partial give it back to that CPU; an empty slab has
+ * none. A slab of a dead CPU goes to the shared list (mm_cpu_dead).
+ */
+enum slab_list_id {
+	SLAB_LIST_NONE, SLAB_LIST_PARTIAL, SLAB_LIST_FULL, SLAB_LIST_EMPTY,
+	SLAB_LIST_CPU,
+};
+#define SLAB_NO_CPU UINT32_MAX     /* slab->cpu of a slab no CPU owns */
 
 struct slab {
 	struct slab *next, *prev;  /* on one of the cache's lists */
@@ -147,15 +162,17 @@ struct slab {
 	uint32_t magic;            /* SLAB_MAGIC while the slab lives */
 	uint16_t list;             /* enum slab_list_id */
 	uint16_t offslab;          /* descriptor from mm_slab_desc_cache */
-	uint32_t pad;
+	uint32_t cpu;              /* owner, or SLAB_NO_CPU (cache lock) */
 };
 _Static_assert(sizeof(struct slab) == 56, "struct slab layout");
 _Static_assert((SLAB_PRIV_PTR | SLAB_PRIV_SPARE | 7) == ~0ul &&
 	       (SLAB_PRIV_PTR & SLAB_PRIV_SPARE) == 0,
 	       "page_private of a slab frame: tag, spare bits and cache pointer");
 
+/* A list of slabs, doubly linked through next/prev, NULL at both ends
+ * (16 bytes, so a cache can have one per CPU). */
 struct slab_list {
-	struct slab head;          /* sentinel: head.next is the first slab */
+	struct slab *first;
 	unsigned long count;
 };
 
@@ -188,6 +205,9 @@ struct kmem_cache {
 	unsigned long inuse;       /* slots off all freelists */
 	struct kmem_cache *next;   /* on the global cache list */
 	char name[SLAB_NAME_MAX];
+	/* partial slabs each CPU owns (lock): written only on slow paths, so
+	 * last, away from the fields the fast paths read */
+	struct slab_list cpu_partial[MM_MAX_CPUS];
 } __attribute__((aligned(64)));
 _Static_assert(_Alignof(struct kmem_cache) >= 64,
 	       "bits 5..0 of a cache pointer are free for the tag and spare bits");
@@ -345,6 +365,10 @@ struct kmem_cpu_cache *mm_slab_cpu_array_install(struct kmem_cache *s,
 /* Objects of s sitting in per-CPU arrays (racy read, for reports). */
 unsigned long mm_slab_cpu_cached(const struct kmem_cache *s);
 void mm_slab_lists_init(struct kmem_cache *s);
+/* Slabs on the cache's lists, the per-CPU ones included (cache lock held). */
+unsigned long mm_slab_count_locked(struct kmem_cache *s);
+/* Hands the partial slabs cpu owns to the shared list (mm_cpu_dead). */
+void mm_slab_disown_cpu(struct kmem_cache *s, unsigned int cpu);
 
 /* ---- mm/slab/slab_cache.c ---- */
 void mm_slab_list_add_cache(struct kmem_cache *s);

@@ -313,10 +313,14 @@ void mm_slab_release_dead_cpu(unsigned int cpu)
 	for (struct kmem_cache *s = slab_caches; s; s = s->next) {
 		struct kmem_cpu_cache *c = s->cpu[cpu];
 
-		if (!c)
-			continue;
-		__atomic_store_n(&s->cpu[cpu], NULL, __ATOMIC_RELAXED);
-		mm_slab_cpu_array_release(s, c);
+		if (c) {
+			__atomic_store_n(&s->cpu[cpu], NULL, __ATOMIC_RELAXED);
+			mm_slab_cpu_array_release(s, c);
+		}
+		/* after the array's objects are back: they may have made a
+		 * full slab of cpu's partial again. Full slabs keep their
+		 * owner; the refill path takes from a dead CPU's list too. */
+		mm_slab_disown_cpu(s, cpu);
 	}
 	mm_port_unlock_irqrestore(&slab_caches_lock, irq);
 }
@@ -398,7 +402,7 @@ void kmem_cache_get_info(struct kmem_cache *s, struct kmem_cache_info *info)
 {
 	unsigned long cached = mm_slab_cpu_cached(s);
 	unsigned long irq = mm_port_lock_irqsave(&s->lock);
-	unsigned long slabs = s->partial.count + s->full.count + s->empty.count;
+	unsigned long slabs = mm_slab_count_locked(s);
 
 	info->name = s->name;
 	info->object_size = s->object_size;

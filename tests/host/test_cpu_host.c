@@ -23,6 +23,8 @@ KTEST(cpu_host, a_dead_cpu_gives_everything_back)
 	KT_ASSERT(c);
 	slab_fill_cpu_array(c, 1, objs, N);
 	host_set_cpu(1);
+	void *keep = kmem_cache_alloc(c, GFP_KERNEL); /* its slab stays partial */
+	KT_ASSERT(keep);
 	struct page *p = alloc_pages(GFP_KERNEL, 0);
 	KT_ASSERT(p);
 	__free_pages(p, 0);
@@ -34,6 +36,10 @@ KTEST(cpu_host, a_dead_cpu_gives_everything_back)
 
 	mm_cpu_dead(1);
 	KT_EXPECT(c->cpu[1] == NULL);
+	/* the partial slab CPU 1 owned is on the shared list now */
+	KT_EXPECT_EQ(c->cpu_partial[1].count, 0);
+	KT_EXPECT_EQ(mm_slab_of_object(c, keep)->list, SLAB_LIST_PARTIAL);
+	KT_EXPECT_EQ(mm_slab_of_object(c, keep)->cpu, SLAB_NO_CPU);
 	for (int z = 0; z < MM_NR_ZONES; z++)
 		KT_EXPECT_EQ(mm_pcp[1].list[z].count, 0);
 	KT_EXPECT_EQ(nr_free_pages(), free); /* list frames were free already */
@@ -51,6 +57,7 @@ KTEST(cpu_host, a_dead_cpu_gives_everything_back)
 	KT_EXPECT(o != NULL);
 	kmem_cache_free(c, o);
 	host_set_cpu(0);
+	kmem_cache_free(c, keep);
 	kmem_cache_destroy(c);
 	KT_EXPECT_EQ(kmem_cache_leaked_objects(), 0);
 }

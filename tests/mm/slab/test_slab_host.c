@@ -126,6 +126,18 @@ KTEST(slab_host, nofail_gets_memory_back_from_caches)
 	host_mm_default();
 }
 
+/* Destroys c and shrinks every cache on CPUs 1 and 0: every frame since
+ * start is back. */
+static void destroy_on_two_cpus(struct kmem_cache *c, unsigned long start)
+{
+	kmem_cache_destroy(c);
+	host_set_cpu(1);
+	kmem_cache_shrink_all();
+	host_set_cpu(0);
+	kmem_cache_shrink_all();
+	KT_EXPECT_EQ(nr_free_pages(), start);
+}
+
 KTEST(slab_host, two_cpus_arrays)
 {
 	kmem_cache_shrink_all();
@@ -160,12 +172,92 @@ KTEST(slab_host, two_cpus_arrays)
 	struct kmem_cache_info in;
 	kmem_cache_get_info(c, &in);
 	KT_EXPECT_EQ(in.slabs, 0);
-	kmem_cache_destroy(c);
-	host_set_cpu(1);
-	kmem_cache_shrink_all();
+	destroy_on_two_cpus(c, start);
+}
+
+/* Frees half of objs[0..n) (the even ones) as CPU cpu and gives that
+ * CPU's array back to the slabs; returns to CPU 0. */
+static void free_half_on(struct kmem_cache *c, unsigned int cpu, void **objs,
+			 int n)
+{
+	host_set_cpu(cpu);
+	for (int i = 0; i < n; i += 2)
+		kmem_cache_free(c, objs[i]);
+	mm_slab_cpu_drop(c);
 	host_set_cpu(0);
+}
+
+/* Each CPU refills from the slabs it took objects from, so the objects of a
+ * slab and its descriptor tend to stay with one CPU: CPU 1 gets its slots
+ * back, not the ones CPU 0 freed last (with one shared partial list it took
+ * whatever slab was freed into last, and the slabs of two CPUs mixed). */
+KTEST(slab_host, a_cpu_refills_from_its_own_slabs)
+{
 	kmem_cache_shrink_all();
-	KT_EXPECT_EQ(nr_free_pages(), start);
+	unsigned long start = nr_free_pages();
+	struct kmem_cache *c = kmem_cache_create("t-own", 256, 0, 0, NULL);
+	enum { N = 256 };
+	static void *a[N], *b[N];
+
+	KT_ASSERT(c);
+	for (int i = 0; i < N; i++) {
+		host_set_cpu(1);
+		KT_ASSERT((b[i] = kmem_cache_alloc(c, GFP_KERNEL)));
+		host_set_cpu(0);
+		KT_ASSERT((a[i] = kmem_cache_alloc(c, GFP_KERNEL)));
+	}
+	free_half_on(c, 1, b, N);
+	free_half_on(c, 0, a, N); /* CPU 0's slabs are the latest partial ones */
+	KT_EXPECT(c->cpu_partial[0].count > 0 && c->cpu_partial[1].count > 0);
+	host_set_cpu(1);
+	for (int i = 0; i < N; i += 2) {
+		KT_ASSERT((b[i] = kmem_cache_alloc(c, GFP_KERNEL)));
+		struct slab *slab = mm_slab_of_object(c, b[i]);
+		KT_EXPECT_EQ(slab->cpu, 1);
+		bool theirs = false; /* a slab holding objects CPU 0 uses */
+		for (int j = 1; j < N && !theirs; j += 2)
+			theirs = mm_slab_of_object(c, a[j]) == slab;
+		KT_EXPECT(!theirs);
+	}
+	for (int i = 0; i < N; i++)
+		kmem_cache_free(c, b[i]);
+	host_set_cpu(0);
+	for (int i = 1; i < N; i += 2)
+		kmem_cache_free(c, a[i]);
+	destroy_on_two_cpus(c, start);
+}
+
+/* Before it makes a slab, a CPU takes free slots from another CPU's partial
+ * slab: owning slabs costs no memory. */
+KTEST(slab_host, a_cpu_takes_another_cpus_slab_before_a_new_one)
+{
+	struct kmem_cache *c = kmem_cache_create("t-steal", 64, 0, 0, NULL);
+	struct kmem_cache_info in;
+	enum { N = 16 };
+	static void *objs[N];
+
+	KT_ASSERT(c);
+	host_set_cpu(1); /* CPU 1's array exists, and is empty */
+	void *o = kmem_cache_alloc(c, GFP_KERNEL);
+	KT_ASSERT(o);
+	kmem_cache_free(c, o);
+	mm_slab_cpu_drop(c);
+	void *first = kmem_cache_alloc(c, GFP_KERNEL); /* the slab is CPU 1's */
+	KT_ASSERT(first);
+	mm_slab_cpu_drop(c);
+	host_set_cpu(0);
+	KT_EXPECT_EQ(c->cpu_partial[1].count, 1);
+	kmem_cache_get_info(c, &in);
+	KT_EXPECT_EQ(in.slabs, 1);
+	for (int i = 0; i < N; i++)
+		KT_ASSERT((objs[i] = kmem_cache_alloc(c, GFP_KERNEL)));
+	kmem_cache_get_info(c, &in);
+	KT_EXPECT_EQ(in.slabs, 1); /* no new slab: CPU 1's had room */
+	KT_EXPECT_EQ(mm_slab_of_object(c, objs[0])->cpu, 0);
+	for (int i = 0; i < N; i++)
+		kmem_cache_free(c, objs[i]);
+	kmem_cache_free(c, first);
+	kmem_cache_destroy(c);
 }
 
 /* A flush that finds an array busy (it interrupted the array's owner) only
