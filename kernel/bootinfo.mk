@@ -13,4 +13,4 @@ TESTS_COMMON += tests/boot/mb2_blob.c tests/boot/test_mb2.c \
 # Moving GRUB's data out of ZONE_DMA: needs a 64 MiB fake physical memory,
 # so host only.
 TESTS_HOST += tests/host/test_bootmove_host.c
-FUZZ_TARGETS += mb2_parse
+FUZZ_TARGETS += mb2_parse acpi_numa

@@ -6,7 +6,8 @@
  *   numa_cpus=n0,n1,...        the node of the CPU with APIC id 0, 1, ...
  *   numa_dist=d01              the SLIT's distance between nodes 0 and 1
  *                              (absent: QEMU builds no SLIT)
- * and every other row none of them: one node holding every CPU. */
+ * and every other row none of them: one node (no SRAT) holding every CPU
+ * and all RAM, 10 from itself. */
 #include <ktest.h>
 
 #include "cmdline.h"
@@ -42,9 +43,7 @@ KTEST(numa_boot, nodes_as_the_command_line_says)
 	if (!want) {
 		KT_EXPECT_EQ(t->nodes, 1);
 		KT_EXPECT(!t->from_srat);
-		KT_EXPECT_EQ(t->distance[0][0], NUMA_LOCAL_DISTANCE);
-		for (unsigned int c = 0; c < percpu_cpu_count(); c++)
-			KT_EXPECT_EQ(numa_node_of_apic(t, percpu_of(c)->apic_id), 0);
+		KT_EXPECT_EQ(t->nmem, 0);
 		return;
 	}
 	KT_EXPECT(t->from_srat);
@@ -65,8 +64,13 @@ KTEST(numa_boot, cpus_and_ram_on_their_nodes)
 	const struct numa_info *t = numa_topology();
 	const char *cpus = arg("numa_cpus", buf, sizeof(buf));
 
-	if (!cpus)
-		KT_SKIP("no numa_cpus= on the command line (not a -numa row)");
+	if (!cpus) { /* one node: every CPU on it */
+		for (unsigned int c = 0; c < percpu_cpu_count(); c++)
+			KT_EXPECT_EQ(numa_node_of_apic(t, percpu_of(c)->apic_id),
+				     0);
+		KT_EXPECT_EQ(numa_node_of_pa(t, 0x100000), 0);
+		return;
+	}
 	for (uint32_t apic = 0; *cpus; apic++)
 		KT_EXPECT_EQ(numa_node_of_apic(t, apic), next_number(&cpus));
 	/* Every running CPU is one the SRAT names. */
@@ -86,8 +90,11 @@ KTEST(numa_boot, distances_as_the_command_line_says)
 {
 	char buf[16];
 	const struct numa_info *t = numa_topology();
-	if (!arg("numa", buf, sizeof(buf)))
-		KT_SKIP("no numa= on the command line (not a -numa row)");
+	if (!arg("numa", buf, sizeof(buf))) {
+		KT_EXPECT_EQ(t->distance[0][0], NUMA_LOCAL_DISTANCE);
+		KT_EXPECT(!t->from_slit);
+		return;
+	}
 	const char *d = arg("numa_dist", buf, sizeof(buf));
 	KT_EXPECT_EQ(t->from_slit, d != NULL);
 	unsigned long d01 = d ? next_number(&d) : NUMA_REMOTE_DISTANCE;
