@@ -169,3 +169,23 @@ const uint8_t *acpi_find_table(const struct acpi_reader *r,
 		       "lists\n", sig, n, root_name);
 	return found;
 }
+
+uint32_t acpi_table_check(const uint8_t *t, uint32_t len, const char *sig,
+			  uint32_t min, boot_log_fn log)
+{
+	if (len < ACPI_SDT_HEADER_SIZE || !same4(t, sig)) {
+		log("%s: not a %s table (%u bytes)\n", sig, sig, len);
+		return 0;
+	}
+	uint32_t n = acpi_rd32(t, SDT_LENGTH);
+	if (n < min || n > len) {
+		log("%s: length field %u is outside %u..%u (the header .. the "
+		    "bytes given)\n", sig, n, min, len);
+		return 0;
+	}
+	if (acpi_checksum(t, n) != 0) {
+		log("%s: bad checksum\n", sig);
+		return 0;
+	}
+	return n;
+}

@@ -72,6 +72,15 @@ const uint8_t *acpi_find_table(const struct acpi_reader *r,
 			       const uint8_t *rsdp, const char *sig,
 			       uint32_t *len);
 
+/*
+ * acpi_table_check - the checks a parser of a table handed to it makes:
+ * signature sig, a length field from min up to len (the bytes readable at
+ * t), a zero checksum over that length. Returns the length field, or 0 with
+ * the reason logged ("SRAT: ...").
+ */
+uint32_t acpi_table_check(const uint8_t *t, uint32_t len, const char *sig,
+			  uint32_t min, boot_log_fn log);
+
 /* Little-endian loads at any alignment. */
 static inline uint32_t acpi_rd32(const uint8_t *p, size_t off)
 {

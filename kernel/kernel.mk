@@ -7,6 +7,8 @@ KERNEL_SRCS += kernel/main.c kernel/serial.c kernel/printk.c kernel/string.c \
 	kernel/panic.c kernel/shutdown.c kernel/gdt.c kernel/idt.c \
 	kernel/paging.c kernel/directmap.c kernel/tsc.c kernel/percpu.c \
 	kernel/mm_port.c kernel/ksyms.c
+# ACPI through the direct map; the NUMA topology read at boot.
+KERNEL_SRCS += kernel/acpi_boot.c kernel/numa_boot.c
 # SMP and interrupts: local APIC, AP start-up, the tick, cross-CPU calls.
 KERNEL_SRCS += kernel/lapic.c kernel/smp.c kernel/ap_stacks.c kernel/smp_call.c kernel/smp_task.c kernel/irq.c \
 	kernel/timer.c
@@ -19,5 +21,5 @@ TESTS_KERNEL += tests/kernel/test_printk.c tests/kernel/test_string.c \
 	tests/kernel/test_exceptions.c tests/kernel/test_panic.c \
 	tests/kernel/test_directmap.c tests/kernel/test_reservations.c \
 	tests/kernel/test_port.c tests/kernel/test_ksyms.c \
-	tests/kernel/test_smp.c
+	tests/kernel/test_smp.c tests/kernel/test_numa_boot.c
 include kernel/bootinfo.mk

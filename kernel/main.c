@@ -19,6 +19,7 @@
 #include "idt.h"
 #include "ksyms.h"
 #include "layout.h"
+#include "numa.h"
 #include "paging.h"
 #include "panic.h"
 #include "percpu.h"
@@ -147,6 +148,8 @@ _Noreturn void kernel_main(uint32_t magic, uint64_t mbi_phys)
 	/* Before mm_init(): mm/ sizes its per-CPU state by the CPU count. */
 	smp_init(&boot_info);
 	smp_report();
+	numa_init(&boot_info);
+	numa_report();
 
 	mm_init(boot_info.memory_map, boot_info.memory_map_len,
 		boot_info.reserved, boot_info.reserved_len);

@@ -2,7 +2,7 @@
 #include "smp.h"
 #include "smp_task.h"
 
-#include "acpi.h"
+#include "acpi_boot.h"
 #include "ap_stacks.h"
 #include "cpu.h"
 #include "gdt.h"
@@ -53,39 +53,11 @@ unsigned int smp_madt_cpus(void)
 	return madt_cpus;
 }
 
-/* ---- ACPI through the direct map ---- */
-
-static bool mapped(uint64_t pa)
-{
-	return pa < DIRECT_MAP_MAX_PHYS &&
-	       paging_translate(DIRECT_MAP_BASE + pa) == pa;
-}
-
-static const void *direct_map(uint64_t pa, size_t len, void *ctx)
-{
-	(void)ctx;
-	if (len == 0 || pa + len < pa || !mapped(pa) || !mapped(pa + len - 1))
-		return NULL;
-	return (const void *)(uintptr_t)(DIRECT_MAP_BASE + pa);
-}
-
 /* The MADT's CPUs, or false (logged) when there is no usable one. */
 static bool read_madt(const struct boot_info *bi, struct madt_info *m)
 {
-	const struct acpi_reader r = { direct_map, NULL, kernel_log };
-	const uint8_t *rsdp = bi->rsdp;
-
-	if (bi->rsdp_revision < 0) {
-		uint64_t pa = acpi_find_rsdp_legacy(&r);
-		if (!pa) {
-			printk("smp: no ACPI RSDP (none from the boot loader, "
-			       "none in the EBDA or BIOS area)\n");
-			return false;
-		}
-		rsdp = direct_map(pa, ACPI_RSDP_V1_SIZE, NULL);
-	}
 	uint32_t len;
-	const uint8_t *t = acpi_find_table(&r, rsdp, "APIC", &len);
+	const uint8_t *t = acpi_boot_find(bi, "APIC", &len);
 	if (!t) {
 		printk("smp: no usable MADT\n");
 		return false;

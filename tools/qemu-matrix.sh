@@ -20,7 +20,9 @@ mkdir -p "$logs"
 # name | machine arguments | extra kernel command line
 # Every row's command line also gets cpus=N, the N of its -smp (1 without):
 # the smp tests check that that many CPUs came up. Rows with -smp run
-# multi-threaded TCG (qemu_accel).
+# multi-threaded TCG (qemu_accel). The -numa rows also say what topology
+# they built (numa=, numa_mib=, numa_cpus=, numa_dist=; see
+# tests/kernel/test_numa_boot.c), which the numa_boot tests check.
 MATRIX=(
 	"pc-32M|-M pc -m 32M|"
 	"pc-128M|-M pc -m 128M|"
@@ -31,6 +33,8 @@ MATRIX=(
 	"q35-8G-max-smp2|-M q35 -m 8G -cpu max -smp 2|"
 	"pc-512M-smp4|-M pc -m 512M -smp 4|"
 	"q35-2G-smp8|-M q35 -m 2G -smp 8|"
+	"q35-4G-numa2-smp4|-M q35 -m 4G -smp 4 -object memory-backend-ram,size=2G,id=m0 -object memory-backend-ram,size=2G,id=m1 -numa node,nodeid=0,memdev=m0,cpus=0-1 -numa node,nodeid=1,memdev=m1,cpus=2-3 -numa dist,src=0,dst=1,val=21|numa=2 numa_mib=2048,2048 numa_cpus=0,0,1,1 numa_dist=21"
+	"q35-3G-numa4-smp4|-M q35 -m 3G -smp 4 -object memory-backend-ram,size=1G,id=m0 -object memory-backend-ram,size=1G,id=m1 -object memory-backend-ram,size=1G,id=m2 -numa node,nodeid=0,memdev=m0,cpus=0 -numa node,nodeid=1,memdev=m1,cpus=1 -numa node,nodeid=2,memdev=m2,cpus=2 -numa node,nodeid=3,cpus=3|numa=4 numa_mib=1024,1024,1024,0 numa_cpus=0,1,2,3"
 )
 
 if [ "$elf" = --list ]; then
