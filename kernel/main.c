@@ -151,8 +151,17 @@ _Noreturn void kernel_main(uint32_t magic, uint64_t mbi_phys)
 	numa_init(&boot_info);
 	numa_report();
 
-	mm_init(boot_info.memory_map, boot_info.memory_map_len,
-		boot_info.reserved, boot_info.reserved_len);
+	/* mm/ learns the nodes of memory here and the CPUs' nodes from the
+	 * port (kernel/mm_port.c), both from the SRAT numa_init read. */
+	static struct mm_node_range nodes[NUMA_MAX_MEM];
+	const struct numa_info *numa = numa_topology();
+	size_t nn = 0;
+	for (unsigned int i = 0; numa->from_srat && i < numa->nmem; i++)
+		nodes[nn++] = (struct mm_node_range){ numa->mem[i].start,
+						      numa->mem[i].length,
+						      numa->mem[i].node };
+	mm_init_numa(boot_info.memory_map, boot_info.memory_map_len,
+		     boot_info.reserved, boot_info.reserved_len, nodes, nn);
 	mm_report();
 
 	kernel_after_boot(&boot_info);

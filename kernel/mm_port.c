@@ -11,6 +11,7 @@
 
 #include "cpu.h"
 #include "layout.h"
+#include "numa.h"
 #include "panic.h"
 #include "percpu.h"
 #include "printk.h"
@@ -43,16 +44,22 @@ unsigned int mm_port_cpu_count(void)
 	return percpu_cpu_count();
 }
 
-/* NUMA: one node until the kernel reads the SRAT. */
+/* NUMA: the SRAT's node of the CPU's APIC id and the SLIT's distance
+ * (kernel/numa.h; one node, 10/20, without them). */
 unsigned int mm_port_cpu_node(unsigned int cpu)
 {
-	(void)cpu;
-	return 0;
+	const struct percpu *pc = percpu_of(cpu);
+
+	return pc ? numa_node_of_apic(numa_topology(), pc->apic_id) : 0;
 }
 
 unsigned int mm_port_node_distance(unsigned int a, unsigned int b)
 {
-	return a == b ? 10 : 20;
+	const struct numa_info *numa = numa_topology();
+
+	if (a >= numa->nodes || b >= numa->nodes)
+		return a == b ? 10 : 20;
+	return numa->distance[a][b];
 }
 
 /* A cross-CPU call (kernel/smp_call.h): fn runs with interrupts off on cpu,

@@ -20,11 +20,11 @@
 /* Reports copy what they show under the locks and print with none held:
  * printing is slow (a serial console) and must not keep interrupts off. */
 
-/* "  DMA32  ", or "  1 DMA32" with more than one node (node, then type). */
+/* "  DMA32  ", or "  1 DMA32 " with more than one node (node, then type). */
 static void print_zone_name(const struct zone *z)
 {
 	if (mm_nr_nodes > 1)
-		mm_port_log("  %u %-5s", z->node, z->name);
+		mm_port_log("  %u %-6s", z->node, z->name);
 	else
 		mm_port_log("  %-7s", z->name);
 }

@@ -16,6 +16,7 @@
 #include "page/early.h"
 #include "page/gfp_check.h"
 #include "page/memmap.h"
+#include "page/node.h"
 #include "page/poison.h"
 #include "page/reclaim.h"
 #include "page/region.h"

@@ -235,21 +235,30 @@ KTEST(page_alloc, zone_placement)
 }
 
 /* Takes everything gfp may take, big blocks first; checks that within each
- * order the zones are used in zonelist order (highest first) and never
- * above the classzone; counts frames per zone. */
+ * order the zones are used in zonelist order (this CPU's node's, highest
+ * first, then the other nodes' nearest first: mm_zonelist) and never
+ * outside it; counts frames per zone slot. */
 static void take_in_zonelist_order(struct held *h, gfp_t gfp,
-				   unsigned long per_zone[MM_NR_ZONES])
+				   unsigned long per_zone[MM_NR_ZONE_SLOTS])
 {
+	uint16_t zl[MM_NR_ZONE_SLOTS];
+	unsigned int nz = mm_zonelist((unsigned int)numa_node_id(), gfp, zl);
+	unsigned int pos[MM_NR_ZONE_SLOTS];
+
+	for (unsigned int z = 0; z < MM_NR_ZONE_SLOTS; z++)
+		pos[z] = MM_NR_ZONE_SLOTS; /* not in the zonelist */
+	for (unsigned int i = 0; i < nz; i++)
+		pos[zl[i]] = i;
 	h->bulk = true; /* all of RAM: freed without poisoning */
 	for (int o = MM_MAX_ORDER; o >= 0; o--) {
-		int last = MM_NR_ZONES;
+		unsigned int last = 0;
 		struct page *p;
 
 		while ((p = held_take(h, gfp, (unsigned int)o))) {
-			int z = (int)pfn_zone(page_to_pfn(p));
-			KT_EXPECT(z <= last);
-			KT_EXPECT(z <= (int)gfp_classzone(gfp));
-			last = z;
+			unsigned int z = index_zone(page_index(p));
+			KT_EXPECT(pos[z] < nz);
+			KT_EXPECT(pos[z] >= last);
+			last = pos[z];
 			per_zone[z] += 1ul << o;
 		}
 	}
@@ -265,20 +274,24 @@ KTEST(page_alloc, zonelist_fallback_order)
 	static const gfp_t masks[] = { GFP_KERNEL, GFP_KERNEL | GFP_DMA32,
 				       GFP_KERNEL | GFP_DMA };
 	for (unsigned i = 0; i < 3; i++) {
-		unsigned long per_zone[MM_NR_ZONES] = { 0 };
+		unsigned long per_zone[MM_NR_ZONE_SLOTS] = { 0 };
+		unsigned long budget[MM_NR_ZONE_SLOTS] = { 0 };
 		enum zone_type c = gfp_classzone(masks[i]);
+		uint16_t zl[MM_NR_ZONE_SLOTS];
 
 		drain_all_pages();
-		unsigned long budget[MM_NR_ZONES];
-		for (int z = 0; z < MM_NR_ZONES; z++) {
-			uint64_t mark = zone_alloc_mark(&mm_zones[z], masks[i], c);
-			budget[z] = z <= (int)c && mm_zones[z].free > mark ?
-				mm_zones[z].free - mark : 0;
+		unsigned int nz = mm_zonelist((unsigned int)numa_node_id(),
+					      masks[i], zl);
+		for (unsigned int k = 0; k < nz; k++) {
+			const struct zone *z = &mm_zones[zl[k]];
+			uint64_t mark = zone_alloc_mark(z, masks[i], c);
+			budget[zl[k]] = z->free > mark ? z->free - mark : 0;
 		}
 		take_in_zonelist_order(&h, masks[i] | quiet, per_zone);
 		/* every zone of the zonelist gave exactly its budget: the
-		 * fallback reached the lowest zone, and no further */
-		for (int z = 0; z < MM_NR_ZONES; z++)
+		 * fallback reached the last zone (the farthest node's lowest),
+		 * and no further */
+		for (int z = 0; z < MM_NR_ZONE_SLOTS; z++)
 			KT_EXPECT_EQ(per_zone[z], budget[z]);
 		held_free_all(&h);
 	}
@@ -335,14 +348,18 @@ KTEST(page_alloc, big_config_uses_ram_on_both_sides_of_the_pci_hole)
 	struct held h = { 0 };
 	struct hole_check c = { 0, 0, 0 };
 
-	if (!mm_zones[ZONE_NORMAL].managed) {
+	int normal = -1; /* a node with RAM above 4 GiB */
+	for (int n = (int)num_online_nodes() - 1; n >= 0; n--)
+		if (mm_zones[mm_zone_slot((unsigned int)n, ZONE_NORMAL)].managed)
+			normal = n;
+	if (normal < 0) {
 		/* more than 4 GiB of RAM cannot all lie below 4 GiB, so then
 		 * ZONE_NORMAL must exist */
 		KT_EXPECT(mm_nr_frames <= ZONE_DMA32_END_PFN);
 		KT_SKIP("no RAM above 4 GiB (no ZONE_NORMAL)");
 	}
 	page_test_begin(&start);
-	struct page *p = alloc_pages(GFP_HIGHUSER, 0);
+	struct page *p = alloc_pages_node(normal, GFP_HIGHUSER, 0);
 	KT_ASSERT(p != NULL);
 	KT_EXPECT(page_to_phys(p) >= 0x100000000ull);
 	__free_pages(p, 0);

@@ -320,29 +320,46 @@ KTEST(page_gfp, zero_fills_every_frame)
 	page_test_end(&start);
 }
 
+/* On every node id: GFP_THISNODE gives a frame of that node when it has
+ * RAM, else NULL at once (no reclaim); without the flag every node id gets
+ * a frame (its own node's when it has RAM). */
 KTEST(page_gfp, thisnode_never_returns_another_node)
 {
 	struct buddyinfo start;
 	struct page *p;
 
 	page_test_begin(&start);
-	unsigned long r = mm_stat_read(MM_STAT_RECLAIM_ROUNDS);
-	KT_EXPECT(alloc_pages_node(1, GFP_KERNEL | GFP_THISNODE, 0) == NULL);
-	KT_EXPECT(alloc_pages_node(7, GFP_KERNEL | __GFP_THISNODE, 3) == NULL);
-	KT_EXPECT_EQ(mm_stat_read(MM_STAT_RECLAIM_ROUNDS), r);
-	p = alloc_pages_node(0, GFP_KERNEL | GFP_THISNODE, 0);
-	KT_EXPECT(p != NULL);
-	if (p)
+	for (int nid = 0; nid < MM_MAX_NUMNODES; nid++) {
+		bool has_ram = false;
+		for (int t = 0; t < MM_NR_ZONES; t++)
+			has_ram |= mm_zones[mm_zone_slot((unsigned int)nid,
+							 (enum zone_type)t)].managed > 0;
+		unsigned long r = mm_stat_read(MM_STAT_RECLAIM_ROUNDS);
+		p = alloc_pages_node(nid, GFP_KERNEL | GFP_THISNODE, 0);
+		KT_EXPECT_EQ(p != NULL, has_ram);
+		if (p) {
+			KT_EXPECT_EQ(page_to_nid(p), nid);
+			__free_pages(p, 0);
+		}
+		p = alloc_pages_node(nid, GFP_KERNEL | __GFP_THISNODE | __GFP_NOWARN, 3);
+		KT_EXPECT_EQ(p != NULL, has_ram);
+		if (p) {
+			KT_EXPECT_EQ(page_to_nid(p), nid);
+			__free_pages(p, 3);
+		}
+		KT_EXPECT_EQ(mm_stat_read(MM_STAT_RECLAIM_ROUNDS), r);
+		p = alloc_pages_node(nid, GFP_KERNEL, 0);
+		KT_ASSERT(p != NULL);
+		if (has_ram)
+			KT_EXPECT_EQ(page_to_nid(p), nid);
 		__free_pages(p, 0);
-	/* without the flag, another node falls back to node 0 */
-	p = alloc_pages_node(1, GFP_KERNEL, 0);
-	KT_EXPECT(p != NULL);
-	if (p)
-		__free_pages(p, 0);
+	}
 	p = alloc_pages_node(NUMA_NO_NODE, GFP_KERNEL | GFP_THISNODE, 1);
-	KT_EXPECT(p != NULL);
-	if (p)
+	KT_EXPECT(p != NULL); /* the boot CPU's node has RAM */
+	if (p) {
+		KT_EXPECT_EQ(page_to_nid(p), numa_node_id());
 		__free_pages(p, 1);
+	}
 	page_test_end(&start);
 }
 

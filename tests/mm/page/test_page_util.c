@@ -61,13 +61,15 @@ void held_for_each(struct held *h, void (*fn)(uint64_t, unsigned int, void *),
 unsigned long page_budget(gfp_t gfp)
 {
 	enum zone_type c = gfp_classzone(gfp);
+	uint16_t zl[MM_NR_ZONE_SLOTS];
+	unsigned int nz = mm_zonelist((unsigned int)numa_node_id(), gfp, zl);
 	unsigned long n = 0;
 
-	for (int z = (int)c; z >= 0; z--) {
-		struct zone *zone = &mm_zones[z];
+	for (unsigned int i = 0; i < nz; i++) {
+		struct zone *zone = &mm_zones[zl[i]];
 		uint64_t mark = zone_alloc_mark(zone, gfp, c);
 
-		if (zone->managed && zone->free > mark)
+		if (zone->free > mark)
 			n += zone->free - mark;
 	}
 	return n;
