@@ -3,7 +3,7 @@
 # Each area appends its own tests (the kernel's in kernel/kernel.mk). The
 # tests of each allocator lie in tests/mm/<allocator>/, as its code lies in
 # mm/<allocator>/.
-HOST_RUNNER_SRCS += tests/host/main.c tests/host/mm_port_host.c tests/host/host_cpu.c \
+HOST_RUNNER_SRCS += tests/host/main.c tests/host/mm_port_host.c tests/host/host_cpu.c tests/host/host_numa.c \
 	tests/host/host_arena.c
 TESTS_COMMON += tests/lib/test_ktest.c
 # The benchmark harness; each area adds its BENCH files to BENCH_SRCS.
@@ -43,7 +43,7 @@ TESTS_HOST += tests/mm/page/test_page_host.c tests/mm/page/test_page_numa_host.c
 BENCH_SRCS += tests/bench/bench_page_alloc.c
 # The slab allocator and the kmalloc family (mm/slab/).
 TESTS_COMMON += tests/mm/slab/test_slab.c tests/mm/slab/test_kmalloc.c
-TESTS_HOST += tests/mm/slab/test_slab_host.c
+TESTS_HOST += tests/mm/slab/test_slab_host.c tests/mm/slab/test_slab_numa_host.c
 BENCH_SRCS += tests/bench/bench_slab.c
 # Every fast path with 1 and 2 CPUs at once (threads bound as CPUs).
 BENCH_SRCS += tests/bench/bench_smp.c

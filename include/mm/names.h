@@ -54,6 +54,7 @@
 #define kmem_cache_alloc          mm_kmem_cache_alloc
 #define kmem_cache_zalloc         mm_kmem_cache_zalloc
 #define kmem_cache_free           mm_kmem_cache_free
+#define kmem_cache_alloc_node     mm_kmem_cache_alloc_node
 #define kmem_cache_alloc_bulk     mm_kmem_cache_alloc_bulk
 #define kmem_cache_free_bulk      mm_kmem_cache_free_bulk
 #define kmem_cache_shrink         mm_kmem_cache_shrink
@@ -62,6 +63,8 @@
 #define kmem_cache_leaked_objects mm_kmem_cache_leaked_objects
 #define kmalloc                   mm_kmalloc
 #define kzalloc                   mm_kzalloc
+#define kmalloc_node              mm_kmalloc_node
+#define kzalloc_node              mm_kzalloc_node
 #define kmalloc_array             mm_kmalloc_array
 #define kcalloc                   mm_kcalloc
 #define krealloc                  mm_krealloc

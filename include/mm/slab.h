@@ -98,6 +98,18 @@ void *mm_kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp);
 void mm_kmem_cache_free(struct kmem_cache *s, void *obj);
 
 /*
+ * kmem_cache_alloc_node - an object of @s whose memory is on node @nid
+ * (NUMA_NO_NODE: kmem_cache_alloc). Slabs are kept per node: the object
+ * comes from a slab of @nid, or from a new slab on @nid; when @nid has no
+ * room the new slab may come from another node, unless @gfp has
+ * __GFP_THISNODE, which returns NULL instead. An object of this CPU's node
+ * may come from the per-CPU array; another node's come from that node's
+ * slabs under the cache lock (slower: for per-node structures, not a hot
+ * path). A @nid outside NUMA_NO_NODE and 0 .. MM_MAX_NUMNODES - 1 panics.
+ */
+void *mm_kmem_cache_alloc_node(struct kmem_cache *s, gfp_t gfp, int nid);
+
+/*
  * kmem_cache_alloc_bulk - fills p[0..n) with objects. Returns n, or 0 when
  * it could not get them all (then it allocated nothing). Same gfp rules as
  * kmem_cache_alloc.
@@ -132,6 +144,10 @@ unsigned long mm_kmem_cache_shrink(struct kmem_cache *s);
  */
 void *mm_kmalloc(size_t size, gfp_t gfp);
 void *mm_kzalloc(size_t size, gfp_t gfp);
+/* kmalloc/kzalloc on node @nid, as kmem_cache_alloc_node (a large one:
+ * alloc_pages_node). */
+void *mm_kmalloc_node(size_t size, gfp_t gfp, int nid);
+void *mm_kzalloc_node(size_t size, gfp_t gfp, int nid);
 /* kmalloc_array/kcalloc - n * size bytes (kcalloc zeroed); NULL, allocating
  * nothing, when n * size overflows. */
 void *mm_kmalloc_array(size_t n, size_t size, gfp_t gfp);

@@ -180,3 +180,14 @@ unsigned int mm_zonelist(unsigned int node, gfp_t gfp, uint16_t *out)
 	}
 	return n;
 }
+
+bool mm_node_short(unsigned int node)
+{
+	for (int t = 0; t < MM_NR_ZONES; t++) {
+		const struct zone *z = &mm_zones[mm_zone_slot(node, (enum zone_type)t)];
+
+		if (z->managed && zone_free_frames(z) > z->wmark[WMARK_HIGH])
+			return false;
+	}
+	return true;
+}

@@ -8,6 +8,7 @@
 #ifndef MM_PAGE_NODE_H
 #define MM_PAGE_NODE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <mm/gfp.h>
 #include <mm/page_alloc.h>
@@ -47,6 +48,10 @@ static inline unsigned int mm_pcp_node(unsigned int cpu)
  * with __GFP_THISNODE), each node's from gfp's classzone down to DMA, only
  * zones with RAM. out holds MM_NR_ZONE_SLOTS; returns the count. */
 unsigned int mm_zonelist(unsigned int node, gfp_t gfp, uint16_t *out);
+
+/* No zone of node is above its high watermark (a node without RAM is
+ * always short): callers that could use another node's memory should. */
+bool mm_node_short(unsigned int node);
 
 /* The node of a request: nid, or this CPU's for NUMA_NO_NODE; panics,
  * naming fn and nid, outside 0 .. MM_MAX_NUMNODES - 1. */

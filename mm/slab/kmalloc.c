@@ -105,7 +105,7 @@ void mm_kmalloc_init(void)
 
 /* ---- large allocations ---- */
 
-static void *kmalloc_large(size_t size, gfp_t gfp)
+static void *kmalloc_large(size_t size, gfp_t gfp, int nid)
 {
 	if (size > (MM_PAGE_SIZE << MAX_ORDER)) {
 		if (gfp & __GFP_NOFAIL)
@@ -119,7 +119,7 @@ static void *kmalloc_large(size_t size, gfp_t gfp)
 		return NULL;
 	}
 	unsigned int order = order_for(size);
-	struct page *page = alloc_pages(gfp, order);
+	struct page *page = alloc_pages_node(nid, gfp, order);
 	if (!page)
 		return NULL;
 	char *addr = page_address(page);
@@ -154,7 +154,7 @@ __attribute__((noinline)) static void kfree_large(void *p, unsigned long priv)
 __attribute__((noinline)) static void *kmalloc_checked(size_t size, gfp_t gfp)
 {
 	if (size > KMALLOC_MAX_CACHE_SIZE)
-		return kmalloc_large(size, gfp);
+		return kmalloc_large(size, gfp, NUMA_NO_NODE);
 	if (size == 0)
 		return ZERO_SIZE_PTR;
 	if (gfp & __GFP_DMA32)
@@ -174,6 +174,29 @@ void *kmalloc(size_t size, gfp_t gfp)
 		     (gfp & (__GFP_DMA | __GFP_DMA32 | __GFP_ZERO))))
 		return kmalloc_checked(size, gfp);
 	return slab_alloc_inline(kmalloc_cache_for(size), gfp);
+}
+
+void *kmalloc_node(size_t size, gfp_t gfp, int nid)
+{
+	if (nid == NUMA_NO_NODE)
+		return kmalloc(size, gfp);
+	gfp_check_context("kmalloc_node", gfp);
+	if (size > KMALLOC_MAX_CACHE_SIZE)
+		return kmalloc_large(size, gfp, nid);
+	if (size == 0)
+		return ZERO_SIZE_PTR;
+	if (gfp & __GFP_DMA32)
+		mm_panic("kmalloc_node: __GFP_DMA32 is not a slab flag (size %zu, "
+			 "gfp 0x%x): use GFP_DMA or alloc_pages_node", size, gfp);
+	struct kmem_cache *s = kmalloc_cache_for(size);
+	if (gfp & __GFP_DMA)
+		s += KMALLOC_CLASSES;
+	return kmem_cache_alloc_node(s, gfp, nid);
+}
+
+void *kzalloc_node(size_t size, gfp_t gfp, int nid)
+{
+	return kmalloc_node(size, gfp | __GFP_ZERO, nid);
 }
 
 void *kzalloc(size_t size, gfp_t gfp)

@@ -83,6 +83,7 @@
  */
 #include "build.h"
 
+#include "page/node.h"
 #include "slab/slab.h"
 
 struct kmem_cache mm_slab_cpu_array_cache;
@@ -93,11 +94,11 @@ struct kmem_cache mm_slab_cache_cache;
 /* ---- lists (cache lock held) ---- */
 
 static struct slab_list *list_of(struct kmem_cache *s, unsigned int id,
-				 uint32_t cpu)
+				 uint32_t cpu, unsigned int node)
 {
 	switch (id) {
 	case SLAB_LIST_PARTIAL:
-		return &s->partial;
+		return &s->partial[node];
 	case SLAB_LIST_FULL:
 		return &s->full;
 	case SLAB_LIST_CPU:
@@ -105,7 +106,7 @@ static struct slab_list *list_of(struct kmem_cache *s, unsigned int id,
 			  s->name, cpu);
 		return &s->cpu_partial[cpu];
 	default:
-		return &s->empty;
+		return &s->empty[node];
 	}
 }
 
@@ -113,7 +114,7 @@ static void list_unlink(struct kmem_cache *s, struct slab *slab)
 {
 	if (slab->list == SLAB_LIST_NONE)
 		return;
-	struct slab_list *l = list_of(s, slab->list, slab->cpu);
+	struct slab_list *l = list_of(s, slab->list, slab->cpu, slab->node);
 	if (slab->prev)
 		slab->prev->next = slab->next;
 	else
@@ -126,7 +127,7 @@ static void list_unlink(struct kmem_cache *s, struct slab *slab)
 
 static void list_push(struct kmem_cache *s, struct slab *slab, unsigned int id)
 {
-	struct slab_list *l = list_of(s, id, slab->cpu);
+	struct slab_list *l = list_of(s, id, slab->cpu, slab->node);
 
 	slab->next = l->first;
 	slab->prev = NULL;
@@ -134,7 +135,7 @@ static void list_push(struct kmem_cache *s, struct slab *slab, unsigned int id)
 		l->first->prev = slab;
 	l->first = slab;
 	l->count++;
-	slab->list = (uint16_t)id;
+	slab->list = (uint8_t)id;
 }
 
 static struct slab *list_first(struct slab_list *l)
@@ -158,32 +159,55 @@ static void slab_place(struct kmem_cache *s, struct slab *slab)
 	list_push(s, slab, want);
 }
 
-/* The slab a refill on cpu takes objects from: its own partial slabs, then
- * unowned ones, then empty ones; with steal (the refill has nothing yet),
- * another CPU's partial slab rather than a new slab while free slots sit
- * on another CPU's list. */
-static struct slab *refill_slab_locked(struct kmem_cache *s, unsigned int cpu,
-				       bool steal)
+/* The first slab of l on node (any node: SLAB_ANY_NODE). */
+static struct slab *first_on_node(struct slab_list *l, unsigned int node)
 {
+	struct slab *slab = l->first;
+
+	while (slab && node != SLAB_ANY_NODE && slab->node != node)
+		slab = slab->next;
+	return slab;
+}
+
+/* The slab a refill on cpu takes objects from. With node SLAB_ANY_NODE
+ * (kmem_cache_alloc): its own partial slabs, then the unowned ones of its
+ * node, then that node's empty ones; with steal (the refill has nothing
+ * yet), another CPU's partial slab rather than a new slab while free slots
+ * sit on another CPU's list. With a node (kmem_cache_alloc_node): only
+ * slabs of that node, found the same way. */
+static struct slab *refill_slab_locked(struct kmem_cache *s, unsigned int cpu,
+				       unsigned int node, bool steal)
+{
+	unsigned int home = node == SLAB_ANY_NODE ? mm_pcp_node(cpu) : node;
 	struct slab *slab;
 
 	MM_ASSERT_LOCKED(&s->lock, "refill_slab_locked");
-	if ((slab = list_first(&s->cpu_partial[cpu])) ||
-	    (slab = list_first(&s->partial)) || (slab = list_first(&s->empty)))
+	if ((slab = first_on_node(&s->cpu_partial[cpu], node)) ||
+	    (slab = list_first(&s->partial[home])) ||
+	    (slab = list_first(&s->empty[home])))
 		return slab;
 	if (!steal)
 		return NULL;
 	for (unsigned int c = 0, cpus = mm_cpus_running(); c < cpus; c++)
-		if ((slab = list_first(&s->cpu_partial[c])))
+		if ((slab = first_on_node(&s->cpu_partial[c], node)))
 			return slab;
+	/* Any node, and this CPU's is short of frames: the other nodes'
+	 * partial slabs, nearest first, before a new slab would come from
+	 * them anyway. */
+	if (node == SLAB_ANY_NODE && mm_node_short(home))
+		for (unsigned int k = 1; k < mm_nr_nodes; k++)
+			if ((slab = list_first(&s->partial[mm_node_order[home][k]])))
+				return slab;
 	return NULL;
 }
 
 unsigned long mm_slab_count_locked(struct kmem_cache *s)
 {
-	unsigned long n = s->partial.count + s->full.count + s->empty.count;
+	unsigned long n = s->full.count;
 
 	MM_ASSERT_LOCKED(&s->lock, "mm_slab_count_locked");
+	for (unsigned int nd = 0; nd < MM_MAX_NUMNODES; nd++)
+		n += s->partial[nd].count + s->empty[nd].count;
 	for (unsigned int c = 0; c < MM_MAX_CPUS; c++)
 		n += s->cpu_partial[c].count;
 	return n;
@@ -204,10 +228,12 @@ void mm_slab_disown_cpu(struct kmem_cache *s, unsigned int cpu)
 
 /* ---- slab life cycle (no lock held) ---- */
 
-static struct slab *new_slab(struct kmem_cache *s, gfp_t gfp)
+/* A new slab on node (NUMA_NO_NODE: this CPU's, as alloc_pages), or on
+ * another node when node has no room and gfp lacks __GFP_THISNODE. */
+static struct slab *new_slab(struct kmem_cache *s, gfp_t gfp, int node)
 {
 	gfp_t page_gfp = (gfp & ~(GFP_ZONEMASK | __GFP_ZERO)) | s->zone_gfp;
-	struct page *page = alloc_pages(page_gfp, s->order);
+	struct page *page = alloc_pages_node(node, page_gfp, s->order);
 	struct slab *slab;
 	uintptr_t base;
 
@@ -236,6 +262,7 @@ static struct slab *new_slab(struct kmem_cache *s, gfp_t gfp)
 	slab->inuse = 0;
 	slab->magic = SLAB_MAGIC;
 	slab->list = SLAB_LIST_NONE;
+	slab->node = (uint16_t)page_to_nid(page);
 	slab->cpu = SLAB_NO_CPU;
 	slab->next = slab->prev = NULL;
 	/* Off-slab: the descriptor's address / 64 in the spare bits of frames
@@ -321,17 +348,19 @@ static bool fp_valid(const struct kmem_cache *s, const struct slab *slab,
  * the slot in *bad for the caller to report after unlocking.
  */
 static uint32_t grab_locked(struct kmem_cache *s, unsigned int cpu,
-			    void **objs, uint32_t n, void **bad)
+			    unsigned int node, void **objs, uint32_t n, void **bad)
 {
 	uint32_t got = 0;
 
 	MM_ASSERT_LOCKED(&s->lock, "grab_locked");
 
 	while (got < n) {
-		struct slab *slab = refill_slab_locked(s, cpu, got == 0);
+		struct slab *slab = refill_slab_locked(s, cpu, node, got == 0);
 		if (!slab)
 			break;
-		if (slab->cpu != cpu) { /* cpu owns it from now on */
+		/* cpu owns it from now on, if it is of the node its refills
+		 * serve (another node's slab stays on that node's list) */
+		if (slab->cpu != cpu && slab->node == mm_pcp_node(cpu)) {
 			list_unlink(s, slab);
 			slab->cpu = cpu;
 		}
@@ -370,7 +399,7 @@ static void put_locked(struct kmem_cache *s, void *const *objs,
 		slab_set_fp(s, obj, slab->freelist);
 		slab->freelist = obj;
 		slab->inuse--;
-		if (slab->inuse == 0 && s->empty.count >= SLAB_EMPTY_KEEP) {
+		if (slab->inuse == 0 && s->empty[slab->node].count >= SLAB_EMPTY_KEEP) {
 			list_unlink(s, slab);
 			slab->next = *to_free;
 			*to_free = slab;
@@ -420,38 +449,63 @@ static void report_bad_free_pointer(const struct kmem_cache *s, void *bad)
 			   bad, (unsigned long)slab_get_fp(s, bad));
 }
 
-/* Up to n objects that already exist: never makes a slab. */
-uint32_t mm_slab_get_existing_objects(struct kmem_cache *s, void **objs,
-				     uint32_t n)
+/* Up to n objects that already exist on node (SLAB_ANY_NODE: a refill's
+ * order): never makes a slab. */
+static uint32_t get_existing_on(struct kmem_cache *s, void **objs, uint32_t n,
+				unsigned int node)
 {
 	void *bad = NULL;
 	unsigned int cpu = mm_this_cpu_raw();
 	unsigned long irq = mm_port_lock_irqsave(&s->lock);
-	uint32_t got = grab_locked(s, cpu, objs, n, &bad);
+	uint32_t got = grab_locked(s, cpu, node, objs, n, &bad);
 
 	mm_port_unlock_irqrestore(&s->lock, irq);
 	report_bad_free_pointer(s, bad);
 	return got;
 }
 
-uint32_t mm_slab_get_objects(struct kmem_cache *s, void **objs, uint32_t n,
-			  gfp_t gfp)
+uint32_t mm_slab_get_existing_objects(struct kmem_cache *s, void **objs,
+				     uint32_t n)
 {
+	return get_existing_on(s, objs, n, SLAB_ANY_NODE);
+}
+
+/* Up to n objects (at least one unless memory is out) from node nid's
+ * slabs (NUMA_NO_NODE: a refill's order, then a new slab on this CPU's
+ * node). A new slab for nid may land on another node when nid has no room
+ * and gfp lacks __GFP_THISNODE; its objects are taken then. */
+static uint32_t get_objects_on(struct kmem_cache *s, void **objs, uint32_t n,
+			       gfp_t gfp, int nid)
+{
+	unsigned int node = nid == NUMA_NO_NODE ? SLAB_ANY_NODE : (unsigned int)nid;
 	void *bad = NULL;
-	unsigned long irq;
-	uint32_t got = mm_slab_get_existing_objects(s, objs, n);
+	uint32_t got = get_existing_on(s, objs, n, node);
 
 	while (!got && !bad) {
-		struct slab *slab = new_slab(s, gfp);
-		if (!slab)
-			return 0;
-		irq = mm_port_lock_irqsave(&s->lock);
+		struct slab *slab = new_slab(s, gfp, nid);
+		if (!slab) {
+			/* no frame anywhere it may go: for any node, the slots
+			 * other nodes' slabs still have */
+			for (unsigned int nd = 0; !got && node == SLAB_ANY_NODE &&
+			     nd < mm_num_online_nodes(); nd++)
+				got = get_existing_on(s, objs, n, nd);
+			return got;
+		}
+		unsigned long irq = mm_port_lock_irqsave(&s->lock);
 		list_push(s, slab, SLAB_LIST_EMPTY);
-		got = grab_locked(s, mm_this_cpu_raw(), objs, n, &bad);
+		/* from the new slab's node: it may not be the one a refill
+		 * looks at first (no room there, the frames came from another) */
+		got = grab_locked(s, mm_this_cpu_raw(), slab->node, objs, n, &bad);
 		mm_port_unlock_irqrestore(&s->lock, irq);
 	}
 	report_bad_free_pointer(s, bad);
 	return got;
+}
+
+uint32_t mm_slab_get_objects(struct kmem_cache *s, void **objs, uint32_t n,
+			     gfp_t gfp)
+{
+	return get_objects_on(s, objs, n, gfp, NUMA_NO_NODE);
 }
 
 unsigned long mm_slab_put_objects(struct kmem_cache *s, void *const *objs,
@@ -512,6 +566,54 @@ void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
 void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp)
 {
 	return kmem_cache_alloc(s, gfp | __GFP_ZERO);
+}
+
+/* The node of an object (of a slab: its frames'). */
+static unsigned int object_node(const void *obj)
+{
+	return (unsigned int)page_to_nid(virt_to_page(obj));
+}
+
+void *kmem_cache_alloc_node(struct kmem_cache *s, gfp_t gfp, int nid)
+{
+	gfp_check_context("kmem_cache_alloc_node", gfp);
+	if (nid == NUMA_NO_NODE)
+		return kmem_cache_alloc(s, gfp);
+	unsigned int node = mm_request_node(nid, "kmem_cache_alloc_node");
+	void *obj = NULL;
+
+	/* The per-CPU array holds mostly this CPU's node's objects (it
+	 * refills from them). One of another node is what a fallback would
+	 * give when this node is short of frames; otherwise it goes back. */
+	if (node == mm_pcp_node(mm_this_cpu())) {
+		obj = kmem_cache_alloc(s, gfp & ~__GFP_ZERO);
+		if (obj && object_node(obj) == node)
+			goto done;
+		if (!obj && (gfp & __GFP_THISNODE))
+			return NULL;
+		if (obj) {
+			void *mine;
+			if (get_existing_on(s, &mine, 1, node)) {
+				kmem_cache_free(s, obj);
+				obj = mine;
+				mm_slab_debug_on_alloc(s, obj, "kmem_cache_alloc_node");
+				goto done;
+			}
+			if (!(gfp & __GFP_THISNODE) && mm_node_short(node))
+				goto done;
+			kmem_cache_free(s, obj);
+		}
+	}
+	/* Another node's objects: straight from that node's slabs under
+	 * the cache lock, not through the array (which serves this CPU's
+	 * node). */
+	if (!get_objects_on(s, &obj, 1, gfp, (int)node))
+		return NULL;
+	mm_slab_debug_on_alloc(s, obj, "kmem_cache_alloc_node");
+done:
+	if (gfp & __GFP_ZERO)
+		__builtin_memset(obj, 0, s->object_size);
+	return obj;
 }
 
 /* ---- free ---- */
@@ -584,12 +686,13 @@ unsigned long mm_slab_take_empty(struct kmem_cache *s, struct slab **out,
 	unsigned long irq = mm_port_lock_irqsave(&s->lock);
 	struct slab *slab;
 
-	while (frames < max_frames && (slab = list_first(&s->empty))) {
-		list_unlink(s, slab);
-		slab->next = *out;
-		*out = slab;
-		frames += 1ul << s->order;
-	}
+	for (unsigned int nd = 0; nd < MM_MAX_NUMNODES; nd++)
+		while (frames < max_frames && (slab = list_first(&s->empty[nd]))) {
+			list_unlink(s, slab);
+			slab->next = *out;
+			*out = slab;
+			frames += 1ul << s->order;
+		}
 	mm_port_unlock_irqrestore(&s->lock, irq);
 	return frames;
 }
@@ -598,7 +701,9 @@ unsigned long mm_slab_take_empty(struct kmem_cache *s, struct slab **out,
 
 void mm_slab_lists_init(struct kmem_cache *s)
 {
-	s->partial = s->full = s->empty = (struct slab_list){ NULL, 0 };
+	s->full = (struct slab_list){ NULL, 0 };
+	for (unsigned int nd = 0; nd < MM_MAX_NUMNODES; nd++)
+		s->partial[nd] = s->empty[nd] = (struct slab_list){ NULL, 0 };
 	for (unsigned int c = 0; c < MM_MAX_CPUS; c++)
 		s->cpu_partial[c] = (struct slab_list){ NULL, 0 };
 }

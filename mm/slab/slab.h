@@ -152,6 +152,7 @@ enum slab_list_id {
 	SLAB_LIST_CPU,
 };
 #define SLAB_NO_CPU UINT32_MAX     /* slab->cpu of a slab no CPU owns */
+#define SLAB_ANY_NODE 0xffffu      /* a refill that takes any node's slab */
 
 struct slab {
 	struct slab *next, *prev;  /* on one of the cache's lists */
@@ -160,8 +161,9 @@ struct slab {
 	void *freelist;            /* free slots not in any per-CPU array */
 	uint32_t inuse;            /* slots off the freelist */
 	uint32_t magic;            /* SLAB_MAGIC while the slab lives */
-	uint16_t list;             /* enum slab_list_id */
-	uint16_t offslab;          /* descriptor from mm_slab_desc_cache */
+	uint8_t list;              /* enum slab_list_id */
+	uint8_t offslab;           /* descriptor from mm_slab_desc_cache */
+	uint16_t node;             /* NUMA node of its frames */
 	uint32_t cpu;              /* owner, or SLAB_NO_CPU (cache lock) */
 };
 _Static_assert(sizeof(struct slab) == 56, "struct slab layout");
@@ -201,7 +203,9 @@ struct kmem_cache {
 
 	/* cold: under lock */
 	mm_spinlock_t lock;
-	struct slab_list partial, full, empty;
+	/* unowned partial and empty slabs by node: a refill takes its
+	 * node's, a node's request (kmem_cache_alloc_node) finds them */
+	struct slab_list partial[MM_MAX_NUMNODES], full, empty[MM_MAX_NUMNODES];
 	unsigned long inuse;       /* slots off all freelists */
 	struct kmem_cache *next;   /* on the global cache list */
 	char name[SLAB_NAME_MAX];

@@ -413,7 +413,9 @@ void kmem_cache_get_info(struct kmem_cache *s, struct kmem_cache_info *info)
 	info->active_objs = s->inuse > cached ? s->inuse - cached : 0;
 	info->total_objs = slabs * s->objs_per_slab;
 	info->slabs = slabs;
-	info->empty_slabs = s->empty.count;
+	info->empty_slabs = 0;
+	for (unsigned int nd = 0; nd < MM_MAX_NUMNODES; nd++)
+		info->empty_slabs += s->empty[nd].count;
 	info->pages = slabs << s->order;
 	mm_port_unlock_irqrestore(&s->lock, irq);
 }

@@ -11,6 +11,7 @@
 #include <ktest.h>
 #include <mm/mm.h>
 
+#include "host_numa.h"
 #include "host_port.h"
 #include "page/node.h"
 #include "page/pcp.h"
@@ -48,49 +49,9 @@ static void boot(const struct machine *m)
 	host_mm_init_numa(map, nmap, reserved, 1, nodes, nn);
 }
 
-/* The machine every other host test starts from: one node, two CPUs. */
-static void back_to_one_node(void)
-{
-	host_set_numa(NULL, 0, NULL, 0);
-	host_set_cpu(0);
-	host_set_cpu_count(2);
-	host_mm_default();
-}
-
-/* Node 0: [0, 1 GiB) (DMA and DMA32); node 1: [1, 2 GiB) and its NORMAL
- * RAM [4, 4.5 GiB). CPUs 0-1 on node 0, 2-3 on node 1; distance 21. */
-static const struct machine two_nodes = {
-	.nodes = 2, .cpus = 4,
-	.cpu_node = { 0, 0, 1, 1 },
-	.distance = { 10, 21, 21, 10 },
-	.base = { 0, 1 * GiB }, .size = { 1 * GiB, 1 * GiB },
-};
-
-static void boot_two_nodes(void)
-{
-	/* node 1 also gets RAM above 4 GiB: a third map entry */
-	struct mm_range map[] = {
-		{ 0, 1 * GiB, MM_RANGE_USABLE },
-		{ 1 * GiB, 1 * GiB, MM_RANGE_USABLE },
-		{ 4 * GiB, 512 * MiB, MM_RANGE_USABLE },
-	};
-	struct mm_node_range nodes[] = {
-		{ 4 * GiB, 512 * MiB, 1 }, /* any order */
-		{ 0, 1 * GiB, 0 },
-		{ 1 * GiB, 1 * GiB, 1 },
-	};
-	static const struct mm_range reserved[] = {
-		{ 0x0, 0x100000, MM_RANGE_RESERVED },
-	};
-
-	host_set_cpu_count(two_nodes.cpus);
-	host_set_numa(two_nodes.cpu_node, two_nodes.cpus, two_nodes.distance, 2);
-	host_mm_init_numa(map, 3, reserved, 1, nodes, 3);
-}
-
 KTEST(numa_host, zones_per_node_from_the_node_entries)
 {
-	boot_two_nodes();
+	host_boot_two_nodes();
 	KT_EXPECT_EQ(num_online_nodes(), 2);
 	KT_EXPECT(mm_zones[mm_zone_slot(0, ZONE_DMA)].managed > 0);
 	KT_EXPECT(mm_zones[mm_zone_slot(0, ZONE_DMA32)].managed > 0);
@@ -103,11 +64,11 @@ KTEST(numa_host, zones_per_node_from_the_node_entries)
 	KT_EXPECT_EQ(mm_node_distance[0][1], 21);
 	for (unsigned int c = 0; c < 4; c++) {
 		host_set_cpu(c);
-		KT_EXPECT_EQ(numa_node_id(), two_nodes.cpu_node[c]);
+		KT_EXPECT_EQ(numa_node_id(), host_two_nodes_cpu_node[c]);
 	}
 	KT_EXPECT_EQ(nr_free_pages_node(0) + nr_free_pages_node(1), nr_free_pages());
 	mm_check_invariants();
-	back_to_one_node();
+	host_back_to_one_node();
 }
 
 /* alloc_pages_node places every order on the node asked for, from any CPU;
@@ -116,7 +77,7 @@ KTEST(numa_host, frames_come_from_the_node_asked_for)
 {
 	static const unsigned int orders[] = { 0, 1, 3, 9 };
 
-	boot_two_nodes();
+	host_boot_two_nodes();
 	unsigned long before = nr_free_pages();
 	for (unsigned int c = 0; c < 4; c++) {
 		host_set_cpu(c);
@@ -133,11 +94,11 @@ KTEST(numa_host, frames_come_from_the_node_asked_for)
 			}
 		struct page *p = alloc_pages(GFP_KERNEL, 0);
 		KT_ASSERT(p != NULL);
-		KT_EXPECT_EQ(page_to_nid(p), two_nodes.cpu_node[c]);
+		KT_EXPECT_EQ(page_to_nid(p), host_two_nodes_cpu_node[c]);
 		__free_pages(p, 0);
 		p = alloc_pages_node(NUMA_NO_NODE, GFP_KERNEL | __GFP_ZERO, 2);
 		KT_ASSERT(p != NULL);
-		KT_EXPECT_EQ(page_to_nid(p), two_nodes.cpu_node[c]);
+		KT_EXPECT_EQ(page_to_nid(p), host_two_nodes_cpu_node[c]);
 		__free_pages(p, 2);
 		/* DMA exists on node 0 only: node 1's DMA request falls back,
 		 * and with GFP_THISNODE it fails */
@@ -151,14 +112,14 @@ KTEST(numa_host, frames_come_from_the_node_asked_for)
 	drain_all_pages();
 	KT_EXPECT_EQ(nr_free_pages(), before);
 	mm_check_invariants();
-	back_to_one_node();
+	host_back_to_one_node();
 }
 
 /* A frame freed on a CPU of the other node goes back to its own node's
  * buddy lists, never onto that CPU's lists. */
 KTEST(numa_host, per_cpu_lists_hold_their_node_only)
 {
-	boot_two_nodes();
+	host_boot_two_nodes();
 	host_set_cpu(0);
 	struct page *p = alloc_pages(GFP_KERNEL, 0);
 	KT_ASSERT(p != NULL);
@@ -175,7 +136,7 @@ KTEST(numa_host, per_cpu_lists_hold_their_node_only)
 	host_set_cpu(0);
 	drain_all_pages();
 	mm_check_invariants();
-	back_to_one_node();
+	host_back_to_one_node();
 }
 
 /* GFP_THISNODE on node 1 takes node 1's frames down to its reserve and
@@ -187,7 +148,7 @@ KTEST(numa_host, thisnode_fails_exactly_when_its_node_is_exhausted)
 	static struct page *got[MAX];
 	unsigned long n = 0;
 
-	boot_two_nodes();
+	host_boot_two_nodes();
 	host_set_cpu(2);
 	unsigned long before = nr_free_pages(), node0 = nr_free_pages_node(0);
 	struct buddyinfo bi0, bi1;
@@ -213,7 +174,7 @@ KTEST(numa_host, thisnode_fails_exactly_when_its_node_is_exhausted)
 	drain_all_pages();
 	KT_EXPECT_EQ(nr_free_pages(), before);
 	mm_check_invariants();
-	back_to_one_node();
+	host_back_to_one_node();
 }
 
 /* Three nodes in a line, 0 - 2 - 1 (0 to 2: 20, 0 to 1: 40): node 0's
@@ -281,7 +242,7 @@ KTEST(numa_host, fallback_follows_distance_and_a_memoryless_node_works)
 	drain_all_pages();
 	KT_EXPECT_EQ(nr_free_pages(), before);
 	mm_check_invariants();
-	back_to_one_node();
+	host_back_to_one_node();
 }
 
 KTEST(numa_host, bad_node_input_panics_naming_it)
@@ -311,7 +272,7 @@ KTEST(numa_host, bad_node_input_panics_naming_it)
 	host_set_numa(far, 2, NULL, 0);
 	KT_EXPECT_PANIC_MSG(host_mm_init_numa(map, 1, NULL, 0, NULL, 0),
 			    "CPU 1 is on node 9");
-	back_to_one_node();
+	host_back_to_one_node();
 	KT_EXPECT_PANIC_MSG(alloc_pages_node(MM_MAX_NUMNODES, GFP_KERNEL, 0),
 			    "node 8 out of range");
 	KT_EXPECT_PANIC_MSG(alloc_pages_node(-2, GFP_KERNEL, 0),
@@ -323,5 +284,5 @@ KTEST(numa_host, bad_node_input_panics_naming_it)
 	KT_ASSERT(p != NULL);
 	KT_EXPECT_EQ(page_to_nid(p), 0);
 	__free_pages(p, 0);
-	back_to_one_node();
+	host_back_to_one_node();
 }
