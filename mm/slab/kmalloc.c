@@ -150,6 +150,19 @@ __attribute__((noinline)) static void kfree_large(void *p, unsigned long priv)
 
 /* ---- the family ---- */
 
+/* The cache of a request of 1 .. KMALLOC_MAX_CACHE_SIZE bytes; panics,
+ * naming fn, on __GFP_DMA32 (no DMA32 caches). */
+static struct kmem_cache *kmalloc_slab_for(size_t size, gfp_t gfp, const char *fn)
+{
+	if (gfp & __GFP_DMA32)
+		mm_panic("%s: __GFP_DMA32 is not a slab flag (size %zu, gfp "
+			 "0x%x): use GFP_DMA or alloc_pages", fn, size, gfp);
+	struct kmem_cache *s = kmalloc_cache_for(size);
+	if (gfp & __GFP_DMA) /* the same class in the second row */
+		s += KMALLOC_CLASSES;
+	return s;
+}
+
 /* kmalloc beyond the fast path: large, zero, DMA and zeroed requests. */
 __attribute__((noinline)) static void *kmalloc_checked(size_t size, gfp_t gfp)
 {
@@ -157,13 +170,7 @@ __attribute__((noinline)) static void *kmalloc_checked(size_t size, gfp_t gfp)
 		return kmalloc_large(size, gfp, NUMA_NO_NODE);
 	if (size == 0)
 		return ZERO_SIZE_PTR;
-	if (gfp & __GFP_DMA32)
-		mm_panic("kmalloc: __GFP_DMA32 is not a slab flag (size %zu, "
-			   "gfp 0x%x): use GFP_DMA or alloc_pages", size, gfp);
-	struct kmem_cache *s = kmalloc_cache_for(size);
-	if (gfp & __GFP_DMA) /* the same class in the second row */
-		s += KMALLOC_CLASSES;
-	return slab_alloc_inline(s, gfp);
+	return slab_alloc_inline(kmalloc_slab_for(size, gfp, "kmalloc"), gfp);
 }
 
 void *kmalloc(size_t size, gfp_t gfp)
@@ -185,13 +192,8 @@ void *kmalloc_node(size_t size, gfp_t gfp, int nid)
 		return kmalloc_large(size, gfp, nid);
 	if (size == 0)
 		return ZERO_SIZE_PTR;
-	if (gfp & __GFP_DMA32)
-		mm_panic("kmalloc_node: __GFP_DMA32 is not a slab flag (size %zu, "
-			 "gfp 0x%x): use GFP_DMA or alloc_pages_node", size, gfp);
-	struct kmem_cache *s = kmalloc_cache_for(size);
-	if (gfp & __GFP_DMA)
-		s += KMALLOC_CLASSES;
-	return kmem_cache_alloc_node(s, gfp, nid);
+	return kmem_cache_alloc_node(kmalloc_slab_for(size, gfp, "kmalloc_node"),
+				     gfp, nid);
 }
 
 void *kzalloc_node(size_t size, gfp_t gfp, int nid)
