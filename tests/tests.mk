@@ -40,7 +40,7 @@ TESTS_COMMON += $(addprefix tests/mm/page/, test_page_util.c test_page_bits.c \
 	test_page_alloc.c test_page_gfp.c test_page_free.c test_page_bench.c \
 	test_page_private.c test_page_reserve.c)
 TESTS_HOST += tests/mm/page/test_page_host.c tests/mm/page/test_page_numa_host.c
-BENCH_SRCS += tests/bench/bench_page_alloc.c
+BENCH_SRCS += tests/bench/bench_page_alloc.c tests/bench/bench_numa.c
 # The slab allocator and the kmalloc family (mm/slab/).
 TESTS_COMMON += tests/mm/slab/test_slab.c tests/mm/slab/test_kmalloc.c
 TESTS_HOST += tests/mm/slab/test_slab_host.c tests/mm/slab/test_slab_numa_host.c
