@@ -361,10 +361,16 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 	 * was checked when it entered the list; pcp_take marks it allocated. */
 	if (order == 0 && mm_pcp_enabled &&
 	    !(gfp & (~___GFP_BITS_MASK | __GFP_DMA | __GFP_DMA32 |
-		     __GFP_NOFAIL | __GFP_ZERO | __GFP_THISNODE))) {
-		unsigned int z = mm_first_zone[mm_pcp_node(mm_this_cpu())][ZONE_NORMAL];
+		     __GFP_NOFAIL | __GFP_ZERO))) {
+		unsigned int cpu = mm_this_cpu(), node = mm_pcp_node(cpu);
+		unsigned int z = mm_first_zone[node][ZONE_NORMAL];
 		struct page *page;
 
+		/* __GFP_THISNODE: the lists hold this CPU's node's frames,
+		 * unless its node has no RAM (then the request must fail) */
+		if ((gfp & __GFP_THISNODE) &&
+		    node != __atomic_load_n(&mm_cpu_node[cpu], __ATOMIC_RELAXED))
+			z = MM_NO_ZONE;
 		if (z != MM_NO_ZONE && (page = pcp_take(z, gfp, ZONE_NORMAL))) {
 			if (MM_DEBUG)
 				check_poison(page, 0);
