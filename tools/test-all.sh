@@ -43,14 +43,16 @@ export TSAN_OPTIONS="${TSAN_OPTIONS:-exitcode=66 halt_on_error=0 history_size=7}
 # binary:CPUs:name:extra arguments. The release build (MM_DEBUG=0) runs
 # without the deliberate double frees: catching a kmalloc double free on
 # another CPU is a debug-build promise.
+# The :nodes=2 runs split the map and the CPUs into two NUMA nodes.
 for run in host-smp:2:asan: host-smp:4:asan: host-smp-tsan:2:tsan: \
-	host-smp-tsan:4:tsan: host-smp-release:4:release:doublefree=0; do
+	host-smp-tsan:4:tsan: host-smp-release:4:release:doublefree=0 \
+	host-smp:4:asan-2nodes:nodes=2 host-smp-tsan:4:tsan-2nodes:nodes=2; do
 	[ -n "${TEST:-}" ] && break # a selected test run skips the stress test
 	IFS=: read -r bin cpus kind extra <<<"$run"
 	{
 		name="smp $kind ${cpus} CPUs"
 		echo "==== $name, ${SMP_MS:-3000} ms, seed=$seed"
-		log=$build/test-logs/$bin-$cpus.log
+		log=$build/test-logs/$bin-$cpus${extra:+-${extra//=/}}.log
 		start=$(date +%s)
 		timeout 600 "$build/$bin" threads=$cpus ms="${SMP_MS:-3000}" seed="$seed" $extra >"$log" 2>&1
 		status=$?

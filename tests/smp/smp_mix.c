@@ -15,8 +15,8 @@ const char *const smp_op_names[OP_COUNT] = {
 
 const unsigned int smp_weights[OP_COUNT] = { 30, 30, 30, 10, 2, 2, 2, 4, 6, 1, 0 };
 
-struct smp_config smp_cfg = { .threads = 2, .run_ns = 2000000000ull,
-			      .tick_ns = 200000 };
+struct smp_config smp_cfg = { .threads = 2, .nodes = 1,
+			      .run_ns = 2000000000ull, .tick_ns = 200000 };
 struct kmem_cache *smp_shared_cache;
 MALLOC_DEFINE(M_SMP, "smp", "SMP stress test");
 

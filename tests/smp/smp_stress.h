@@ -78,6 +78,7 @@ struct worker {
 
 struct smp_config {
 	unsigned int threads;
+	unsigned int nodes;     /* 1, or 2: the host map split in two nodes */
 	uint64_t seed;
 	uint64_t run_ns;
 	uint64_t tick_ns;

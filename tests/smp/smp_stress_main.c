@@ -2,7 +2,7 @@
 /*
  * host-smp / host-smp-tsan: mm/ with one thread per CPU.
  *
- *   host-smp[-tsan] [threads=N] [ms=M] [seed=S] [tick_us=T]
+ *   host-smp[-tsan] [threads=N] [ms=M] [seed=S] [tick_us=T] [nodes=1|2]
  *                   [only=op,op...] [skip=op,op...] [doublefree=0]
  *
  * Each of N threads is bound to a CPU (host_cpu_thread_enter) with a timer
@@ -99,7 +99,19 @@ static void smp_mm_init(void)
 		{ 0x0, 0x100000, MM_RANGE_RESERVED },
 		{ 0x100000, 0x100000, MM_RANGE_RESERVED },
 	};
-	host_mm_init(map, 4, reserved, 2);
+	/* nodes=2: the low 32 MiB node 0 (DMA, DMA32), the RAM above 4 GiB
+	 * node 1 (NORMAL); the first half of the CPUs on node 0 */
+	static const struct mm_node_range nodes[] = {
+		{ 0x0, 0x2000000, 0 },
+		{ 0x100000000, 0x1000000, 1 },
+	};
+	static const uint8_t distance[4] = { 10, 21, 21, 10 };
+	uint8_t cpu_node[MM_MAX_CPUS];
+
+	for (unsigned int c = 0; c < smp_cfg.threads; c++)
+		cpu_node[c] = smp_cfg.nodes == 2 && c >= smp_cfg.threads / 2;
+	host_set_numa(cpu_node, smp_cfg.threads, distance, 2);
+	host_mm_init_numa(map, 4, reserved, 2, nodes, smp_cfg.nodes == 2 ? 2 : 0);
 }
 
 /* Every CPU's cached objects and frames back, from this unbound thread. */
@@ -164,13 +176,15 @@ static bool parse_args(int argc, char **argv, bool *doublefree)
 		} else if (!strncmp(a, "skip=", 5)) {
 			if (!parse_ops(a + 5, false))
 				return false;
+		} else if (!strncmp(a, "nodes=", 6)) {
+			smp_cfg.nodes = (unsigned int)strtoul(a + 6, NULL, 0);
 		} else if (!strncmp(a, "doublefree=", 11))
 			*doublefree = a[11] != '0';
 		else
 			return false;
 	}
 	return smp_cfg.threads >= 1 && smp_cfg.threads <= MM_MAX_CPUS &&
-	       smp_cfg.tick_ns >= 1000;
+	       smp_cfg.tick_ns >= 1000 && (smp_cfg.nodes == 1 || smp_cfg.nodes == 2);
 }
 
 int main(int argc, char **argv)
@@ -180,12 +194,13 @@ int main(int argc, char **argv)
 
 	if (!parse_args(argc, argv, &doublefree)) {
 		fprintf(stderr, "usage: %s [threads=N] [ms=M] [seed=S] [tick_us=T] "
-			"[only=op,...] [skip=op,...] [doublefree=0]\n", argv[0]);
+			"[nodes=1|2] [only=op,...] [skip=op,...] [doublefree=0]\n",
+			argv[0]);
 		return 2;
 	}
 	printf("TAP version 14\n1..%u\n", smp_cfg.threads + 1 + (doublefree ? 3 : 0));
-	printf("# seed=%llu threads=%u ms=%llu tick_us=%llu ops:",
-	       (unsigned long long)smp_cfg.seed, smp_cfg.threads,
+	printf("# seed=%llu threads=%u nodes=%u ms=%llu tick_us=%llu ops:",
+	       (unsigned long long)smp_cfg.seed, smp_cfg.threads, smp_cfg.nodes,
 	       (unsigned long long)(smp_cfg.run_ns / 1000000),
 	       (unsigned long long)(smp_cfg.tick_ns / 1000));
 	for (int i = 0; i < OP_COUNT; i++)
