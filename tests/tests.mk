@@ -19,7 +19,7 @@ FUZZ_MM_OPS_SRCS := tests/fuzz/mm_ops.c tests/fuzz/mm_ops_model.c \
 TESTS_COMMON += tests/mm/contig/test_freemap.c tests/mm/contig/test_contig.c \
 	tests/mm/contig/contig_oracle.c
 BENCH_SRCS += tests/bench/bench_contig.c
-TESTS_HOST += tests/mm/contig/test_contig_host.c
+TESTS_HOST += tests/mm/contig/test_contig_host.c tests/mm/contig/test_contig_numa_host.c
 # What mm64 prints (boot report, failure reports, vmstat -m, slab leaks),
 # captured and read back, and mm_init on sloppy and impossible maps,
 # shrinker registration mistakes: host only.

@@ -75,7 +75,10 @@ MALLOC_DECLARE(mm_M_DEVBUF); /* "devbuf": device driver memory */
  * Returns the direct-map virtual address, always mapped, or NULL when no
  * such run can be found. Complete: if a run of free frames meeting every
  * constraint exists at the call, one is returned (runs may span buddy
- * blocks and zone edges). The lowest fitting address is chosen.
+ * blocks and zone edges, never node edges). NUMA: this CPU's node is
+ * tried first, then the others nearest first (DOMAINSET_PREF of
+ * numa_node_id(), below); the lowest fitting address of the first node
+ * with a fit is chosen (on one node: the lowest fitting address).
  * Returns NULL at once (documented) when boundary != 0 and boundary < the
  * rounded size, when low >= high, or when no RAM lies in [low, high).
  * May reclaim unless M_NOWAIT (see the flags); never sleeps. Caller holds
@@ -89,6 +92,61 @@ MALLOC_DECLARE(mm_M_DEVBUF); /* "devbuf": device driver memory */
 void *mm_contigmalloc(unsigned long size, struct malloc_type *type, int flags,
 		   vm_paddr_t low, vm_paddr_t high, unsigned long alignment,
 		   unsigned long boundary);
+
+/* ---- NUMA policies (FreeBSD's domainset(9)) ----
+ * A policy says which nodes ("domains") contigmalloc_domainset may take a
+ * run from and in which order it tries them. Use only the objects these
+ * return (static, one per node, set up by mm_init; never build one):
+ *   DOMAINSET_FIXED(d)  node d only. NULL when no run fits on node d, even
+ *                       if another node has one (as GFP_THISNODE).
+ *   DOMAINSET_PREF(d)   node d first, then every other node nearest first
+ *                       (the SRAT/SLIT distances, as alloc_pages_node).
+ *   DOMAINSET_RR()      every node, starting at the next node of a global
+ *                       round-robin cursor on each call, then in id order.
+ * A domain outside 0 .. MM_MAX_NUMNODES - 1 panics, naming it, as
+ * alloc_pages_node does; a domain this machine does not have (or a node
+ * without RAM) is empty: FIXED gets NULL, PREF falls back from node 0's
+ * order. These are macros of mm_ functions and keep their names under
+ * MM_API_PREFIX, as the M_ flags do.
+ * Fields are read-only for callers (FreeBSD's first three, minus its
+ * bitset type: nodes fit one word, MM_MAX_NUMNODES <= 64).
+ */
+#define DOMAINSET_POLICY_INVALID 0
+#define DOMAINSET_POLICY_ROUNDROBIN 1 /* also FIXED: one node in the mask */
+#define DOMAINSET_POLICY_PREFER 3
+
+struct domainset {
+	uint64_t ds_mask;   /* allowed nodes: bit n is node n */
+	uint16_t ds_policy; /* DOMAINSET_POLICY_ROUNDROBIN or _PREFER */
+	uint16_t ds_prefer; /* PREFER: the node tried first */
+	uint32_t ds_magic;  /* DOMAINSET_MAGIC: checked on every call */
+};
+
+#define DOMAINSET_MAGIC 0x646f6d73u
+
+struct domainset *mm_domainset_fixed(int domain);
+struct domainset *mm_domainset_pref(int domain);
+struct domainset *mm_domainset_rr(void);
+#define DOMAINSET_FIXED(domain) mm_domainset_fixed(domain)
+#define DOMAINSET_PREF(domain) mm_domainset_pref(domain)
+#define DOMAINSET_RR() mm_domainset_rr()
+
+/*
+ * contigmalloc_domainset - contigmalloc() on the nodes of policy ds, tried
+ * in its order (above); FreeBSD's signature. Every constraint, flag, NULL
+ * and panic of contigmalloc applies (messages name contigmalloc_domainset).
+ * Complete per node: each node tried gets the lowest fitting run on that
+ * node if one exists, so DOMAINSET_PREF and DOMAINSET_RR return NULL only
+ * when no node has a fitting run (after reclaim unless M_NOWAIT), and
+ * DOMAINSET_FIXED(d) only when node d has none. A run is always all on one
+ * node (runs never leave a region, and regions are cut at node edges).
+ * Free with contigfree(). Panics when ds is NULL or not a policy object
+ * (bad magic, policy, node or mask), naming it.
+ */
+void *mm_contigmalloc_domainset(unsigned long size, struct malloc_type *type,
+				struct domainset *ds, int flags, vm_paddr_t low,
+				vm_paddr_t high, unsigned long alignment,
+				unsigned long boundary);
 
 /*
  * contigfree - give back memory from contigmalloc(); size must be the size

@@ -73,6 +73,7 @@
 
 /* <mm/contig.h> */
 #define contigmalloc              mm_contigmalloc
+#define contigmalloc_domainset    mm_contigmalloc_domainset
 #define contigfree                mm_contigfree
 #define vtophys                   mm_vtophys
 #define malloc_type_report        mm_malloc_type_report

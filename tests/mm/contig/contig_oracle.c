@@ -18,6 +18,7 @@
 #include "contig_oracle.h"
 #include "core.h"
 #include "page/memmap.h"
+#include "page/node.h"
 #include "page/region.h"
 #include "page/report.h"
 #include "page/state.h"
@@ -76,10 +77,12 @@ static uint64_t ct_fit_in_run(uint64_t s, uint64_t e, uint64_t low,
 	return p;
 }
 
-/* Walks each region's state bytes: merges adjacent free blocks into
- * maximal runs and tries the lowest fitting start of each. */
-uint64_t ct_oracle(unsigned long size, uint64_t low, uint64_t high,
-		   unsigned long alignment, unsigned long boundary)
+/* Walks the state bytes of each region on node (-1: every region):
+ * merges adjacent free blocks into maximal runs and tries the lowest
+ * fitting start of each. */
+uint64_t ct_oracle_node(unsigned long size, uint64_t low, uint64_t high,
+			unsigned long alignment, unsigned long boundary,
+			int node)
 {
 	uint64_t bytes = (size + MM_PAGE_SIZE - 1) & ~(MM_PAGE_SIZE - 1);
 	uint64_t align = alignment < MM_PAGE_SIZE ? MM_PAGE_SIZE : alignment;
@@ -91,6 +94,8 @@ uint64_t ct_oracle(unsigned long size, uint64_t low, uint64_t high,
 		const struct mm_region *r = mm_region_get(ri);
 		uint64_t run = UINT64_MAX; /* start of the current free run */
 
+		if (node >= 0 && r->node != (unsigned int)node)
+			continue;
 		for (uint64_t i = 0; i <= r->nr_frames;) {
 			bool free = false;
 			uint64_t step = 1;
@@ -126,6 +131,51 @@ uint64_t ct_oracle(unsigned long size, uint64_t low, uint64_t high,
 			if (i > r->nr_frames && i - step < r->nr_frames)
 				i = r->nr_frames;
 		}
+	}
+	return UINT64_MAX;
+}
+
+uint64_t ct_oracle(unsigned long size, uint64_t low, uint64_t high,
+		   unsigned long alignment, unsigned long boundary)
+{
+	return ct_oracle_node(size, low, high, alignment, boundary, -1);
+}
+
+/* The policy's nodes in its order, from the topology (mm_node_order) and
+ * the policy's fields, as domainset(9) describes them. */
+static unsigned int ct_policy_nodes(const struct domainset *ds, uint8_t *out)
+{
+	unsigned int n = 0;
+
+	if (!ds) /* plain contigmalloc: this CPU's node first */
+		ds = DOMAINSET_PREF(numa_node_id());
+	if (ds->ds_policy == DOMAINSET_POLICY_PREFER) {
+		unsigned int p = ds->ds_prefer < mm_nr_nodes ? ds->ds_prefer : 0;
+
+		for (unsigned int k = 0; k < mm_nr_nodes; k++)
+			out[n++] = mm_node_order[p][k];
+		return n;
+	}
+	KT_ASSERT(!(ds->ds_mask & (ds->ds_mask - 1))); /* FIXED only */
+	for (unsigned int d = 0; d < mm_nr_nodes; d++)
+		if ((ds->ds_mask >> d) & 1)
+			out[n++] = (uint8_t)d;
+	return n;
+}
+
+uint64_t ct_oracle_ds(unsigned long size, uint64_t low, uint64_t high,
+		      unsigned long alignment, unsigned long boundary,
+		      const struct domainset *ds)
+{
+	uint8_t order[MM_MAX_NUMNODES];
+	unsigned int n = ct_policy_nodes(ds, order);
+
+	for (unsigned int k = 0; k < n; k++) {
+		uint64_t p = ct_oracle_node(size, low, high, alignment,
+					    boundary, order[k]);
+
+		if (p != UINT64_MAX)
+			return p;
 	}
 	return UINT64_MAX;
 }
@@ -275,6 +325,11 @@ static uint64_t ct_rand_addr(uint64_t ram_end)
  * is live; returns how many succeeded at or above 4 GiB. */
 uint64_t contig_property_run(int requests)
 {
+	return contig_property_run_ds(requests, NULL);
+}
+
+uint64_t contig_property_run_ds(int requests, struct domainset *ds)
+{
 	struct ct_snapshot snap;
 	uint64_t ram_end = 0, budget, above_4g = 0;
 	int ok = 0, null = 0, null_documented = 0, reclaimed = 0;
@@ -331,12 +386,15 @@ uint64_t contig_property_run(int requests)
 		 * lists, so the oracle sees what contigmalloc sees). */
 		drain_all_pages();
 		uint64_t t0 = mm_port_now_ns();
-		uint64_t lowest = ct_oracle(size, low, high, alignment,
-					    boundary);
+		uint64_t lowest = ct_oracle_ds(size, low, high, alignment,
+					       boundary, ds);
 		uint64_t t1 = mm_port_now_ns();
 		unsigned long rounds = mm_stat_read(MM_STAT_CONTIG_RECLAIMS);
-		char *va = contigmalloc(size, M_CONTIGTEST, flags, low, high,
-					alignment, boundary);
+		char *va = ds ? contigmalloc_domainset(size, M_CONTIGTEST, ds,
+						       flags, low, high,
+						       alignment, boundary)
+			      : contigmalloc(size, M_CONTIGTEST, flags, low,
+					     high, alignment, boundary);
 
 		ns_oracle += t1 - t0;
 		ns_contig += mm_port_now_ns() - t1;
@@ -347,7 +405,8 @@ uint64_t contig_property_run(int requests)
 			/* Reclaim can only have freed frames: ask again. */
 			uint64_t want = mm_stat_read(MM_STAT_CONTIG_RECLAIMS) == rounds
 				? lowest
-				: ct_oracle(size, low, high, alignment, boundary);
+				: ct_oracle_ds(size, low, high, alignment,
+					       boundary, ds);
 
 			if (want != UINT64_MAX)
 				ktest_printf("# missed: size 0x%lx low 0x%llx "
@@ -379,6 +438,8 @@ uint64_t contig_property_run(int requests)
 		KT_ASSERT(!boundary ||
 			  pa / boundary == (pa + bytes - 1) / boundary);
 		KT_ASSERT(ct_frames_claimed(pa, bytes));
+		if (ds && ds->ds_policy != DOMAINSET_POLICY_PREFER)
+			KT_ASSERT((ds->ds_mask >> page_to_nid(phys_to_page(pa))) & 1);
 		if (flags & M_ZERO)
 			KT_ASSERT(ct_zeroed(va, bytes));
 		for (int i = 0; i < ct_nlive; i++)
@@ -402,7 +463,17 @@ uint64_t contig_property_run(int requests)
 		     (unsigned long long)((mm_port_now_ns() - t_start) / 1000000),
 		     (unsigned long long)(ns_contig / 1000000),
 		     (unsigned long long)(ns_oracle / 1000000));
-	KT_EXPECT(ok > requests / 10);
+	/* a FIXED node without RAM: every answer NULL, confirmed */
+	uint8_t order[MM_MAX_NUMNODES];
+	unsigned int nn = ct_policy_nodes(ds, order);
+	bool ram = false;
+
+	for (unsigned int k = 0; k < nn; k++)
+		ram |= nr_free_pages_node(order[k]) > 0;
+	if (ram)
+		KT_EXPECT(ok > requests / 10);
+	else
+		KT_EXPECT_EQ(ok, 0);
 	ct_end(&snap);
 	return above_4g;
 }

@@ -34,6 +34,19 @@ void ct_end(const struct ct_snapshot *s);
 uint64_t ct_oracle(unsigned long size, uint64_t low, uint64_t high,
 		   unsigned long alignment, unsigned long boundary);
 
+/* The same over the regions of one node only (-1: all, as ct_oracle). */
+uint64_t ct_oracle_node(unsigned long size, uint64_t low, uint64_t high,
+			unsigned long alignment, unsigned long boundary,
+			int node);
+
+/* What contigmalloc_domainset(ds) may return (ds NULL: plain contigmalloc
+ * on this CPU): ct_oracle_node of each node of the policy in its order,
+ * the first answer. DOMAINSET_FIXED and DOMAINSET_PREF only (the start of
+ * DOMAINSET_RR is not the oracle's to know). */
+uint64_t ct_oracle_ds(unsigned long size, uint64_t low, uint64_t high,
+		      unsigned long alignment, unsigned long boundary,
+		      const struct domainset *ds);
+
 /* ---- checks on one result ---- */
 
 /* Whether the first bytes / 8 words at va are all zero. */
@@ -50,5 +63,8 @@ bool ct_frames_claimed(uint64_t pa, uint64_t bytes);
  * free blocks per zone and order as at the start. Returns the number of
  * successes at or above 4 GiB. */
 uint64_t contig_property_run(int requests);
+/* The same through contigmalloc_domainset(ds) (NULL: contigmalloc), each
+ * answer ct_oracle_ds's; FIXED results checked to be on their node. */
+uint64_t contig_property_run_ds(int requests, struct domainset *ds);
 
 #endif
