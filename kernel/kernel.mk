@@ -15,7 +15,7 @@ KERNEL_SRCS += kernel/lapic.c kernel/smp.c kernel/ap_stacks.c kernel/smp_call.c 
 # Boot information (multiboot2, memory map, command line): hardware-free.
 HOSTABLE_SRCS += kernel/mb2.c kernel/memmap.c kernel/cmdline.c kernel/bootinfo.c
 KERNEL_RUN_SRCS += kernel/run.c kernel/run_smp.c
-KERNEL_TEST_SRCS += kernel/test_main.c kernel/ktest_kernel.c
+KERNEL_TEST_SRCS += kernel/test_main.c kernel/ktest_kernel.c kernel/test_confine.c
 # Kernel-only tests (hardware: exceptions, the direct map, the console).
 TESTS_KERNEL += tests/kernel/test_printk.c tests/kernel/test_string.c \
 	tests/kernel/test_exceptions.c tests/kernel/test_panic.c \

@@ -2,7 +2,8 @@
 /*
  * The test kernel (mm64-test.elf): boot, then run every ktest selected by
  * `test=GLOB` (default: all) with the PRNG seeded by `seed=N` (default: the
- * TSC, printed by the runner so a failure can be replayed). QEMU exits with
+ * TSC, printed by the runner so a failure can be replayed), on at most
+ * test_ram= (64G) of free RAM (kernel/test_confine.c). QEMU exits with
  * status 33 when every test passed and 35 otherwise.
  */
 #include <ktest.h>
@@ -13,6 +14,7 @@
 #include "panic.h"
 #include "printk.h"
 #include "shutdown.h"
+#include "test_confine.h"
 
 /* A decimal or 0x-hexadecimal seed; false if s is not exactly one. */
 static bool parse_seed(const char *s, uint64_t *out)
@@ -56,7 +58,10 @@ _Noreturn void kernel_after_boot(const struct boot_info *bi)
 		panic("kernel_after_boot: seed=%s is not a decimal or 0x "
 		      "number", s);
 
+	test_confine_ram(bi->cmdline);
 	printk("mm64: running tests\n");
 	int failed = ktest_run_all(g, seed);
+	if (!test_release_ram())
+		failed++;
 	machine_exit(failed ? EXIT_TESTS_FAILED : EXIT_SUCCESS_CODE);
 }

@@ -21,6 +21,19 @@ qemu_smp_of() {
 	echo "${n:-1}"
 }
 
+# qemu_no_thp COMMAND...: run COMMAND with transparent huge pages off for it
+# and its children (prctl PR_SET_THP_DISABLE, inherited across exec). QEMU
+# asks for huge pages on guest RAM (MADV_HUGEPAGE), so on a host whose THP
+# is "madvise" or "always" one guest write to an untouched 2 MiB stretch
+# costs the host 2 MiB: a test that writes one word into every 4 MiB block
+# of a 1 TiB guest would take 512 GiB of host memory instead of 1 GiB. With
+# 4 KiB pages the host keeps what the guest touched. Perl (perl-base, on
+# every Debian) makes the system call: 157 is SYS_prctl on x86-64, 41
+# PR_SET_THP_DISABLE.
+qemu_no_thp() {
+	perl -e 'syscall(157, 41, 1, 0, 0, 0) == 0 or die "prctl(PR_SET_THP_DISABLE): $!\n"; exec @ARGV or die "exec $ARGV[0]: $!\n"' "$@"
+}
+
 # isa-debug-exit turns the value v the kernel writes into exit status 2v+1.
 QEMU_EXIT_PASS=33  # 0x10: report done / all tests passed
 QEMU_EXIT_FAIL=35  # 0x11: tests failed

@@ -16,6 +16,11 @@ struct shadow {
 	unsigned long bad;
 };
 
+MALLOC_DEFINE(M_SHADOW, "shadow", "page_alloc tests' shadow bitmaps");
+
+/* Past 128 GiB of RAM the bitmap (a bit per frame) is bigger than an
+ * MM_MAX_ORDER block: then it is a contigmalloc run above 4 GiB (ZONE_NORMAL,
+ * which such a machine has), so the lower zones stay as the tests expect. */
 static void shadow_init(struct shadow *sh)
 {
 	uint64_t bytes = (mm_nr_frames + 63) / 64 * 8;
@@ -24,7 +29,11 @@ static void shadow_init(struct shadow *sh)
 	while ((MM_PAGE_SIZE << o) < bytes)
 		o++;
 	sh->order = o;
-	sh->bits = (uint64_t *)__get_free_pages(GFP_KERNEL | __GFP_ZERO, o);
+	if (o <= MM_MAX_ORDER)
+		sh->bits = (uint64_t *)__get_free_pages(GFP_KERNEL | __GFP_ZERO, o);
+	else
+		sh->bits = contigmalloc(MM_PAGE_SIZE << o, M_SHADOW, M_ZERO,
+					4ull << 30, ~(vm_paddr_t)0, MM_PAGE_SIZE, 0);
 	sh->bad = 0;
 	KT_ASSERT(sh->bits != NULL);
 	/* the bitmap's own frames are live too */
@@ -35,7 +44,10 @@ static void shadow_init(struct shadow *sh)
 
 static void shadow_done(struct shadow *sh)
 {
-	free_pages((unsigned long)sh->bits, sh->order);
+	if (sh->order <= MM_MAX_ORDER)
+		free_pages((unsigned long)sh->bits, sh->order);
+	else
+		contigfree(sh->bits, MM_PAGE_SIZE << sh->order, M_SHADOW);
 }
 
 /* Checks a fresh block: aligned, in one span of an allowed zone, not
@@ -366,6 +378,26 @@ KTEST(page_alloc, big_config_uses_ram_on_both_sides_of_the_pci_hole)
 
 	held_take_all(&h, kernel);
 	held_for_each(&h, note_block, &c);
+	if (c.below_4g == 0) {
+		/* GFP_KERNEL falls back into DMA32 only above its lowmem
+		 * reserve for NORMAL (NORMAL's frames / 256): from about 512
+		 * GiB of RAM on, that is all of DMA32, and GFP_DMA32 is the
+		 * way below 4 GiB */
+		for (unsigned int n = 0; n < num_online_nodes(); n++) {
+			const struct zone *d = &mm_zones[mm_zone_slot(n, ZONE_DMA32)];
+			if (!d->managed)
+				continue;
+			ktest_printf("# node %u DMA32: %llu free, lowmem_reserve for "
+				     "NORMAL %llu: GFP_KERNEL got none of it; "
+				     "taking GFP_DMA32 too\n", n,
+				     (unsigned long long)d->free,
+				     (unsigned long long)d->lowmem_reserve[ZONE_NORMAL]);
+			KT_EXPECT(d->free < 1 + d->min_mark[ZONE_NORMAL]);
+		}
+		held_take_all(&h, kernel | GFP_DMA32);
+		c = (struct hole_check){ 0, 0, 0 };
+		held_for_each(&h, note_block, &c);
+	}
 	ktest_printf("# blocks below 4 GiB %llu, above %llu\n",
 		     (unsigned long long)c.below_4g, (unsigned long long)c.above_4g);
 	KT_EXPECT(c.below_4g > 0);
