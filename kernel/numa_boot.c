@@ -34,8 +34,12 @@ void numa_report(void)
 	const struct numa_info *t = numa_topology();
 	char buf[SMP_MAX_CPUS * 11 + 1];
 
-	printk("numa: %u node%s (%s)\n", t->nodes, t->nodes == 1 ? "" : "s",
-	       t->from_srat ? "from the SRAT" : "no usable SRAT");
+	if (!t->from_srat) { /* nothing to list: the SRAT names the RAM */
+		printk("numa: 1 node (no usable SRAT): all RAM and CPUs on node 0\n");
+		return;
+	}
+	printk("numa: %u node%s (from the SRAT)\n", t->nodes,
+	       t->nodes == 1 ? "" : "s");
 	for (unsigned int n = 0; n < t->nodes; n++) {
 		size_t used = 0;
 		buf[0] = '\0';
