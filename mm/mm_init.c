@@ -45,6 +45,7 @@ void mm_init_numa(const struct mm_range *map, size_t map_len,
 	mm_memmap_release_early();
 	mm_nodes_init(); /* CPUs' nodes, distances: needs the zones' RAM */
 	mm_zone_setup_watermarks();
+	mm_nodes_set_pcp(); /* the per-CPU lists' node and first zones */
 	mm_slab_init();    /* the slab allocator (mm/slab/slab_cache.c) */
 	mm_kmalloc_init(); /* its size classes (mm/slab/kmalloc.c) */
 	mm_contig_init(); /* contigmalloc: malloc type statistics (mm/contig/contig.c) */

@@ -259,6 +259,26 @@ static void reserve_bytes(uint64_t start, uint64_t length)
 		      (end >> MM_PAGE_SHIFT) + ((end & (MM_PAGE_SIZE - 1)) != 0));
 }
 
+unsigned int mm_zone_runs;
+uint64_t mm_zone_run_start[MM_MAX_SPANS + 1];
+uint16_t mm_zone_run_slot[MM_MAX_SPANS];
+
+/* index_zone's runs: consecutive spans of one slot merged. */
+static void build_zone_runs(void)
+{
+	mm_zone_runs = 0;
+	for (size_t i = 0; i < nspans; i++) {
+		if (mm_zone_runs && mm_zone_run_slot[mm_zone_runs - 1] == spans[i].zone)
+			continue;
+		mm_zone_run_start[mm_zone_runs] = spans[i].first_index;
+		mm_zone_run_slot[mm_zone_runs++] = (uint16_t)spans[i].zone;
+	}
+	for (unsigned int k = mm_zone_runs; k <= MM_MAX_SPANS; k++)
+		mm_zone_run_start[k] = UINT64_MAX;
+	if (mm_zone_runs)
+		mm_zone_run_start[0] = 0;
+}
+
 static void build_spans(void)
 {
 	static const uint64_t edges[] = { ZONE_DMA_END_PFN, ZONE_DMA32_END_PFN,
@@ -334,6 +354,7 @@ void mm_memmap_setup(const struct mm_range *map, size_t n,
 	 * and PS_PRIV_DIRTY has the owner word cleared at its first use. */
 	__builtin_memset(mm_page_state, PS_TAIL | PS_PRIV_DIRTY, mm_nr_frames);
 	build_spans();
+	build_zone_runs();
 }
 
 /* Frames the early allocator did not keep free are reserved (firmware,

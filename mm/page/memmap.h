@@ -118,10 +118,24 @@ static inline struct page *pa_to_page(uint64_t pa)
 	return span_pa_to_page(s, pa);
 }
 
-/* The zone slot of the frame at global index idx (< mm_nr_frames). */
+/* Global indices grow with the pfn, so the frames of a zone slot are a few
+ * runs of indices (one per zone on one node): run k starts at index
+ * mm_zone_run_start[k] and is slot mm_zone_run_slot[k]; the starts after
+ * the last run are UINT64_MAX. */
+extern unsigned int mm_zone_runs;
+extern uint64_t mm_zone_run_start[MM_MAX_SPANS + 1];
+extern uint16_t mm_zone_run_slot[MM_MAX_SPANS];
+
+/* The zone slot of the frame at global index idx (< mm_nr_frames): on one
+ * node two compares, as the free fast path wants. */
 static inline unsigned int index_zone(uint64_t idx)
 {
-	return index_to_span(idx)->zone;
+	unsigned int k = (idx >= mm_zone_run_start[1]) + (idx >= mm_zone_run_start[2]);
+
+	if (__builtin_expect(k == 2, 0))
+		while (idx >= mm_zone_run_start[k + 1])
+			k++;
+	return mm_zone_run_slot[k];
 }
 
 static inline uint64_t page_index(const struct page *page)

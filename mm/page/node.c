@@ -136,6 +136,13 @@ void mm_node_cpu_online(unsigned int cpu)
 					 cpu, mm_pcp_node(cpu), pcp);
 	__atomic_store_n(&mm_cpu_node[cpu], (uint8_t)node, __ATOMIC_RELAXED);
 	__atomic_store_n(&mm_cpu_pcp_node[cpu], (uint8_t)pcp, __ATOMIC_RELAXED);
+	mm_pcp_set_node(cpu, pcp, pcp == node);
+}
+
+void mm_nodes_set_pcp(void)
+{
+	for (unsigned int c = 0; c < MM_MAX_CPUS; c++)
+		mm_pcp_set_node(c, mm_pcp_node(c), mm_pcp_node(c) == mm_cpu_node[c]);
 }
 
 unsigned int mm_request_node(int nid, const char *fn)

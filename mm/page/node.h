@@ -32,6 +32,9 @@ void mm_nodes_reset(void);
 void mm_nodes_note(uint32_t node, size_t entry);
 /* After the zones are sized: the CPUs' nodes, the distances, the orders. */
 void mm_nodes_init(void);
+/* Every CPU's per-CPU list fields for its node (mm_init, once the zones'
+ * first zones are known). */
+void mm_nodes_set_pcp(void);
 /* A CPU that came online: its node again (the port may have learnt it). */
 void mm_node_cpu_online(unsigned int cpu);
 

@@ -318,7 +318,7 @@ alloc_pages_slow(gfp_t gfp, unsigned int order, unsigned int node)
 	struct page *page = NULL;
 
 	gfp_check("alloc_pages", gfp);
-	unsigned int pcp_node = mm_pcp_node(mm_this_cpu_slow());
+	unsigned int cpu = mm_this_cpu_slow(), pcp_node = mm_pcp_node(cpu);
 	/* the per-CPU list first when it holds the zonelist's first zone:
 	 * the request's node is this CPU's (or, for a CPU of a node without
 	 * RAM, its lists' node is where the walk starts) */
@@ -329,7 +329,7 @@ alloc_pages_slow(gfp_t gfp, unsigned int order, unsigned int node)
 		unsigned int z = mm_first_zone[pcp_node][c];
 
 		if (z != MM_NO_ZONE)
-			page = pcp_take(z, gfp, c);
+			page = pcp_take(cpu, z, gfp, c);
 	}
 	if (!page && order <= MM_MAX_ORDER) {
 		page = get_page_from_freelist(gfp, order, node);
@@ -362,16 +362,19 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 	if (order == 0 && mm_pcp_enabled &&
 	    !(gfp & (~___GFP_BITS_MASK | __GFP_DMA | __GFP_DMA32 |
 		     __GFP_NOFAIL | __GFP_ZERO))) {
-		unsigned int cpu = mm_this_cpu(), node = mm_pcp_node(cpu);
-		unsigned int z = mm_first_zone[node][ZONE_NORMAL];
+		unsigned int cpu = mm_this_cpu();
+		const struct pcp_cpu *pc = &mm_pcp[cpu];
+		unsigned int z = __atomic_load_n(&pc->first_zone[ZONE_NORMAL],
+						 __ATOMIC_RELAXED);
 		struct page *page;
 
 		/* __GFP_THISNODE: the lists hold this CPU's node's frames,
 		 * unless its node has no RAM (then the request must fail) */
 		if ((gfp & __GFP_THISNODE) &&
-		    node != __atomic_load_n(&mm_cpu_node[cpu], __ATOMIC_RELAXED))
+		    !__atomic_load_n(&pc->own_node, __ATOMIC_RELAXED))
 			z = MM_NO_ZONE;
-		if (z != MM_NO_ZONE && (page = pcp_take(z, gfp, ZONE_NORMAL))) {
+		if (z != MM_NO_ZONE &&
+		    (page = pcp_take(cpu, z, gfp, ZONE_NORMAL))) {
 			if (MM_DEBUG)
 				check_poison(page, 0);
 			page->private = 0;

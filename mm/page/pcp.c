@@ -102,6 +102,10 @@ struct page *mm_pcp_alloc(struct zone *z, gfp_t gfp, enum zone_type classzone)
 	unsigned long irq = mm_port_irq_save();
 	struct pcp_list *l = &mm_pcp[mm_this_cpu_slow()].list[z->type];
 
+	MM_ASSERT(z->node == mm_pcp_node(mm_this_cpu_raw()), "mm_pcp_alloc: zone "
+		  "of node %u on the lists of node %u", z->node,
+		  mm_pcp_node(mm_this_cpu_raw()));
+
 	if (!zone_watermark_ok(z, mark, 0)) {
 		mm_port_irq_restore(irq);
 		return NULL;
@@ -131,6 +135,33 @@ struct page *mm_pcp_alloc(struct zone *z, gfp_t gfp, enum zone_type classzone)
 	}
 	mm_port_irq_restore(irq);
 	return page;
+}
+
+void mm_pcp_set_node(unsigned int cpu, unsigned int pcp_node, bool own_node)
+{
+	struct pcp_cpu *pc = &mm_pcp[cpu];
+
+	__atomic_store_n(&pc->slot_base, (uint16_t)mm_zone_slot(pcp_node, ZONE_DMA),
+			 __ATOMIC_RELAXED);
+	for (int c = 0; c < MM_NR_ZONES; c++)
+		__atomic_store_n(&pc->first_zone[c], mm_first_zone[pcp_node][c],
+				 __ATOMIC_RELAXED);
+	__atomic_store_n(&pc->own_node, (uint8_t)own_node, __ATOMIC_RELAXED);
+	for (int t = 0; t < MM_NR_ZONES; t++)
+		__atomic_store_n(&pc->list[t].high,
+				 __atomic_load_n(&mm_zones[mm_zone_slot(pcp_node,
+						 (enum zone_type)t)].pcp_high, __ATOMIC_RELAXED),
+				 __ATOMIC_RELAXED);
+}
+
+void mm_pcp_set_high(const struct zone *z)
+{
+	uint32_t high = __atomic_load_n(&z->pcp_high, __ATOMIC_RELAXED);
+
+	for (unsigned int c = 0; c < MM_MAX_CPUS; c++)
+		if (mm_pcp_node(c) == z->node)
+			__atomic_store_n(&mm_pcp[c].list[z->type].high, high,
+					 __ATOMIC_RELAXED);
 }
 
 void mm_pcp_free_other_node(unsigned int zone, uint64_t idx, uint8_t st)

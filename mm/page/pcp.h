@@ -36,14 +36,28 @@ _Static_assert(PCP_HIGH_MAX + 1 <= PCP_SLOTS && PCP_BATCH_MAX <= PCP_SLOTS,
 struct pcp_list {
 	uint32_t head;  /* position after the hot end (wraps) */
 	uint32_t count; /* frames on the list */
+	uint32_t high;  /* its zone's pcp_high, copied here for the free path */
 	uint32_t slot[PCP_SLOTS];
-};
+} __attribute__((aligned(2048)));
 
 /* A CPU's lists, one per zone type, hold frames of one node only: the
- * CPU's pcp node (page/node.h). */
+ * CPU's pcp node (page/node.h). list[t] holds zone slot slot_base + t;
+ * first_zone[c] is that node's first zone with RAM from type c down
+ * (MM_NO_ZONE: none); own_node is whether it is the CPU's own node (a CPU
+ * of a node without RAM has another's). Set by mm_init and mm_cpu_online
+ * (relaxed atomics), read by the owner's fast paths beside its lists. */
 struct pcp_cpu {
+	/* Every stride a power of two (a list is 2 KiB, a CPU's lists and
+	 * fields 8 KiB: 512 KiB for MM_MAX_CPUS): the fast paths index them
+	 * by shifts, where 1 KiB + 12-byte lists cost an order-0 pair about
+	 * 1.3 ns of multiplies (README, Benchmarks). */
 	struct pcp_list list[MM_NR_ZONES];
-} __attribute__((aligned(64)));
+	uint16_t slot_base;
+	uint16_t first_zone[MM_NR_ZONES];
+	uint8_t own_node;
+} __attribute__((aligned(8192)));
+_Static_assert(sizeof(struct pcp_list) == 2048 && sizeof(struct pcp_cpu) == 8192,
+	       "per-CPU list strides are powers of two");
 
 extern struct pcp_cpu mm_pcp[MM_MAX_CPUS];
 
@@ -60,6 +74,12 @@ void mm_pcp_reset(void);
 /* Gives this CPU's lists back to the buddy lists (any context); returns
  * the frames moved. drain_all_pages() runs it on every CPU. */
 unsigned long mm_pcp_drain_local(void);
+/* CPU cpu's slot_base, first_zone and own_node from the nodes and zones
+ * (mm_init after the watermarks; mm_cpu_online). */
+void mm_pcp_set_node(unsigned int cpu, unsigned int pcp_node, bool own_node);
+/* Every list of zone z gets its current pcp_high (mm_zone_set_pcp_limits). */
+void mm_pcp_set_high(const struct zone *z);
+
 /* Gives a dead CPU's lists back (mm_cpu_dead: it runs no mm code). */
 unsigned long mm_pcp_drain_dead_cpu(unsigned int cpu);
 
@@ -126,16 +146,18 @@ static inline void pcp_mark_alloc(uint64_t idx)
 		ps_store(idx, ps_make(0, PS_ALLOC, 0));
 }
 
-/* Fast path: a frame from this CPU's list of zone z (a zone of its pcp
- * node) for a request whose first zone is classzone, or NULL when the list
- * is empty or the zone's buddy lists are not above min + lowmem_reserve
- * (then mm_pcp_alloc decides, with the request's own mark). */
-static inline struct page *pcp_take(unsigned int z, gfp_t gfp,
+/* Fast path: a frame from CPU cpu's (this CPU's) list of zone z, a zone of
+ * its pcp node, for a request whose first zone is classzone, or NULL when
+ * the list is empty or the zone's buddy lists are not above min +
+ * lowmem_reserve (then mm_pcp_alloc decides, with the request's own mark). */
+static inline struct page *pcp_take(unsigned int cpu, unsigned int z, gfp_t gfp,
 				    enum zone_type classzone)
 {
 	const struct zone *zone = &mm_zones[z];
+	struct pcp_cpu *pc = &mm_pcp[cpu];
 	unsigned long irq = mm_port_irq_save();
-	struct pcp_list *l = &mm_pcp[mm_this_cpu()].list[zone->type];
+	struct pcp_list *l =
+		&pc->list[z - __atomic_load_n(&pc->slot_base, __ATOMIC_RELAXED)];
 	struct page *page = NULL;
 
 	if (l->count && __atomic_load_n(&zone->free, __ATOMIC_RELAXED) >
@@ -154,23 +176,24 @@ static inline struct page *pcp_take(unsigned int z, gfp_t gfp,
  * node than the lists hold goes to its buddy lists instead. */
 static inline void pcp_free(unsigned int z, uint64_t idx, uint8_t st)
 {
-	const struct zone *zone = &mm_zones[z];
-	unsigned long irq = mm_port_irq_save();
 	unsigned int cpu = mm_this_cpu();
+	struct pcp_cpu *pc = &mm_pcp[cpu];
+	/* wraps for a lower node's slot */
+	unsigned int t = z - __atomic_load_n(&pc->slot_base, __ATOMIC_RELAXED);
 
-	if (__builtin_expect(zone->node != mm_pcp_node(cpu), 0)) {
-		mm_port_irq_restore(irq);
+	if (__builtin_expect(t >= MM_NR_ZONES, 0)) {
 		mm_pcp_free_other_node(z, idx, st);
 		return;
 	}
-	struct pcp_list *l = &mm_pcp[cpu].list[zone->type];
+	unsigned long irq = mm_port_irq_save();
+	struct pcp_list *l = &pc->list[t];
 	uint32_t head = l->head, n = l->count + 1;
 
 	ps_store(idx, ps_make(st, PS_PCP, 0));
 	*pcp_slot(l, head) = (uint32_t)idx;
 	l->head = head + 1;
 	pcp_set_count(l, n);
-	if (n > __atomic_load_n(&zone->pcp_high, __ATOMIC_RELAXED))
+	if (n > __atomic_load_n(&l->high, __ATOMIC_RELAXED))
 		mm_pcp_drain_batch(l, z);
 	mm_port_irq_restore(irq);
 }

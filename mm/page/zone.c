@@ -29,6 +29,7 @@
 
 #include "core.h"
 #include "page/memmap.h"
+#include "page/pcp.h"
 #include "page/zone.h"
 
 struct zone mm_zones[MM_NR_ZONE_SLOTS];
@@ -167,6 +168,7 @@ void mm_zone_set_pcp_limits(unsigned int cpus)
 		/* read by every CPU's fast path without the lock */
 		__atomic_store_n(&z->pcp_batch, (uint32_t)batch, __ATOMIC_RELAXED);
 		__atomic_store_n(&z->pcp_high, (uint32_t)high, __ATOMIC_RELAXED);
+		mm_pcp_set_high(z);
 	}
 }
 

@@ -147,4 +147,8 @@ KTEST(page_private, index_zone_matches_the_spans)
 		KT_EXPECT_EQ(index_zone(s->first_index + s->nr_frames - 1), s->zone);
 	}
 	KT_EXPECT(mm_span_count() > 0);
+	KT_EXPECT(mm_zone_runs >= 1 && mm_zone_runs <= mm_span_count());
+	for (unsigned int k = 1; k < mm_zone_runs; k++)
+		KT_EXPECT(mm_zone_run_start[k - 1] < mm_zone_run_start[k]);
+	KT_EXPECT_EQ(mm_zone_run_start[mm_zone_runs], UINT64_MAX);
 }
