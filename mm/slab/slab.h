@@ -300,6 +300,12 @@ extern struct kmem_cache mm_slab_cache_cache;     /* struct kmem_cache */
 struct kmem_cache *mm_slab_cache_of(const void *obj, const char *fn);
 /* The descriptor of the slab holding obj, an object of s (slow paths). */
 struct slab *mm_slab_of_object(struct kmem_cache *s, const void *obj);
+/* ---- mm/slab/slab_life.c ---- */
+/* A new slab on node (NUMA_NO_NODE: this CPU's, as alloc_pages), or on
+ * another node when node has no room and gfp lacks __GFP_THISNODE; on no
+ * list yet. NULL when no frames (or no descriptor) can be had. */
+struct slab *mm_slab_new(struct kmem_cache *s, gfp_t gfp, int node);
+
 /* Page-private value of a frame, or 0 when obj is not managed RAM. */
 unsigned long mm_slab_page_private_of(const void *obj);
 /* The locked paths behind the per-CPU arrays. */
