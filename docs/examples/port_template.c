@@ -103,8 +103,8 @@ void mm_port_call_on_cpu(unsigned int cpu, void (*fn)(void *arg), void *arg)
 /* ---- NUMA ----
  * The node of each CPU (0 .. MM_MAX_NUMNODES - 1) and the distance between
  * nodes (10 = local), asked in mm_init() for every counted CPU and in
- * mm_cpu_online(). The nodes of memory come with mm_init()'s map (struct
- * mm_range.node). YOUR KERNEL on a NUMA machine: the ACPI SRAT's
+ * mm_cpu_online(). The nodes of memory come with mm_init_numa()'s node
+ * entries (struct mm_node_range). YOUR KERNEL on a NUMA machine: the SRAT's
  * proximity domain of the CPU's APIC id, and the SLIT's entry. */
 unsigned int mm_port_cpu_node(unsigned int cpu)
 {

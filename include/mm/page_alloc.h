@@ -35,8 +35,8 @@
 #define PAGE_SHIFT MM_PAGE_SHIFT
 #define PAGE_SIZE MM_PAGE_SIZE
 #define NUMA_NO_NODE (-1)
-/* NUMA nodes mm/ can serve: node ids 0 .. MM_MAX_NUMNODES - 1 (a map entry
- * or a CPU on a node beyond that panics in mm_init, naming it). */
+/* NUMA nodes mm/ can serve: node ids 0 .. MM_MAX_NUMNODES - 1 (a node entry
+ * of mm_init_numa or a CPU on a node beyond that panics, naming it). */
 #ifndef MM_MAX_NUMNODES
 #define MM_MAX_NUMNODES 8
 #endif
@@ -152,10 +152,12 @@ void mm_set_page_private(struct page *page, unsigned long v);
 unsigned long mm_nr_free_pages(void);
 
 /* ---- NUMA nodes ----
- * page_to_nid - the node of a frame (the node of its mm_init map entry).
+ * page_to_nid - the node of a frame (its mm_init_numa node entry's; 0
+ * where none covers it).
  * numa_node_id - this CPU's node (mm_port_cpu_node at mm_init or
  * mm_cpu_online). num_online_nodes - nodes of this machine: 1 + the highest
- * node id of the map and the CPUs (a node may have CPUs and no RAM).
+ * node id of the node entries and the CPUs (a node may have CPUs and no
+ * RAM).
  * nr_free_pages_node - nr_free_pages() of one node's zones.
  */
 int mm_page_to_nid(const struct page *page);

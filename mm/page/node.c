@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * NUMA nodes. The map's entries carry their node (struct mm_range.node),
- * the port says each CPU's node and the distances (ACPI SRAT and SLIT on a
- * PC). Every node has its own three zones (page/zone.h); a request walks
+ * NUMA nodes. mm_init_numa's node entries say which node each range of
+ * physical memory is on, the port says each CPU's node and the distances
+ * (ACPI SRAT and SLIT on a PC). Every node has its own three zones (page/zone.h); a request walks
  * the zones of its node, then those of the other nodes nearest first,
  * which is Linux's node-ordered zonelist. A CPU's per-CPU lists hold
  * frames of one node only, its own or, for a CPU of a node without RAM,

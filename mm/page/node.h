@@ -14,7 +14,7 @@
 #include <mm/page_alloc.h>
 #include <mm/port.h>
 
-/* 1 + the highest node id of the map and the CPUs. */
+/* 1 + the highest node id of the node entries and the CPUs. */
 extern unsigned int mm_nr_nodes;
 /* Node n's zonelist order: n, then the others nearest first (distance,
  * then id); mm_nr_nodes entries. */
@@ -28,7 +28,8 @@ extern uint8_t mm_cpu_node[MM_MAX_CPUS];
 extern uint8_t mm_cpu_pcp_node[MM_MAX_CPUS];
 
 void mm_nodes_reset(void);
-/* A map entry's node: panics, naming it, beyond MM_MAX_NUMNODES. */
+/* A node entry's node (mm_init_numa): panics, naming the entry, beyond
+ * MM_MAX_NUMNODES. */
 void mm_nodes_note(uint32_t node, size_t entry);
 /* After the zones are sized: the CPUs' nodes, the distances, the orders. */
 void mm_nodes_init(void);

@@ -268,7 +268,10 @@ unsigned long mm_pcp_count_all(void)
 {
 	unsigned long n = 0;
 
-	for (int z = 0; z < MM_NR_ZONE_SLOTS; z++)
-		n += mm_pcp_zone_count(&mm_zones[z]);
+	/* every list of every CPU once (a walk per zone slot would read each
+	 * CPU's node MM_NR_ZONE_SLOTS times for the same sum) */
+	for (unsigned int c = 0, cpus = mm_cpus_running(); c < cpus; c++)
+		for (int t = 0; t < MM_NR_ZONES; t++)
+			n += __atomic_load_n(&mm_pcp[c].list[t].count, __ATOMIC_RELAXED);
 	return n;
 }
