@@ -70,11 +70,6 @@ void mm_port_call_on_cpu(unsigned int cpu, void (*fn)(void *arg), void *arg)
 	smp_call(cpu, fn, arg);
 }
 
-bool mm_port_in_interrupt(void)
-{
-	return this_cpu()->irq_depth != 0;
-}
-
 uint64_t mm_port_now_ns(void)
 {
 	return tsc_now_ns();

@@ -28,4 +28,10 @@ static inline unsigned int mm_port_cpu_id(void)
 	return this_cpu_id();
 }
 
+/* irq_dispatch keeps the depth (kernel/irq.c). */
+static inline bool mm_port_in_interrupt(void)
+{
+	return this_cpu_irq_depth() != 0;
+}
+
 #endif

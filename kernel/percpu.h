@@ -67,6 +67,17 @@ static inline unsigned int this_cpu_id(void)
 	return id;
 }
 
+/* This CPU's interrupt depth (kernel/irq.c), one %gs load. */
+static inline uint32_t this_cpu_irq_depth(void)
+{
+	uint32_t depth;
+
+	__asm__ volatile("movl %%gs:%c1, %0"
+			 : "=r"(depth)
+			 : "i"(offsetof(struct percpu, irq_depth)));
+	return depth;
+}
+
 /* True once percpu_init_bsp() ran: GS is then valid on every CPU that
  * runs kernel code (each AP loads it first thing). */
 bool percpu_ready(void);

@@ -51,9 +51,14 @@ void mm_port_unlock_irqrestore(mm_spinlock_t *lock, unsigned long irq_state);
 /* ---- per-CPU fast-path hooks ----
  * mm_port_irq_save/restore: interrupts off/on on this CPU without a lock
  * (guards per-CPU data). mm_port_cpu_id: this CPU, 0 .. cpu_count - 1.
- * Every per-CPU-list and slab fast path calls these three, so a port may
- * supply them inline: build mm/ with -DMM_PORT_INLINE='"header.h"', a header
- * that defines them as static inline functions with these contracts (this
+ * mm_port_in_interrupt: whether this CPU is in an interrupt handler (or
+ * any context your kernel forbids waiting in); interrupt handlers take the
+ * slab's locked path instead of the per-CPU arrays, mm/ never waits for
+ * other CPUs there, and debug builds panic on a gfp mask that may reclaim
+ * (GFP_KERNEL) used there.
+ * Every per-CPU-list and slab fast path calls these, so a port may supply
+ * them inline: build mm/ with -DMM_PORT_INLINE='"header.h"', a header that
+ * defines all four as static inline functions with these contracts (this
  * kernel: kernel/mm_port_inline.h; the host: tests/host/mm_port_host_inline.h).
  * Without it they are ordinary functions of the port's file.
  */
@@ -64,6 +69,7 @@ void mm_port_unlock_irqrestore(mm_spinlock_t *lock, unsigned long irq_state);
 unsigned long mm_port_irq_save(void);
 void mm_port_irq_restore(unsigned long irq_state);
 unsigned int mm_port_cpu_id(void);    /* 0 .. mm_port_cpu_count() - 1 */
+bool mm_port_in_interrupt(void);
 #endif
 
 /* ---- CPUs ---- */
@@ -93,10 +99,6 @@ void mm_port_call_on_cpu(unsigned int cpu, void (*fn)(void *arg), void *arg);
 unsigned int mm_port_cpu_node(unsigned int cpu);
 unsigned int mm_port_node_distance(unsigned int a, unsigned int b);
 
-/* Whether this CPU is in an interrupt handler (or any context your kernel
- * forbids waiting in). mm/ never waits for other CPUs there; debug builds
- * panic on a gfp mask that may reclaim (GFP_KERNEL) used there. */
-bool mm_port_in_interrupt(void);
 
 /* ---- time ---- */
 uint64_t mm_port_now_ns(void); /* monotonic; resolution of a microsecond or better */

@@ -50,6 +50,26 @@ const struct mm_span *mm_span_get(size_t i)
 	return i < nspans ? &spans[i] : NULL;
 }
 
+struct mm_pa_window mm_pa_main; /* bytes 0: matches nothing */
+
+/* mm_pa_main becomes the largest region. */
+static void set_pa_main(void)
+{
+	const struct mm_region *best = NULL;
+
+	for (size_t i = 0; i < nregions; i++)
+		if (!best || regions[i].nr_frames > best->nr_frames)
+			best = &regions[i];
+	if (!best)
+		return;
+	mm_pa_main = (struct mm_pa_window){
+		.pa_lo = best->base_pfn << MM_PAGE_SHIFT,
+		.bytes = best->nr_frames << MM_PAGE_SHIFT,
+		.page_bias = (uintptr_t)best->pages -
+			     (uintptr_t)best->base_pfn * sizeof(struct page),
+	};
+}
+
 static const struct mm_span no_span; /* no frames: matches nothing */
 struct mm_span_hint mm_span_hints[MM_MAX_CPUS] = {
 	[0 ... MM_MAX_CPUS - 1] = { &no_span }
@@ -314,6 +334,7 @@ void mm_memmap_setup(const struct mm_range *map, size_t n,
 {
 	for (unsigned int c = 0; c < MM_MAX_CPUS; c++)
 		mm_span_hints[c].span = &no_span;
+	mm_pa_main = (struct mm_pa_window){ 0 };
 	find_regions(map, n);
 	check_node_ranges(nodes, nn);
 	split_regions_by_node(nodes, nn);
@@ -355,6 +376,7 @@ void mm_memmap_setup(const struct mm_range *map, size_t n,
 	__builtin_memset(mm_page_state, PS_TAIL | PS_PRIV_DIRTY, mm_nr_frames);
 	build_spans();
 	build_zone_runs();
+	set_pa_main();
 }
 
 /* Frames the early allocator did not keep free are reserved (firmware,

@@ -63,6 +63,27 @@ const struct mm_span *mm_span_get(size_t i);
 const struct mm_span *mm_pfn_to_span_search(uint64_t pfn);
 const struct mm_span *mm_index_to_span_search(uint64_t idx);
 const struct mm_span *mm_pa_to_span_search(uint64_t pa);
+/* The largest region by physical address, for the lookups by address
+ * (kfree, kmem_cache_free): most slab frames lie in it, and a region's
+ * struct pages are one run of mm_pages (all its spans share one
+ * page_bias), so the free fast paths test it first, with loads from a
+ * fixed address that depend neither on the CPU id nor on the address.
+ * Written only by mm_init(); before it, it matches nothing. */
+struct mm_pa_window {
+	uint64_t pa_lo, bytes;
+	uintptr_t page_bias;
+} __attribute__((aligned(MM_CACHE_LINE)));
+extern struct mm_pa_window mm_pa_main;
+
+/* The struct page of pa when pa lies in mm_pa_main, else NULL. */
+static inline struct page *pa_main_page(uint64_t pa)
+{
+	if (__builtin_expect(pa - mm_pa_main.pa_lo >= mm_pa_main.bytes, 0))
+		return NULL;
+	return (struct page *)(mm_pa_main.page_bias +
+			       (uintptr_t)(pa >> MM_PAGE_SHIFT) * sizeof(struct page));
+}
+
 /* The span of this CPU's last lookup: most lookups hit it. One per CPU,
  * each on its own line, so CPUs working in different spans do not take
  * the line from each other on every miss. Never NULL: before the first hit
@@ -110,6 +131,10 @@ static inline struct page *span_pa_to_page(const struct mm_span *s, uint64_t pa)
 /* The struct page of pa, NULL outside managed RAM. */
 static inline struct page *pa_to_page(uint64_t pa)
 {
+	struct page *page = pa_main_page(pa);
+
+	if (__builtin_expect(page != NULL, 1))
+		return page;
 	const struct mm_span *s = span_hint();
 
 	if (__builtin_expect(pa - s->pa_lo >= s->bytes, 0) &&

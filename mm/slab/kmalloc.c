@@ -29,26 +29,34 @@ static const char *const kmalloc_names[2][KMALLOC_CLASSES] = {
 	  "dma-kmalloc-2k", "dma-kmalloc-4k", "dma-kmalloc-8k" },
 };
 /*
- * The cache for each size, by (size + 7) / 8: byte offsets into
- * kmalloc_caches[0] in units of 64 (struct kmem_cache is 64-byte aligned;
- * 16 bits, as a cache with its per-CPU partial lists is about 2 KiB),
- * so kmalloc's fast path finds its cache with one load and a shift.
- * Built by mm_kmalloc_init().
+ * The cache for each size, by (size + 7) / 8, so that kmalloc's fast path
+ * finds its cache with one load (8 KiB of pointers; a size touches one
+ * line of it). Built by mm_kmalloc_init().
  */
 #define KMALLOC_STEPS (KMALLOC_MAX_CACHE_SIZE / 8 + 1)
-static uint16_t kmalloc_cache_by_step[KMALLOC_STEPS];
-static struct kmem_cache kmalloc_caches[2][KMALLOC_CLASSES];
+static struct kmem_cache *kmalloc_cache_by_step[KMALLOC_STEPS];
 
-/* s points into kmalloc's static caches, so reading it is safe (its magic
- * then tells a cache start from a stray pointer into the array). */
+/* kmalloc's caches, [0] ordinary and [1] GFP_DMA, each in a slot of a
+ * power-of-two size, so that kfree proves a cache pointer from a frame's
+ * page_owner() is one of them with a subtract, a rotate and a compare. */
+#define KMALLOC_SLOT_SHIFT 11
+struct kmalloc_slot {
+	struct kmem_cache s;
+	char pad[(1u << KMALLOC_SLOT_SHIFT) - sizeof(struct kmem_cache)];
+};
+_Static_assert(sizeof(struct kmalloc_slot) == 1u << KMALLOC_SLOT_SHIFT,
+	       "a kmalloc cache slot is a power of two");
+static struct kmalloc_slot kmalloc_caches[2][KMALLOC_CLASSES];
+
+/* s is the start of one of kmalloc's caches (a rotate folds the alignment
+ * test into the range test), so it may be read and trusted. */
 static inline bool kmalloc_is_static_cache(const struct kmem_cache *s)
 {
-	return (uintptr_t)s - (uintptr_t)kmalloc_caches < sizeof(kmalloc_caches);
-}
-_Static_assert(sizeof(struct kmem_cache) % 64 == 0 &&
-	       (KMALLOC_CLASSES - 1) * sizeof(struct kmem_cache) / 64 <= UINT16_MAX,
-	       "kmalloc_cache_by_step holds a cache offset / 64 in 16 bits");
+	uint64_t off = (uintptr_t)s - (uintptr_t)kmalloc_caches;
 
+	off = (off >> KMALLOC_SLOT_SHIFT) | (off << (64 - KMALLOC_SLOT_SHIFT));
+	return off < 2 * KMALLOC_CLASSES;
+}
 _Static_assert(KMALLOC_MAX_CACHE_SIZE == 8192, "classes end at 8 KiB");
 
 /* Size class index of size (1 .. KMALLOC_MAX_CACHE_SIZE): the first
@@ -65,8 +73,7 @@ static unsigned int kmalloc_class(size_t size)
 /* The (non-DMA) cache for size (1 .. KMALLOC_MAX_CACHE_SIZE). */
 static inline struct kmem_cache *kmalloc_cache_for(size_t size)
 {
-	return (struct kmem_cache *)((char *)kmalloc_caches[0] +
-				     (size_t)kmalloc_cache_by_step[(size + 7) >> 3] * 64);
+	return kmalloc_cache_by_step[(size + 7) >> 3];
 }
 
 /* Alignment of a class: the largest power of two dividing it, <= a page. */
@@ -88,19 +95,17 @@ static inline unsigned int order_for(size_t size)
 void mm_kmalloc_init(void)
 {
 	for (size_t step = 1; step < KMALLOC_STEPS; step++)
-		kmalloc_cache_by_step[step] = (uint16_t)(kmalloc_class(step * 8) *
-							sizeof(struct kmem_cache) / 64);
+		kmalloc_cache_by_step[step] = &kmalloc_caches[0][kmalloc_class(step * 8)].s;
 	kmalloc_cache_by_step[0] = kmalloc_cache_by_step[1];
 	for (int dma = 0; dma < 2; dma++)
 		for (int i = 0; i < KMALLOC_CLASSES; i++) {
-			struct kmem_cache *s = &kmalloc_caches[dma][i];
+			struct kmem_cache *s = &kmalloc_caches[dma][i].s;
 			mm_slab_cache_setup(s, kmalloc_names[dma][i], kmalloc_sizes[i],
 					 class_align(kmalloc_sizes[i]),
 					 SLAB_STATIC | (dma ? SLAB_CACHE_DMA : 0), NULL);
 			mm_slab_list_add_cache(s);
 		}
-	mm_slab_trust_static_caches(&kmalloc_caches[0][0],
-				 sizeof(kmalloc_caches) / sizeof(kmalloc_caches[0][0]));
+	mm_slab_trust_static_caches(kmalloc_caches, sizeof(kmalloc_caches));
 }
 
 /* ---- large allocations ---- */
@@ -159,7 +164,7 @@ static struct kmem_cache *kmalloc_slab_for(size_t size, gfp_t gfp, const char *f
 			 "0x%x): use GFP_DMA or alloc_pages", fn, size, gfp);
 	struct kmem_cache *s = kmalloc_cache_for(size);
 	if (gfp & __GFP_DMA) /* the same class in the second row */
-		s += KMALLOC_CLASSES;
+		s = &((struct kmalloc_slot *)s + KMALLOC_CLASSES)->s;
 	return s;
 }
 
@@ -180,6 +185,8 @@ void *kmalloc(size_t size, gfp_t gfp)
 	if (unlikely(size - 1 >= KMALLOC_MAX_CACHE_SIZE ||
 		     (gfp & (__GFP_DMA | __GFP_DMA32 | __GFP_ZERO))))
 		return kmalloc_checked(size, gfp);
+	if (gfp & __GFP_ZERO) /* tested above: the fast path need not */
+		__builtin_unreachable();
 	return slab_alloc_inline(kmalloc_cache_for(size), gfp);
 }
 
@@ -249,7 +256,7 @@ void kfree(const void *p)
 	 * object of another cache, or a word that merely looks like a slab
 	 * tag, takes the checked path (mm_slab_cache_ptr_valid). */
 	if (likely(owner_is_slab(priv) && kmalloc_is_static_cache(s) &&
-		   s->magic == SLAB_CACHE_MAGIC && slab_is_slot_start(s, pa))) {
+		   slab_is_slot_start(s, pa))) {
 		slab_free_push(s, obj, "kfree");
 		return;
 	}

@@ -92,34 +92,55 @@
 #define SLAB_STATE_FREE  0xf4eef4eeull
 
 /*
- * The per-CPU object array ("magazine"): slot[1..avail] are free objects
- * owned by one CPU, slot[avail] the one handed out next; slot[0] is always
- * NULL, so "the last object freed" is slot[avail] even when avail is 0 (the
- * double-free check needs no emptiness test). Discipline (no lock, no atomic
- * instruction): only the owning CPU touches it, and only with `busy` set;
- * code that finds `busy` already set (an interrupt handler that interrupted
- * the owner, or reclaim entered from the owner's own slow path) leaves the
- * array alone and takes the locked path. On one CPU an interrupt runs to
- * completion before the interrupted code resumes, so a compiler barrier
- * orders the flag and the array. busy and avail are stored separately:
- * the next operation's 4-byte load of avail cannot be forwarded from one
- * 8-byte store of both (README, Benchmarks). See mm/slab.c.
+ * The per-CPU object array ("magazine"): slot[base+1 .. avail] are free
+ * objects owned by one CPU, slot[avail] the one handed out next, and
+ * slot[base] is NULL, so a pop finds "empty" by loading the top slot and
+ * "the last object freed" is slot[avail] even when there is none (the
+ * double-free check needs no emptiness test). base is 0 except after a
+ * flush from an interrupt (below).
  *
- * Other CPUs never touch an array. They ask its owner to empty it (a
- * cross-CPU call, which runs on the owner as an interrupt: mm_slab_cpu_empty);
- * an array found busy there is only flagged (flush_pending) and its owner
- * empties it when it next releases it on a slow path (slab_cpu_release).
- * An array is freed only by its own CPU outside any operation on the
- * cache, or by destroy: an interrupt may fall between a fast path's load
- * of s->cpu[cpu] and its claim of busy. avail is read by other CPUs (reports), so it is stored
- * with a relaxed atomic store (a plain mov).
+ * Who touches an array (no lock, no atomic instruction; README, Benchmarks):
+ * - The owner CPU's fast paths, in task context only: a pop reads avail
+ *   and slot[avail] and stores avail - 1; a push reads avail, limit and
+ *   slot[avail], stores the object above it, then avail + 1. No flag: the
+ *   fast paths never call out, so nothing of mm/ runs inside one except an
+ *   interrupt, and interrupt handlers never use the arrays (they allocate
+ *   and free through the slabs, under the cache lock). So the caller must
+ *   not let a second thread run mm code on this CPU while a first is inside
+ *   an mm call (no kernel preemption inside mm calls: docs/EMBEDDING.md).
+ * - The owner's slow paths (refill, flush when full, bulk calls, shrinking
+ *   its own arrays) claim it (slab_cpu_claim): busy set, avail 0 and limit
+ *   0, so that a fast path reached from inside the claim (reclaim calling a
+ *   shrinker that frees) finds it empty and full, takes the slow path and
+ *   finds it busy: it uses the slabs. The claim moves a flush's leftovers
+ *   down to slot[1..] (base back to 0). Released by slab_cpu_release.
+ * - A cross-CPU flush, which runs on the owner as an interrupt
+ *   (mm_slab_cpu_empty), may fall in the middle of a fast path, which has
+ *   read avail (= A) and is about to store A - 1 or A + 1 (slot[A + 1]
+ *   perhaps already written). It takes only slot[base+1 .. A-1], sets
+ *   slot[A-1] to NULL and base to A - 1: slot[A], slot[A + 1] and avail
+ *   are the fast path's, and both of its endings leave a valid array (a
+ *   pop: avail A - 1 = base, empty; a push: slot[A], slot[A + 1]). So a
+ *   flush in an interrupt leaves at most one object; one in task context
+ *   (the owner's own, or a call run while the owner waits) empties it.
+ *   A claimed array is only flagged (flush_pending): the owner empties it
+ *   when it releases the claim.
+ * An interrupt on a CPU runs to completion before the code it interrupted
+ * resumes, so compiler barriers order these. avail and base are read by
+ * other CPUs (reports), so they are stored with relaxed atomic stores (a
+ * plain mov). An array is freed only by its own CPU outside any operation
+ * on the cache (with interrupts off, so no flush reaches it meanwhile), or
+ * by destroy.
  */
 struct kmem_cpu_cache {
-	uint32_t busy;
-	uint32_t avail;
-	uint32_t limit;
+	uint32_t avail;         /* the top: slot[avail] goes next */
+	uint32_t limit;         /* a push above it takes the slow path; 0 claimed */
+	uint32_t base;          /* slot[base] is NULL; objects above it */
+	uint32_t busy;          /* claimed by a slow path of its owner */
+	uint32_t cap;           /* limit when not claimed */
 	uint32_t batch;         /* objects moved per refill or flush */
-	uint32_t flush_pending; /* set by a flush that found it busy */
+	uint32_t flush_pending; /* set by a flush that found it claimed */
+	uint32_t unused;
 	void *slot[];           /* slot[0] = NULL, then the objects */
 };
 #define SLAB_CPU_LIMIT_MAX 120
@@ -134,6 +155,11 @@ static inline void **cpu_objs(struct kmem_cpu_cache *c)
 static inline void slab_cpu_set_avail(struct kmem_cpu_cache *c, uint32_t n)
 {
 	__atomic_store_n(&c->avail, n, __ATOMIC_RELAXED);
+}
+
+static inline void slab_cpu_set_base(struct kmem_cpu_cache *c, uint32_t n)
+{
+	__atomic_store_n(&c->base, n, __ATOMIC_RELAXED);
 }
 
 /*
@@ -323,19 +349,23 @@ _Noreturn void mm_slab_bad_pointer(const void *obj, const char *fn);
  * instead of being followed.
  */
 bool mm_slab_cache_ptr_valid(const struct kmem_cache *s);
-/* Caches in static storage [first, first + n) are caches (mm_kmalloc_init). */
-void mm_slab_trust_static_caches(const struct kmem_cache *first, size_t n);
+/* Static storage [start, start + bytes) holds caches (mm_kmalloc_init):
+ * a pointer into it may be read; its magic tells a cache start. */
+void mm_slab_trust_static_caches(const void *start, size_t bytes);
 _Noreturn void mm_slab_bad_free(struct kmem_cache *s, struct kmem_cache *owner,
 			     const void *obj, const char *fn);
-_Noreturn void mm_slab_double_free(struct kmem_cache *s, const void *obj,
-				const char *fn);
+/* Panics naming fn, obj and the cache. Declared as returning, so that the
+ * free fast paths reach it with a jump and keep no stack frame. */
+void mm_slab_double_free(struct kmem_cache *s, const void *obj, const char *fn);
 /* Empties this CPU's array of s into the slabs (interrupts off: the
- * owner's side of a cross-CPU flush); a busy array is flagged instead.
+ * owner's side of a cross-CPU flush): all of it in task context, all but
+ * the top object in an interrupt handler (which may have interrupted a
+ * fast path); a claimed array is flagged instead.
  * Returns the frames of slabs this freed (beyond the SLAB_EMPTY_KEEP kept). */
 unsigned long mm_slab_cpu_empty(struct kmem_cache *s);
 /* Empties the array and gives it back to its cache too: only for the
  * calling CPU outside any operation on s (shrinking from task context,
- * destroy). A busy array is flagged and kept. Returns frames freed. */
+ * destroy). A claimed array is flagged and kept. Returns frames freed. */
 unsigned long mm_slab_cpu_drop(struct kmem_cache *s);
 /* Empties every CPU's array of s (NULL: of every cache), each on its own
  * CPU through a cross-CPU call; this CPU's arrays are dropped. May wait:
@@ -345,7 +375,8 @@ unsigned long mm_slab_flush_cpu_arrays(struct kmem_cache *s);
 unsigned long mm_slab_cpu_array_release(struct kmem_cache *s, struct kmem_cpu_cache *c);
 /* Gives every array of a dead CPU back (mm_cpu_dead). */
 void mm_slab_release_dead_cpu(unsigned int cpu);
-/* The owner's deferred flush of a flagged array; releases busy. */
+/* The owner's flush of an array a flush found claimed (after the claim
+ * ends: slab_cpu_release). */
 void mm_slab_cpu_flush_deferred(struct kmem_cache *s, struct kmem_cpu_cache *c);
 /* Detaches up to max_frames frames' worth of empty slabs from s onto *out
  * (chained through next). Returns frames detached. */
@@ -427,6 +458,9 @@ static inline void mm_slab_debug_on_free(struct kmem_cache *s, void *obj,
 extern const struct page mm_slab_no_page;
 static inline const struct page *slab_pa_to_page_hinted(uint64_t pa)
 {
+	if (likely(pa - mm_pa_main.pa_lo < mm_pa_main.bytes))
+		return (const struct page *)(mm_pa_main.page_bias +
+			(uintptr_t)(pa >> MM_PAGE_SHIFT) * sizeof(struct page));
 	const struct mm_span *sp = span_hint();
 
 	if (unlikely(pa - sp->pa_lo >= sp->bytes))
@@ -470,42 +504,77 @@ static inline bool slab_is_object_start(const struct kmem_cache *s,
 	return slab_is_slot_start(s, mm_port_virt_to_phys(obj));
 }
 
-/* Ends the owner's use of its array on a slow path: clears busy, or
- * first runs the flush a cross-CPU call asked for meanwhile. The fast
- * paths only clear busy (the check would cost them a call they otherwise
- * never make): a flag left by a flush that interrupted one waits for the
- * next slow path, or the next flush, which finds the array free. */
-static inline void slab_cpu_release(struct kmem_cache *s, struct kmem_cpu_cache *c)
+/*
+ * Claims this CPU's array c for a slow path of its owner (task context):
+ * false if it is claimed already (a slow path further up this CPU's stack
+ * holds it). Otherwise its n objects are moved to cpu_objs(c)[0 .. n) and
+ * it looks empty and full to the fast paths until slab_cpu_release.
+ */
+static inline bool slab_cpu_claim(struct kmem_cpu_cache *c, uint32_t *n)
 {
+	if (c->busy)
+		return false;
+	c->busy = 1;
+	slab_barrier(); /* from here a flush only flags it */
+	uint32_t top = c->avail, base = c->base;
+	slab_cpu_set_avail(c, 0);
+	c->limit = 0;
+	if (unlikely(base != 0)) { /* what a flush in an interrupt left */
+		__builtin_memmove(cpu_objs(c), cpu_objs(c) + base,
+				  (top - base) * sizeof(void *));
+		slab_cpu_set_base(c, 0);
+	}
+	*n = top - base;
 	slab_barrier();
-	if (unlikely(c->flush_pending))
-		mm_slab_cpu_flush_deferred(s, c);
-	else
-		c->busy = 0;
+	return true;
 }
 
-/* The fast paths' release. */
-static inline void slab_cpu_release_fast(struct kmem_cpu_cache *c)
+/* Ends a claim with cpu_objs(c)[0 .. n) in the array, or first empties it
+ * when a flush asked for that meanwhile. */
+static inline void slab_cpu_release(struct kmem_cache *s, struct kmem_cpu_cache *c,
+				    uint32_t n)
 {
+	slab_barrier();
+	c->limit = c->cap;
+	slab_cpu_set_avail(c, n);
 	slab_barrier();
 	c->busy = 0;
+	slab_barrier(); /* a flush from here on empties it itself */
+	if (unlikely(c->flush_pending))
+		mm_slab_cpu_flush_deferred(s, c);
 }
 
-/* Pops from this CPU's array; NULL when it is missing, empty or busy. */
+/* This CPU's array of s for a fast path, NULL when it has none or when
+ * the caller is an interrupt handler (which uses the slabs). An id out of
+ * range finds none too: the slow path the caller then takes reads the id
+ * through mm_this_cpu_slow(), which panics naming it (so the fast paths
+ * keep no stack frame for the panic call). Debug builds check at once,
+ * online state included. */
+static inline struct kmem_cpu_cache *slab_this_cpu_array(struct kmem_cache *s)
+{
+	if (unlikely(mm_port_in_interrupt()))
+		return NULL;
+	if (MM_DEBUG)
+		return s->cpu[mm_this_cpu()];
+	unsigned int cpu = mm_port_cpu_id();
+
+	return likely(cpu < MM_MAX_CPUS) ? s->cpu[cpu] : NULL;
+}
+
+/* Pops from this CPU's array; NULL when it is missing or empty, or in an
+ * interrupt handler. */
 static inline void *slab_cpu_pop(struct kmem_cache *s)
 {
-	struct kmem_cpu_cache *c = s->cpu[mm_this_cpu()];
+	struct kmem_cpu_cache *c = slab_this_cpu_array(s);
 
-	if (likely(c != NULL && !c->busy)) {
-		c->busy = 1;
-		slab_barrier();
+	if (likely(c != NULL)) {
 		uint32_t n = c->avail;
-		void *obj = c->slot[n]; /* slot[0] is NULL: empty */
-		if (likely(obj != NULL))
-			n--;
-		slab_cpu_set_avail(c, n);
-		slab_cpu_release_fast(c);
-		return obj;
+		void *obj = c->slot[n]; /* slot[base] is NULL: empty */
+		if (likely(obj != NULL)) {
+			slab_barrier();
+			slab_cpu_set_avail(c, n - 1);
+			return obj;
+		}
 	}
 	return NULL;
 }
@@ -527,29 +596,28 @@ static inline void *slab_alloc_inline(struct kmem_cache *s, gfp_t gfp)
 
 /*
  * Frees obj, which the caller checked is an object start of s: pushes it on
- * this CPU's array, or takes the locked path when the array is missing, busy
- * or full. Panics when obj is the last object freed (a double free in a row).
+ * this CPU's array, or takes the slow path when the array is missing, full
+ * or claimed, or in an interrupt handler. Panics when obj is the last object freed (a double free in a row).
  */
 static inline void slab_free_push(struct kmem_cache *s, void *obj,
 				  const char *fn)
 {
 	mm_slab_debug_on_free(s, obj, fn);
 
-	struct kmem_cpu_cache *c = s->cpu[mm_this_cpu()];
-	if (likely(c != NULL && !c->busy)) {
-		c->busy = 1;
-		slab_barrier();
+	struct kmem_cpu_cache *c = slab_this_cpu_array(s);
+	if (likely(c != NULL)) {
 		uint32_t n = c->avail;
 		void *top = c->slot[n]; /* the last object freed, or NULL */
 		if (likely(n < c->limit && top != obj)) {
 			c->slot[n + 1] = obj;
+			slab_barrier(); /* the slot before the count */
 			slab_cpu_set_avail(c, n + 1);
-			slab_cpu_release_fast(c);
 			return;
 		}
-		slab_cpu_release_fast(c);
-		if (top == obj) /* the last object freed, freed again */
+		if (top == obj) { /* the last object freed, freed again */
 			mm_slab_double_free(s, obj, fn);
+			return;
+		}
 	}
 	mm_slab_free_slow(s, obj);
 }

@@ -12,21 +12,23 @@ size_t kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t n, void **p
 {
 	gfp_check_context("kmem_cache_alloc_bulk", gfp);
 	unsigned int cpu = mm_this_cpu();
-	struct kmem_cpu_cache *c = s->cpu[cpu];
+	struct kmem_cpu_cache *c = NULL;
 	size_t done = 0;
+	uint32_t have;
 
 	/* A CPU that allocates in bulk gets an array like any other, so the
-	 * objects the matching free_bulk parks there come back without a lock. */
-	if (unlikely(c == NULL) && !(s->flags & SLAB_NO_CPU_CACHE))
-		c = mm_slab_cpu_array_install(s, cpu, gfp, true);
-	if (likely(c != NULL && !c->busy)) {
-		c->busy = 1;
-		slab_barrier();
-		uint32_t take = c->avail < n ? c->avail : (uint32_t)n;
-		uint32_t left = c->avail - take;
+	 * objects the matching free_bulk parks there come back without a lock.
+	 * Interrupt handlers use the slabs. */
+	if (!mm_port_in_interrupt()) {
+		c = s->cpu[cpu];
+		if (unlikely(c == NULL) && !(s->flags & SLAB_NO_CPU_CACHE))
+			c = mm_slab_cpu_array_install(s, cpu, gfp, true);
+	}
+	if (likely(c != NULL) && slab_cpu_claim(c, &have)) {
+		uint32_t take = have < n ? have : (uint32_t)n;
+		uint32_t left = have - take;
 		__builtin_memcpy(p, cpu_objs(c) + left, take * sizeof(void *));
-		slab_cpu_set_avail(c, left);
-		slab_cpu_release(s, c);
+		slab_cpu_release(s, c, left);
 		done = take;
 	}
 	for (size_t i = 0; i < done; i++)
@@ -78,16 +80,15 @@ void kmem_cache_free_bulk(struct kmem_cache *s, size_t n, void **p)
 	for (size_t i = 0; i < n; i++)
 		mm_slab_debug_on_free(s, p[i], "kmem_cache_free_bulk");
 
-	struct kmem_cpu_cache *c = s->cpu[mm_this_cpu()];
+	unsigned int cpu = mm_this_cpu();
+	struct kmem_cpu_cache *c = mm_port_in_interrupt() ? NULL : s->cpu[cpu];
 	size_t done = 0;
-	if (likely(c != NULL && !c->busy)) {
-		c->busy = 1;
-		slab_barrier();
-		uint32_t room = c->limit - c->avail;
+	uint32_t have;
+	if (likely(c != NULL) && slab_cpu_claim(c, &have)) {
+		uint32_t room = c->cap - have;
 		uint32_t put = room < n ? room : (uint32_t)n;
-		__builtin_memcpy(cpu_objs(c) + c->avail, p, put * sizeof(void *));
-		slab_cpu_set_avail(c, c->avail + put);
-		slab_cpu_release(s, c);
+		__builtin_memcpy(cpu_objs(c) + have, p, put * sizeof(void *));
+		slab_cpu_release(s, c, have + put);
 		done = put;
 	}
 	/* What does not fit goes back to the slabs under one lock. */

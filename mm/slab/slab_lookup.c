@@ -30,10 +30,10 @@ void mm_slab_bad_pointer(const void *obj, const char *fn)
 static uintptr_t static_caches_start;
 static size_t static_caches_bytes;
 
-void mm_slab_trust_static_caches(const struct kmem_cache *first, size_t n)
+void mm_slab_trust_static_caches(const void *start, size_t bytes)
 {
-	static_caches_start = (uintptr_t)first;
-	static_caches_bytes = n * sizeof(*first);
+	static_caches_start = (uintptr_t)start;
+	static_caches_bytes = bytes;
 }
 
 bool mm_slab_cache_ptr_valid(const struct kmem_cache *s)

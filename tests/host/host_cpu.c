@@ -38,9 +38,9 @@
 
 enum { PEND_TIMER = 1, PEND_CALL = 2 };
 
-_Thread_local volatile unsigned long host_irq_off;
-_Thread_local volatile unsigned long host_irq_pending;
-_Thread_local volatile bool host_in_interrupt;
+HOST_TLS volatile unsigned long host_irq_off;
+HOST_TLS volatile unsigned long host_irq_pending;
+HOST_TLS volatile bool host_in_interrupt;
 static _Thread_local volatile int bound_cpu = -1;
 static _Thread_local timer_t thread_timer;
 static _Thread_local bool timer_armed;
@@ -287,7 +287,3 @@ void mm_port_call_on_cpu(unsigned int cpu, void (*fn)(void *arg), void *arg)
 	}
 }
 
-bool mm_port_in_interrupt(void)
-{
-	return host_in_interrupt;
-}

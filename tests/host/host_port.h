@@ -30,7 +30,12 @@ void host_set_numa(const uint8_t *cpu_node, unsigned int cpus,
  */
 /* True while this thread runs an interrupt (the timer's work or a call);
  * tests set it to play an interrupt handler. mm_port_in_interrupt(). */
-extern _Thread_local volatile bool host_in_interrupt;
+#ifndef HOST_TLS
+/* The host port's thread-locals: local-exec (the host builds are
+ * executables), so each is one %fs load, as this kernel's %gs loads are. */
+#define HOST_TLS _Thread_local __attribute__((tls_model("local-exec")))
+#endif
+extern HOST_TLS volatile bool host_in_interrupt;
 void host_cpu_thread_enter(unsigned int cpu);
 void host_cpu_thread_leave(void);
 void host_cpu_timer_start(uint64_t period_ns);

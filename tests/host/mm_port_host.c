@@ -18,7 +18,7 @@
 
 uintptr_t mm_port_direct_map_offset;
 
-_Thread_local unsigned int mm_host_cpu; /* read inline: mm_port_host_inline.h */
+HOST_TLS unsigned int mm_host_cpu; /* read inline: mm_port_host_inline.h */
 static unsigned int host_cpus = 2;
 
 void host_set_cpu(unsigned int cpu)

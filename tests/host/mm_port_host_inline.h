@@ -16,7 +16,13 @@
 #ifndef MM_PORT_HOST_INLINE_H
 #define MM_PORT_HOST_INLINE_H
 
-extern _Thread_local unsigned int mm_host_cpu;
+#ifndef HOST_TLS
+/* The host port's thread-locals: local-exec (the host builds are
+ * executables), so each is one %fs load, as this kernel's %gs loads are. */
+#define HOST_TLS _Thread_local __attribute__((tls_model("local-exec")))
+#endif
+
+extern HOST_TLS unsigned int mm_host_cpu;
 
 #ifdef HOST_PORT_NO_IRQ
 static inline unsigned long mm_port_irq_save(void)
@@ -29,8 +35,8 @@ static inline void mm_port_irq_restore(unsigned long irq_state)
 	(void)irq_state;
 }
 #else
-extern _Thread_local volatile unsigned long host_irq_off;
-extern _Thread_local volatile unsigned long host_irq_pending;
+extern HOST_TLS volatile unsigned long host_irq_off;
+extern HOST_TLS volatile unsigned long host_irq_pending;
 void host_irq_run_pending(void);
 
 static inline unsigned long mm_port_irq_save(void)
@@ -55,6 +61,15 @@ static inline void mm_port_irq_restore(unsigned long irq_state)
 static inline unsigned int mm_port_cpu_id(void)
 {
 	return mm_host_cpu;
+}
+
+/* Set by the interrupt signal's handler and by tests that play one
+ * (tests/host/host_cpu.c); the benchmarks read it too, as a port with
+ * interrupts would. */
+extern HOST_TLS volatile bool host_in_interrupt;
+static inline bool mm_port_in_interrupt(void)
+{
+	return host_in_interrupt;
 }
 
 #endif

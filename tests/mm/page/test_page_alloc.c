@@ -427,3 +427,40 @@ KTEST(page_alloc, report_prints)
 	KT_EXPECT_EQ(nr_free_pages(), before);
 	KT_EXPECT(mm_memmap_metadata_bytes() <= 16 * mm_nr_frames);
 }
+
+/* The address lookups (pa_to_page, the slab's hinted lookup) answer from
+ * mm_pa_main first: it must be the largest region exactly, and every
+ * lookup must agree with the span search, at both ends of every span and
+ * one frame outside each. */
+KTEST(page_alloc, address_lookup_agrees_with_the_spans)
+{
+	uint64_t largest = 0;
+	for (size_t i = 0; i < mm_region_count(); i++)
+		if (mm_region_get(i)->nr_frames > largest)
+			largest = mm_region_get(i)->nr_frames;
+	KT_EXPECT_EQ(mm_pa_main.bytes, largest << MM_PAGE_SHIFT);
+	const struct mm_region *r = mm_pfn_to_region(mm_pa_main.pa_lo >> MM_PAGE_SHIFT);
+	KT_ASSERT(r != NULL);
+	KT_EXPECT_EQ(r->base_pfn << MM_PAGE_SHIFT, mm_pa_main.pa_lo);
+	KT_EXPECT_EQ(r->nr_frames, largest);
+
+	for (size_t i = 0; i < mm_span_count(); i++) {
+		const struct mm_span *s = mm_span_get(i);
+		uint64_t ends[2] = { s->base_pfn, s->base_pfn + s->nr_frames - 1 };
+		for (int e = 0; e < 2; e++) {
+			uint64_t pa = (ends[e] << MM_PAGE_SHIFT) + 123;
+			struct page *want = span_pa_to_page(s, pa);
+			KT_EXPECT(pa_to_page(pa) == want);
+			KT_EXPECT(pfn_to_page(ends[e]) == want);
+		}
+		/* one frame below and above: a page of another span, or none */
+		uint64_t out[2] = { s->base_pfn - 1, s->base_pfn + s->nr_frames };
+		for (int e = 0; e < 2; e++) {
+			if (s->base_pfn == 0 && e == 0)
+				continue;
+			const struct mm_span *o = mm_pfn_to_span_search(out[e]);
+			struct page *want = o ? span_pa_to_page(o, out[e] << MM_PAGE_SHIFT) : NULL;
+			KT_EXPECT(pa_to_page(out[e] << MM_PAGE_SHIFT) == want);
+		}
+	}
+}

@@ -382,6 +382,15 @@ KTEST(kmalloc, kfree_of_a_frame_whose_owner_word_looks_like_a_slab_tag)
 	/* A tag that points at real RAM which is not a cache: this frame. */
 	set_page_private(pg, ((unsigned long)va & 0x0000ffffffffffc0ul) | 2);
 	KT_EXPECT_PANIC_MSG(kfree(va), "not a slab object");
+	/* Into kmalloc's own caches, but between two of them (kfree's fast
+	 * path trusts only a cache start there). */
+	void *obj = kmalloc(64, GFP_KERNEL);
+	KT_ASSERT(obj != NULL);
+	unsigned long inside = (unsigned long)mm_slab_cache_of(obj, "test") + 64;
+	kfree(obj);
+	set_page_private(pg, (inside & 0x0000ffffffffffc0ul) | 2);
+	KT_EXPECT_PANIC_MSG(kfree(va), "not a slab object");
+	KT_EXPECT_PANIC_MSG(ksize(va), "not a slab object");
 	set_page_private(pg, 0);
 	__free_pages(pg, 0);
 }

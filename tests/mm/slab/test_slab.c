@@ -303,25 +303,42 @@ KTEST(slab, destroy_reports_leaks_and_keeps_cache)
 	KT_EXPECT_EQ(settled_free(), start);
 }
 
-/* An interrupt handler that finds the per-CPU array busy uses the slabs. */
-KTEST(slab, busy_cpu_array_takes_locked_path)
+/* A slow path holds this CPU's array while it may reclaim (its refill):
+ * an allocation or free reached from inside it (a shrinker's) finds the
+ * array empty and full, and the slow path finds it claimed: both use the
+ * slabs and leave the array as it was. */
+KTEST(slab, claimed_cpu_array_takes_locked_path)
 {
 	unsigned long start = settled_free();
-	struct kmem_cache *c = kmem_cache_create("t-busy", 32, 0, 0, NULL);
+	struct kmem_cache *c = kmem_cache_create("t-claimed", 32, 0, 0, NULL);
+	void *held[8];
+	uint32_t n;
 
 	KT_ASSERT(c);
-	void *warm = kmem_cache_alloc(c, GFP_KERNEL);
-	KT_ASSERT(warm);
-	kmem_cache_free(c, warm);
+	for (int i = 0; i < 8; i++)
+		KT_ASSERT((held[i] = kmem_cache_alloc(c, GFP_KERNEL)));
+	for (int i = 0; i < 8; i++)
+		kmem_cache_free(c, held[i]);
 	struct kmem_cpu_cache *cc = c->cpu[mm_port_cpu_id()];
 	KT_ASSERT(cc);
-	uint32_t avail = cc->avail;
-	cc->busy = 1; /* pretend we interrupted the owner */
+	KT_ASSERT(slab_cpu_claim(cc, &n));
+	KT_ASSERT(n >= 8);
+	void *before[SLAB_CPU_LIMIT_MAX];
+	__builtin_memcpy(before, cpu_objs(cc), n * sizeof(void *));
+	KT_EXPECT(!slab_cpu_claim(cc, &n)); /* claimed once only */
 	void *p = kmem_cache_alloc(c, GFP_ATOMIC);
-	KT_EXPECT(p && p != warm);
+	KT_EXPECT(p != NULL);
+	for (uint32_t i = 0; i < n; i++)
+		KT_EXPECT(p != before[i]);
 	kmem_cache_free(c, p);
-	KT_EXPECT_EQ(cc->avail, avail); /* the array was not touched */
-	cc->busy = 0;
+	KT_EXPECT_EQ(cc->avail, 0); /* still looks empty and full */
+	KT_EXPECT_EQ(cc->limit, 0);
+	KT_EXPECT(__builtin_memcmp(before, cpu_objs(cc), n * sizeof(void *)) == 0);
+	slab_cpu_release(c, cc, n);
+	KT_EXPECT_EQ(cc->avail, n);
+	KT_EXPECT_EQ(cc->limit, cc->cap);
+	KT_EXPECT(kmem_cache_alloc(c, GFP_KERNEL) == before[n - 1]);
+	kmem_cache_free(c, before[n - 1]);
 	kmem_cache_destroy(c);
 	KT_EXPECT_EQ(settled_free(), start);
 }

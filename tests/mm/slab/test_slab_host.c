@@ -260,27 +260,30 @@ KTEST(slab_host, a_cpu_takes_another_cpus_slab_before_a_new_one)
 	kmem_cache_destroy(c);
 }
 
-/* A flush that finds an array busy (it interrupted the array's owner) only
- * flags it; the owner empties it when it releases the array. */
-KTEST(slab_host, busy_array_is_flushed_by_its_owner)
+/* A flush that finds an array claimed (a slow path of its owner holds it)
+ * only flags it; the owner empties it when it releases the claim. */
+KTEST(slab_host, claimed_array_is_flushed_by_its_owner)
 {
 	kmem_cache_shrink_all();
 	unsigned long start = nr_free_pages();
 	struct kmem_cache *c = kmem_cache_create("t-defer", 64, 0, 0, NULL);
 	enum { N = 40 };
-	void *objs[N];
+	void *objs[N], *before[SLAB_CPU_LIMIT_MAX];
+	uint32_t n;
 
 	KT_ASSERT(c);
 	slab_fill_cpu_array(c, 1, objs, N);
 	struct kmem_cpu_cache *cc = c->cpu[1];
 	KT_ASSERT(cc && cc->avail > 0);
-	uint32_t avail = cc->avail;
-	cc->busy = 1; /* CPU 1 is inside an operation on c */
+	host_set_cpu(1);
+	KT_ASSERT(slab_cpu_claim(cc, &n)); /* CPU 1 is in a slow path on c */
+	host_set_cpu(0);
+	__builtin_memcpy(before, cpu_objs(cc), n * sizeof(void *));
 	kmem_cache_shrink(c);
-	KT_EXPECT_EQ(cc->avail, avail); /* untouched, flagged */
+	KT_EXPECT(__builtin_memcmp(before, cpu_objs(cc), n * sizeof(void *)) == 0);
 	KT_EXPECT(cc->flush_pending);
 	host_set_cpu(1);
-	slab_cpu_release(c, cc); /* CPU 1 finishes its operation */
+	slab_cpu_release(c, cc, n); /* CPU 1 ends its slow path */
 	KT_EXPECT_EQ(cc->avail, 0);
 	KT_EXPECT(!cc->busy && !cc->flush_pending);
 	host_set_cpu(0);
@@ -289,8 +292,155 @@ KTEST(slab_host, busy_array_is_flushed_by_its_owner)
 	KT_EXPECT_EQ(nr_free_pages(), start);
 }
 
-/* Destroying a cache while an operation on it runs on another CPU is
- * caught, naming the CPU. */
+/* CPU 1's array of c holding at least n objects; returns it. */
+static struct kmem_cpu_cache *array_of_cpu1(struct kmem_cache *c, void **objs, int n)
+{
+	slab_fill_cpu_array(c, 1, objs, n);
+	return c->cpu[1];
+}
+
+/* mm_slab_cpu_empty as the cross-CPU call runs it on CPU 1: in its
+ * interrupt handler. */
+static unsigned long flush_cpu1_in_interrupt(struct kmem_cache *c)
+{
+	host_set_cpu(1);
+	host_in_interrupt = true;
+	unsigned long frames = mm_slab_cpu_empty(c);
+	host_in_interrupt = false;
+	host_set_cpu(0);
+	return frames;
+}
+
+/* Objects out of c's slabs (handed out or in arrays). */
+static unsigned long active_objects(struct kmem_cache *c)
+{
+	unsigned long irq = mm_port_lock_irqsave(&c->lock);
+	unsigned long n = c->inuse;
+
+	mm_port_unlock_irqrestore(&c->lock, irq);
+	return n;
+}
+
+/* A flush in an interrupt handler may have interrupted a fast path on the
+ * array, so it leaves slot[avail] and sets the floor under it; the owner
+ * hands out that object, then refills, and no object is handed out twice. */
+KTEST(slab_host, flush_in_an_interrupt_leaves_the_top_object)
+{
+	struct kmem_cache *c = kmem_cache_create("t-irqflush", 64, 0, 0, NULL);
+	enum { N = 40 };
+	void *objs[N], *got[2 * N];
+
+	KT_ASSERT(c);
+	struct kmem_cpu_cache *cc = array_of_cpu1(c, objs, N);
+	KT_ASSERT(cc);
+	uint32_t a = cc->avail;
+	KT_ASSERT(a >= 2);
+	void *top = cc->slot[a];
+	unsigned long active = active_objects(c);
+	flush_cpu1_in_interrupt(c);
+	KT_EXPECT_EQ(cc->avail, a);
+	KT_EXPECT_EQ(cc->base, a - 1);
+	KT_EXPECT(cc->slot[a - 1] == NULL && cc->slot[a] == top);
+	KT_EXPECT_EQ(mm_slab_cpu_cached(c), 1);
+	KT_EXPECT_EQ(active_objects(c), active - (a - 1));
+	flush_cpu1_in_interrupt(c); /* again: nothing below the top */
+	KT_EXPECT_EQ(cc->base, a - 1);
+	host_set_cpu(1);
+	for (int i = 0; i < 2 * N; i++) {
+		KT_ASSERT((got[i] = kmem_cache_alloc(c, GFP_KERNEL)));
+		for (int j = 0; j < i; j++)
+			KT_EXPECT(got[j] != got[i]);
+	}
+	KT_EXPECT(got[0] == top);
+	KT_EXPECT_EQ(cc->base, 0); /* the refill's claim moved the floor */
+	for (int i = 0; i < 2 * N; i++)
+		kmem_cache_free(c, got[i]);
+	host_set_cpu(0);
+	kmem_cache_destroy(c);
+	KT_EXPECT_EQ(kmem_cache_leaked_objects(), 0);
+}
+
+/* The two points inside a fast path where a flush's interrupt can fall
+ * and change what the path then stores, written out step by step as
+ * slab_cpu_pop and slab_free_push do them: after a pop has read the top,
+ * and after a push has written the slot above it. */
+KTEST(slab_host, flush_in_an_interrupt_inside_a_fast_path)
+{
+	struct kmem_cache *c = kmem_cache_create("t-irqmid", 64, 0, 0, NULL);
+	enum { N = 40 };
+	void *objs[N];
+
+	KT_ASSERT(c);
+	/* A pop: avail A and slot[A] read, then the flush, then avail A - 1. */
+	struct kmem_cpu_cache *cc = array_of_cpu1(c, objs, N);
+	uint32_t a = cc->avail;
+	void *popped = cc->slot[a];
+	flush_cpu1_in_interrupt(c);
+	slab_cpu_set_avail(cc, a - 1);
+	mm_slab_debug_on_alloc(c, popped, "test"); /* as the pop's caller does */
+	KT_EXPECT_EQ(mm_slab_cpu_cached(c), 0);
+	KT_EXPECT(cc->slot[cc->avail] == NULL); /* empty: the next pop refills */
+	host_set_cpu(1);
+	void *next = kmem_cache_alloc(c, GFP_KERNEL);
+	KT_EXPECT(next != NULL && next != popped);
+	kmem_cache_free(c, next);
+	kmem_cache_free(c, popped);
+	host_set_cpu(0);
+
+	/* A push of x: avail A read, slot[A + 1] = x, the flush, avail A + 1. */
+	host_set_cpu(1);
+	void *x = kmem_cache_alloc(c, GFP_KERNEL);
+	host_set_cpu(0);
+	KT_ASSERT(x);
+	a = cc->avail;
+	KT_ASSERT(a >= 1 && a < cc->limit);
+	void *below = cc->slot[a];
+	mm_slab_debug_on_free(c, x, "test"); /* as kmem_cache_free does first */
+	cc->slot[a + 1] = x;
+	flush_cpu1_in_interrupt(c);
+	slab_cpu_set_avail(cc, a + 1);
+	KT_EXPECT_EQ(mm_slab_cpu_cached(c), 2);
+	host_set_cpu(1);
+	KT_EXPECT(kmem_cache_alloc(c, GFP_KERNEL) == x);
+	KT_EXPECT(kmem_cache_alloc(c, GFP_KERNEL) == below);
+	kmem_cache_free(c, below);
+	kmem_cache_free(c, x);
+	host_set_cpu(0);
+	kmem_cache_destroy(c);
+	KT_EXPECT_EQ(kmem_cache_leaked_objects(), 0);
+}
+
+/* Interrupt handlers never touch the arrays: they allocate and free
+ * through the slabs, so an interrupted fast path cannot race them. */
+KTEST(slab_host, interrupt_handlers_use_the_slabs)
+{
+	struct kmem_cache *c = kmem_cache_create("t-irqslab", 64, 0, 0, NULL);
+	enum { N = 40 };
+	void *objs[N], *before[SLAB_CPU_LIMIT_MAX];
+
+	KT_ASSERT(c);
+	struct kmem_cpu_cache *cc = array_of_cpu1(c, objs, N);
+	uint32_t a = cc->avail;
+	__builtin_memcpy(before, cc->slot, (a + 1) * sizeof(void *));
+	host_set_cpu(1);
+	host_in_interrupt = true;
+	void *p = kmem_cache_alloc(c, GFP_ATOMIC);
+	void *q = kmalloc(64, GFP_ATOMIC);
+	KT_EXPECT(p != NULL && q != NULL);
+	kmem_cache_free(c, p);
+	kfree(q);
+	host_in_interrupt = false;
+	host_set_cpu(0);
+	KT_EXPECT_EQ(cc->avail, a);
+	KT_EXPECT(__builtin_memcmp(before, cc->slot, (a + 1) * sizeof(void *)) == 0);
+	for (uint32_t i = 1; i <= a; i++)
+		KT_EXPECT(p != before[i]);
+	kmem_cache_destroy(c);
+	KT_EXPECT_EQ(kmem_cache_leaked_objects(), 0);
+}
+
+/* Destroying a cache while a slow path on it runs on another CPU (its
+ * array claimed) is caught, naming the CPU. */
 KTEST(slab_host, destroy_while_in_use_panics)
 {
 	struct kmem_cache *c = kmem_cache_create("t-inuse", 64, 0, 0, NULL);
