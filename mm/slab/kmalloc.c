@@ -48,14 +48,21 @@ _Static_assert(sizeof(struct kmalloc_slot) == 1u << KMALLOC_SLOT_SHIFT,
 	       "a kmalloc cache slot is a power of two");
 static struct kmalloc_slot kmalloc_caches[2][KMALLOC_CLASSES];
 
-/* s is the start of one of kmalloc's caches (a rotate folds the alignment
- * test into the range test), so it may be read and trusted. */
-static inline bool kmalloc_is_static_cache(const struct kmem_cache *s)
-{
-	uint64_t off = (uintptr_t)s - (uintptr_t)kmalloc_caches;
+/* page_owner() of a frame of a slab of kmalloc_caches[0][0], spare bits 0. */
+static unsigned long kmalloc_owner_key;
 
-	off = (off >> KMALLOC_SLOT_SHIFT) | (off << (64 - KMALLOC_SLOT_SHIFT));
-	return off < 2 * KMALLOC_CLASSES;
+/* Whether page_owner() word priv (any spare bits) is that of a frame of a
+ * slab of one of kmalloc's caches, *s then: one subtract from the word of
+ * the first cache, and a rotate that folds the tag and alignment tests into
+ * the range test (a word with another tag, or one pointing between caches
+ * or outside them, leaves low bits set or a large offset). */
+static inline bool kmalloc_cache_of_owner(unsigned long priv, struct kmem_cache **s)
+{
+	uint64_t off = (priv & ~SLAB_PRIV_SPARE) - kmalloc_owner_key;
+	uint64_t slot = (off >> KMALLOC_SLOT_SHIFT) | (off << (64 - KMALLOC_SLOT_SHIFT));
+
+	*s = (struct kmem_cache *)((uintptr_t)kmalloc_caches + off);
+	return slot < 2 * KMALLOC_CLASSES;
 }
 _Static_assert(KMALLOC_MAX_CACHE_SIZE == 8192, "classes end at 8 KiB");
 
@@ -106,6 +113,7 @@ void mm_kmalloc_init(void)
 			mm_slab_list_add_cache(s);
 		}
 	mm_slab_trust_static_caches(kmalloc_caches, sizeof(kmalloc_caches));
+	kmalloc_owner_key = slab_priv_make(&kmalloc_caches[0][0].s, 0);
 }
 
 /* ---- large allocations ---- */
@@ -250,12 +258,11 @@ void kfree(const void *p)
 	if (ZERO_OR_NULL_PTR(obj))
 		return;
 	uint64_t pa = mm_port_virt_to_phys(obj);
-	unsigned long priv = page_owner(slab_pa_to_page_hinted(pa));
-	struct kmem_cache *s = slab_priv_cache(priv);
+	struct kmem_cache *s;
 	/* Only kmalloc's own caches are trusted here without a lookup; an
 	 * object of another cache, or a word that merely looks like a slab
 	 * tag, takes the checked path (mm_slab_cache_ptr_valid). */
-	if (likely(owner_is_slab(priv) && kmalloc_is_static_cache(s) &&
+	if (likely(kmalloc_cache_of_owner(page_owner(slab_pa_to_page_hinted(pa)), &s) &&
 		   slab_is_slot_start(s, pa))) {
 		slab_free_push(s, obj, "kfree");
 		return;
