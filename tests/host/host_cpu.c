@@ -218,22 +218,31 @@ int host_cpu_bound(void)
 	return bound_cpu;
 }
 
-/* fn on CPU cpu from this thread, interrupts off: the owner itself, or a
- * CPU no thread is bound to (held so two callers never run one CPU). */
-static void run_inline(unsigned int cpu, void (*fn)(void *arg), void *arg)
+/* fn on CPU cpu from this thread, interrupts off, as task code (the caller
+ * is the owner itself, or holds the lock of a CPU no thread is bound to). */
+static void run_as(unsigned int cpu, void (*fn)(void *arg), void *arg)
 {
 	unsigned int self = mm_host_cpu;
-	bool own = (int)cpu == bound_cpu;
-
-	if (!own)
-		spin_lock(&cpus[cpu].lock);
 	unsigned long irq = mm_port_irq_save();
+
 	mm_host_cpu = cpu;
 	fn(arg);
 	mm_host_cpu = self;
 	mm_port_irq_restore(irq);
-	if (!own)
-		spin_unlock(&cpus[cpu].lock);
+}
+
+/* fn as CPU cpu from this thread if no thread is bound to it: checked under
+ * the CPU's lock, which host_cpu_thread_enter() holds to bind one, so no
+ * thread starts using the CPU while fn runs (and two callers never run one
+ * CPU at once). False if a thread is bound. */
+static bool run_if_unbound(unsigned int cpu, void (*fn)(void *arg), void *arg)
+{
+	spin_lock(&cpus[cpu].lock);
+	bool unbound = !__atomic_load_n(&cpus[cpu].tid, __ATOMIC_SEQ_CST);
+	if (unbound)
+		run_as(cpu, fn, arg);
+	spin_unlock(&cpus[cpu].lock);
+	return unbound;
 }
 
 /* While waiting: run the calls others send here, as an interrupt would. */
@@ -261,11 +270,14 @@ void mm_port_call_on_cpu(unsigned int cpu, void (*fn)(void *arg), void *arg)
 			cpu, mm_port_cpu_count());
 		abort();
 	}
-	tid = __atomic_load_n(&t->tid, __ATOMIC_SEQ_CST);
-	if ((int)cpu == bound_cpu || !tid) {
-		run_inline(cpu, fn, arg);
+	if ((int)cpu == bound_cpu) {
+		run_as(cpu, fn, arg);
 		return;
 	}
+post:
+	if (run_if_unbound(cpu, fn, arg))
+		return;
+	tid = __atomic_load_n(&t->tid, __ATOMIC_SEQ_CST);
 	struct host_call *none = NULL;
 	while (!__atomic_compare_exchange_n(&t->inbox[self], &none, &call, false,
 					    __ATOMIC_SEQ_CST, __ATOMIC_RELAXED)) {
@@ -279,10 +291,8 @@ void mm_port_call_on_cpu(unsigned int cpu, void (*fn)(void *arg), void *arg)
 		/* The thread left: take the call back and run it as unbound. */
 		if (!__atomic_load_n(&t->tid, __ATOMIC_SEQ_CST) &&
 		    __atomic_compare_exchange_n(&t->inbox[self], &mine, NULL, false,
-						__ATOMIC_SEQ_CST, __ATOMIC_RELAXED)) {
-			run_inline(cpu, fn, arg);
-			return;
-		}
+						__ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
+			goto post; /* unbound now, or bound by a new thread */
 		serve_while_waiting();
 	}
 }
