@@ -74,8 +74,10 @@ struct kmem_cache *mm_kmem_cache_create(const char *name, size_t size, size_t al
  * adds N to kmem_cache_leaked_objects() and leaves the cache alive (as
  * Linux does), so its objects stay valid. NULL is ignored. Each CPU gives
  * its array back itself (a cross-CPU call), so the caller waits: not in an
- * interrupt handler, no mm lock held. Panics, naming the CPU, when an
- * operation on the cache is still running on some CPU.
+ * interrupt handler, no mm lock held. Panics, naming the CPU, when a slow
+ * path on the cache (a refill, a flush) is still running on some CPU; an
+ * allocation or free on the fast path at that moment is not caught (it
+ * touches only its CPU's array, with no flag to see).
  */
 void mm_kmem_cache_destroy(struct kmem_cache *s);
 
@@ -121,10 +123,12 @@ void mm_kmem_cache_free_bulk(struct kmem_cache *s, size_t n, void **p);
 /*
  * kmem_cache_shrink - gives every CPU's cached objects of @s back to their
  * slabs and every empty slab back to the frame allocator. Returns the
- * frames freed. Each CPU empties its own array (a cross-CPU call; an array
- * its CPU is using right then is emptied by that CPU as soon as it is
- * done), so the caller waits: not in an interrupt handler (panics), no mm
- * lock held.
+ * frames freed. Each CPU empties its own array through a cross-CPU call,
+ * so the caller waits: not in an interrupt handler (panics), no mm lock
+ * held. A CPU that runs the call as an interrupt keeps the one object on
+ * top of its array (a fast path it interrupted may be taking it) until it
+ * next uses @s; an array its CPU is in a slow path on right then is
+ * emptied by that CPU when the slow path ends.
  */
 unsigned long mm_kmem_cache_shrink(struct kmem_cache *s);
 

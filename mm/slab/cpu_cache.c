@@ -45,7 +45,8 @@ struct kmem_cpu_cache *mm_slab_cpu_array_install(struct kmem_cache *s,
 	if (!cur) /* other CPUs read it (mm_slab_cpu_cached) */
 		__atomic_store_n(&s->cpu[cpu], c, __ATOMIC_RELEASE);
 	mm_port_irq_restore(irq);
-	if (cur) { /* an interrupt handler installed one meanwhile */
+	if (cur) { /* one was installed meanwhile: by a free that the
+		    * allocation of c reached (reclaim, a shrinker) */
 		cpu_array_free(c);
 		return cur;
 	}

@@ -27,7 +27,7 @@
  *   for small slots (Bonwick's layout) and comes from a cache of its own for
  *   slots of 512 bytes and more, so a 4 KiB slot does not waste a frame per
  *   slab. The free list is threaded through the free slots (SLUB's free
- *   pointer). See the pictures in mm/slab_internal.h.
+ *   pointer). See the pictures in mm/slab/slab.h.
  *
  * - The fast paths (kmem_cache_alloc/free, kmalloc/kfree) are one call of
  *   mm_port_cpu_id(), a few loads and stores, no lock: the frame of an address

@@ -247,7 +247,8 @@ unsigned long mm_slab_flush_cpu_arrays(struct kmem_cache *s)
 }
 
 /* On each CPU for kmem_cache_destroy: no operation on the cache may be in
- * flight anywhere (the caller's promise), so the array is freed there. */
+ * flight anywhere (the caller's promise), so the array is freed there. A
+ * claimed array proves a slow path in flight (a fast path leaves no mark). */
 static void destroy_array_here(void *arg)
 {
 	struct array_call *a = arg;
@@ -288,7 +289,7 @@ void kmem_cache_destroy(struct kmem_cache *s)
 		}
 		if (a.busy)
 			mm_panic("kmem_cache_destroy: cache %s is in use on CPU %u "
-				 "(an operation on it is in flight)", s->name, cpu);
+				 "(a slow path on it is in flight)", s->name, cpu);
 	}
 	irq = mm_port_lock_irqsave(&s->lock);
 	leaked = s->inuse;

@@ -90,7 +90,8 @@ static void settle(void)
 	drain_all_pages();
 }
 
-/* kmem_cache_shrink empties every CPU's array itself. */
+/* kmem_cache_shrink empties every CPU's array itself (all but the top
+ * object on a CPU that takes the call as an interrupt). */
 static void shrink_everywhere(struct kmem_cache *c)
 {
 	kmem_cache_shrink(c);
