@@ -18,6 +18,8 @@
 #include "timer.h"
 #include "tsc.h"
 
+#include <mm/init.h>
+
 #define INIT_WAIT_NS 10000000ull /* 10 ms after INIT (Intel MP spec) */
 #define SIPI_WAIT_NS 200000ull   /* 200 us after each start-up IPI */
 #define STOP_WAIT_NS 50000000ull /* 50 ms for the others to stop */
@@ -257,6 +259,7 @@ _Noreturn void kernel_ap_main(struct percpu *pc)
 	__atomic_store_n(&ap_state, AP_RUNNING, __ATOMIC_RELEASE);
 	timer_start_this_cpu();
 	for (;;) {
+		mm_cpu_idle(); /* what a flush in an interrupt here left */
 		/* With interrupts off from the check to the hlt (sti's shadow
 		 * covers it), a task posted meanwhile cannot be slept through:
 		 * its wake-up IPI ends the hlt. */

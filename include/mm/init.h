@@ -65,4 +65,14 @@ void mm_report(void);
 void mm_cpu_online(unsigned int cpu);
 void mm_cpu_dead(unsigned int cpu);
 
+/*
+ * mm_cpu_idle - call from each CPU's idle loop (task context, outside any
+ * mm call). A flush that another CPU asks for (kmem_cache_shrink, the slab
+ * shrinker) runs here as an interrupt and may interrupt a slab fast path,
+ * so it leaves the top object of each array it empties; this gives those
+ * back. One load when there is nothing to do. Without it they stay until
+ * the CPU next uses their caches.
+ */
+void mm_cpu_idle(void);
+
 #endif

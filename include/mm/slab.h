@@ -127,7 +127,7 @@ void mm_kmem_cache_free_bulk(struct kmem_cache *s, size_t n, void **p);
  * so the caller waits: not in an interrupt handler (panics), no mm lock
  * held. A CPU that runs the call as an interrupt keeps the one object on
  * top of its array (a fast path it interrupted may be taking it) until it
- * next uses @s; an array its CPU is in a slow path on right then is
+ * next uses @s or calls mm_cpu_idle(); an array its CPU is in a slow path on right then is
  * emptied by that CPU when the slow path ends.
  */
 unsigned long mm_kmem_cache_shrink(struct kmem_cache *s);

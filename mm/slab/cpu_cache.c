@@ -53,6 +53,8 @@ struct kmem_cpu_cache *mm_slab_cpu_array_install(struct kmem_cache *s,
 	return c;
 }
 
+struct slab_idle_work mm_slab_idle_work[MM_MAX_CPUS];
+
 /* Takes every object out of c, which nobody else can reach (detached, or
  * claimed by the caller), into the slabs; returns the frames freed. */
 static unsigned long cpu_array_empty(struct kmem_cache *s, struct kmem_cpu_cache *c)
@@ -73,6 +75,8 @@ static unsigned long cpu_array_empty_below_top(struct kmem_cache *s,
 {
 	uint32_t top = c->avail, base = c->base;
 
+	if (top > base) /* the top stays: mm_cpu_idle() gives it back */
+		mm_slab_idle_work[mm_this_cpu_raw()].pending = 1;
 	if (top <= base + 1)
 		return 0;
 	unsigned long frames = mm_slab_put_objects(s, cpu_objs(c) + base,

@@ -367,6 +367,13 @@ unsigned long mm_slab_cpu_empty(struct kmem_cache *s);
  * calling CPU outside any operation on s (shrinking from task context,
  * destroy). A claimed array is flagged and kept. Returns frames freed. */
 unsigned long mm_slab_cpu_drop(struct kmem_cache *s);
+/* Per CPU: a flush in an interrupt left objects in this CPU's arrays
+ * (their tops), which mm_cpu_idle() gives back. Written and read by the
+ * CPU itself only. */
+struct slab_idle_work {
+	uint32_t pending;
+} __attribute__((aligned(MM_CACHE_LINE)));
+extern struct slab_idle_work mm_slab_idle_work[MM_MAX_CPUS];
 /* Empties every CPU's array of s (NULL: of every cache), each on its own
  * CPU through a cross-CPU call; this CPU's arrays are dropped. May wait:
  * never in an interrupt handler, no mm lock held. Returns frames freed. */

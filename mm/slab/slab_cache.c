@@ -383,6 +383,27 @@ static unsigned long shrink_caches(unsigned long max_frames)
 	return frames;
 }
 
+void mm_cpu_idle(void)
+{
+	/* Range-checked only: an idle loop may run before mm_init() (the
+	 * flag is 0 then) and the online test is the slow path's. */
+	unsigned int cpu = mm_this_cpu_raw();
+
+	if (likely(!mm_slab_idle_work[cpu].pending))
+		return;
+	mm_this_cpu_slow();
+	mm_check_task_context("mm_cpu_idle");
+	mm_slab_idle_work[cpu].pending = 0;
+	/* Task context outside any mm call: each array is emptied whole
+	 * (mm_slab_cpu_empty claims it; a flush arriving meanwhile is
+	 * flagged and runs at the release). */
+	unsigned long irq = mm_port_lock_irqsave(&slab_caches_lock);
+	for (struct kmem_cache *s = slab_caches; s; s = s->next)
+		if (s != &mm_slab_cpu_array_cache)
+			mm_slab_cpu_empty(s);
+	mm_port_unlock_irqrestore(&slab_caches_lock, irq);
+}
+
 unsigned long kmem_cache_shrink_all(void)
 {
 	mm_check_task_context("kmem_cache_shrink_all");
@@ -469,6 +490,8 @@ void mm_slab_report(void)
 
 void mm_slab_init(void)
 {
+	for (unsigned int cpu = 0; cpu < MM_MAX_CPUS; cpu++)
+		mm_slab_idle_work[cpu].pending = 0;
 	slab_caches = NULL;
 	slab_caches_lock = (mm_spinlock_t)MM_SPINLOCK_INIT;
 	mm_slab_ptr_top = (uintptr_t)&mm_slab_cache_cache & ~SLAB_PRIV_PTR;

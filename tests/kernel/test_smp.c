@@ -16,6 +16,9 @@
 #include "timer.h"
 #include "tsc.h"
 
+#include <mm/mm.h>
+#include "slab/slab.h"
+
 #define MS 1000000ull
 #define WAIT_LIMIT_NS (2000 * MS) /* a starved vCPU of an -smp 8 guest */
 #define ROUNDS 200
@@ -253,4 +256,54 @@ KTEST(smp, tasks_run_on_their_ap_in_task_context)
 		KT_EXPECT_EQ(seen[c].irq_depth, 0);
 		KT_EXPECT(seen[c].irqs_on);
 	}
+}
+
+/* A kmem_cache_shrink from the BSP empties each AP's array in the AP's
+ * interrupt handler, which must leave the top object (a fast path there
+ * may be taking it); the AP's idle loop gives that back (mm_cpu_idle), so
+ * soon no object of the cache stays on any CPU. */
+struct idle_fill {
+	struct kmem_cache *c;
+	bool ok;
+};
+
+static void fill_array_here(void *arg)
+{
+	struct idle_fill *f = arg;
+	void *objs[16];
+
+	f->ok = true;
+	for (int i = 0; i < 16; i++)
+		f->ok &= (objs[i] = kmem_cache_alloc(f->c, GFP_KERNEL)) != NULL;
+	for (int i = 0; i < 16; i++)
+		if (objs[i])
+			kmem_cache_free(f->c, objs[i]);
+}
+
+KTEST(smp, an_idle_ap_gives_back_what_a_shrink_left)
+{
+	unsigned int n = percpu_cpu_count();
+	struct idle_fill fill[SMP_MAX_CPUS];
+
+	if (n == 1)
+		KT_SKIP("one CPU: no AP to leave anything");
+	struct kmem_cache *c = kmem_cache_create("t-idle-ap", 64, 0, 0, NULL);
+	KT_ASSERT(c);
+	for (unsigned int cpu = 1; cpu < n; cpu++) {
+		fill[cpu] = (struct idle_fill){ c, false };
+		smp_task_start(cpu, fill_array_here, &fill[cpu]);
+	}
+	for (unsigned int cpu = 1; cpu < n; cpu++) {
+		smp_task_wait(cpu);
+		KT_EXPECT(fill[cpu].ok);
+	}
+	KT_EXPECT(mm_slab_cpu_cached(c) >= 16 * (n - 1));
+	kmem_cache_shrink(c);
+	uint64_t start = tsc_now_ns();
+	while (mm_slab_cpu_cached(c) != 0 && tsc_now_ns() - start < WAIT_LIMIT_NS)
+		cpu_relax();
+	ktest_printf("# objects left on the CPUs %lu ms after the shrink: %lu\n",
+		     (unsigned long)((tsc_now_ns() - start) / MS), mm_slab_cpu_cached(c));
+	KT_EXPECT_EQ(mm_slab_cpu_cached(c), 0);
+	kmem_cache_destroy(c);
 }

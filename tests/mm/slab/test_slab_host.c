@@ -518,3 +518,40 @@ KTEST(slab_host, a_free_never_takes_a_frame)
 	kmem_cache_destroy(c);
 	host_set_cpu_count(cpus);
 }
+
+/* What a flush in an interrupt leaves (the top of each array it emptied)
+ * comes back when the CPU next goes idle: mm_cpu_idle() empties those
+ * arrays whole, and does nothing when no flush left anything. */
+KTEST(slab_host, idle_gives_back_what_a_flush_in_an_interrupt_left)
+{
+	struct kmem_cache *c = kmem_cache_create("t-idle", 64, 0, 0, NULL);
+	enum { N = 40 };
+	void *objs[N];
+
+	KT_ASSERT(c);
+	struct kmem_cpu_cache *cc = array_of_cpu1(c, objs, N);
+	host_set_cpu(1);
+	mm_cpu_idle(); /* nothing pending: the array is kept */
+	host_set_cpu(0);
+	uint32_t a = cc->avail;
+	KT_EXPECT(a >= 2);
+	flush_cpu1_in_interrupt(c);
+	KT_EXPECT_EQ(mm_slab_cpu_cached(c), 1);
+	KT_EXPECT(mm_slab_idle_work[1].pending);
+	host_set_cpu(1);
+	mm_cpu_idle();
+	host_set_cpu(0);
+	KT_EXPECT_EQ(mm_slab_cpu_cached(c), 0);
+	KT_EXPECT_EQ(cc->base, 0);
+	KT_EXPECT(!mm_slab_idle_work[1].pending);
+	KT_EXPECT_EQ(active_objects(c), 0);
+	host_in_interrupt = true;
+	KT_EXPECT_PANIC_MSG((host_set_cpu(1), mm_slab_idle_work[1].pending = 1, mm_cpu_idle()),
+			    "mm_cpu_idle");
+	host_in_interrupt = false;
+	host_set_cpu(1);
+	mm_cpu_idle();
+	host_set_cpu(0);
+	kmem_cache_destroy(c);
+	KT_EXPECT_EQ(kmem_cache_leaked_objects(), 0);
+}
