@@ -87,6 +87,9 @@ void smp_worker_loop(struct worker *w, const unsigned int weights[OP_COUNT],
 			smp_do_op(w, op);
 			w->ops[op]++;
 		}
+		/* Between operations, as an idle loop would: give back what
+		 * other CPUs' shrinks, run here as interrupts, left. */
+		mm_cpu_idle();
 	}
 }
 
