@@ -75,11 +75,14 @@ struct mm_pa_window {
 } __attribute__((aligned(MM_CACHE_LINE)));
 extern struct mm_pa_window mm_pa_main;
 
-/* The struct page of pa when pa lies in mm_pa_main, else NULL. */
+static inline bool pa_in_main(uint64_t pa)
+{
+	return pa - mm_pa_main.pa_lo < mm_pa_main.bytes;
+}
+
+/* The struct page of pa, which lies in mm_pa_main. */
 static inline struct page *pa_main_page(uint64_t pa)
 {
-	if (__builtin_expect(pa - mm_pa_main.pa_lo >= mm_pa_main.bytes, 0))
-		return NULL;
 	return (struct page *)(mm_pa_main.page_bias +
 			       (uintptr_t)(pa >> MM_PAGE_SHIFT) * sizeof(struct page));
 }
@@ -131,10 +134,8 @@ static inline struct page *span_pa_to_page(const struct mm_span *s, uint64_t pa)
 /* The struct page of pa, NULL outside managed RAM. */
 static inline struct page *pa_to_page(uint64_t pa)
 {
-	struct page *page = pa_main_page(pa);
-
-	if (__builtin_expect(page != NULL, 1))
-		return page;
+	if (__builtin_expect(pa_in_main(pa), 1))
+		return pa_main_page(pa);
 	const struct mm_span *s = span_hint();
 
 	if (__builtin_expect(pa - s->pa_lo >= s->bytes, 0) &&

@@ -31,8 +31,8 @@
  *
  * - The fast paths (kmem_cache_alloc/free, kmalloc/kfree) are one call of
  *   mm_port_cpu_id(), a few loads and stores, no lock: the frame of an address
- *   comes from slab's own copy of the frame allocator's spans (the span of
- *   the last lookup answers with one compare), kmem_cache_free proves the
+ *   comes from the frame allocator's largest region with one compare (then
+ *   the span of this CPU's last lookup), kmem_cache_free proves the
  *   frame is a slab of its cache with one compare of page_owner(), the
  *   slot check is a multiply (slab_divides), and anything unusual (a frame
  *   the hint misses, a bad pointer, a large block, zeroing, GFP_DMA) falls

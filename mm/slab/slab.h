@@ -458,16 +458,15 @@ static inline void mm_slab_debug_on_free(struct kmem_cache *s, void *obj,
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
 /*
- * For the fast paths: the frame of pa when the span hint holds it, else a
- * frame whose page_owner() is 0, which no fast-path test accepts, so the
+ * For the fast paths: the frame of pa when the largest region or this
+ * CPU's span hint holds it, else a frame whose page_owner() is 0, which no fast-path test accepts, so the
  * caller falls back to its fully checked path (which searches).
  */
 extern const struct page mm_slab_no_page;
 static inline const struct page *slab_pa_to_page_hinted(uint64_t pa)
 {
-	if (likely(pa - mm_pa_main.pa_lo < mm_pa_main.bytes))
-		return (const struct page *)(mm_pa_main.page_bias +
-			(uintptr_t)(pa >> MM_PAGE_SHIFT) * sizeof(struct page));
+	if (likely(pa_in_main(pa)))
+		return pa_main_page(pa);
 	const struct mm_span *sp = span_hint();
 
 	if (unlikely(pa - sp->pa_lo >= sp->bytes))
