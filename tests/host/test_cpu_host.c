@@ -120,6 +120,7 @@ KTEST(cpu_host, reclaiming_masks_in_an_interrupt_panic)
 static struct kmem_cache *race_cache;
 static int race_stop;
 
+/* CPU 2: kmem_cache_shrink(race_cache) without pause until race_stop. */
 static void *shrink_forever(void *arg)
 {
 	host_cpu_thread_enter(2);
@@ -175,18 +176,6 @@ KTEST(cpu_host, a_dying_cpu_races_a_shrink_on_another_cpu)
  * shrinks in a loop while a thread binds CPU 1, churns, and leaves. Found
  * by a review: before the port checked the binding under the CPU's lock,
  * an object was handed out twice within a few hundred rounds. */
-static struct kmem_cache *rebind_cache;
-static int rebind_stop;
-static void *rebind_shrinker(void *arg)
-{
-	(void)arg;
-	host_cpu_thread_enter(2);
-	while (!__atomic_load_n(&rebind_stop, __ATOMIC_ACQUIRE))
-		kmem_cache_shrink(rebind_cache);
-	host_cpu_thread_leave();
-	return NULL;
-}
-
 KTEST(cpu_host, a_call_for_an_unbound_cpu_never_runs_beside_its_new_thread)
 {
 	enum { ROUNDS = 3000, N = 64 };
@@ -195,30 +184,30 @@ KTEST(cpu_host, a_call_for_an_unbound_cpu_never_runs_beside_its_new_thread)
 	pthread_t t;
 
 	host_set_cpu_count(3);
-	rebind_cache = kmem_cache_create("t-rebind", 64, 0, 0, NULL);
-	KT_ASSERT(rebind_cache);
-	__atomic_store_n(&rebind_stop, 0, __ATOMIC_RELAXED);
-	KT_ASSERT(pthread_create(&t, NULL, rebind_shrinker, NULL) == 0);
+	race_cache = kmem_cache_create("t-rebind", 64, 0, 0, NULL);
+	KT_ASSERT(race_cache);
+	__atomic_store_n(&race_stop, 0, __ATOMIC_RELAXED);
+	KT_ASSERT(pthread_create(&t, NULL, shrink_forever, NULL) == 0);
 	for (int r = 0; r < ROUNDS; r++) {
 		host_cpu_thread_enter(1);
 		for (int k = 0; k < 20; k++) {
 			for (int i = 0; i < N; i++)
-				objs[i] = kmem_cache_alloc(rebind_cache, GFP_KERNEL);
+				objs[i] = kmem_cache_alloc(race_cache, GFP_KERNEL);
 			for (int i = 0; i < N; i++)
 				for (int j = 0; j < i; j++)
 					if (objs[i] == objs[j])
 						mm_panic("object %p handed out twice (round %d)", objs[i], r);
 			for (int i = 0; i < N; i++)
-				kmem_cache_free(rebind_cache, objs[i]);
+				kmem_cache_free(race_cache, objs[i]);
 		}
 		host_cpu_thread_leave();
 	}
-	__atomic_store_n(&rebind_stop, 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&race_stop, 1, __ATOMIC_RELEASE);
 	pthread_join(t, NULL);
 	host_cpu_thread_enter(1);
-	kmem_cache_shrink(rebind_cache);
+	kmem_cache_shrink(race_cache);
 	host_cpu_thread_leave();
-	kmem_cache_destroy(rebind_cache);
+	kmem_cache_destroy(race_cache);
 	KT_EXPECT_EQ(kmem_cache_leaked_objects(), 0);
 	host_set_cpu_count(cpus);
 	host_mm_default();
